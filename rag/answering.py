@@ -1,0 +1,238 @@
+"""The Assistant: one facade that owns the models and the index and answers questions with citations."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from rag.config import Settings
+from rag.errors import InputError
+from rag.results import Answer, Passage
+
+
+class Assistant:
+    """Loads the embedder, the index and the LLM lazily, once, and answers questions.
+
+    >>> asst = Assistant.from_settings(index="seeds", top_k=5)
+    >>> asst.answer("Hoeveel geld moet er in Stargate vloeien?").text
+    """
+
+    def __init__(self, settings: Settings | None = None, generator=None):
+        self.settings = settings or Settings.load()
+        self._embedder = None
+        self._data = None
+        self._retriever = None
+        self._generator = generator
+
+    @classmethod
+    def from_settings(cls, config_file: str | Path | None = None, **overrides) -> Assistant:
+        return cls(Settings.load(config_file, **overrides))
+
+    # -- components, loaded on first use -------------------------------------------------------
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            from rag.embedding import Embedder
+
+            self._embedder = Embedder.from_settings(self.settings)
+        return self._embedder
+
+    @property
+    def data(self):
+        if self._data is None:
+            from rag import index
+
+            self._data = index.load(self.settings.index_path)
+            index.check_compatible(self._data.manifest, self.embedder, self.settings.chunk_size,
+                                   self.settings.chunk_overlap, self.settings.index_path)
+        return self._data
+
+    @property
+    def retriever(self):
+        if self._retriever is None:
+            from rag.retrieval import Retriever
+
+            self._retriever = Retriever(self.data, self.embedder, self.settings.hybrid, self.settings.candidates)
+        return self._retriever
+
+    @property
+    def generator(self):
+        if self._generator is None:
+            from rag.generation import LlamaCppGenerator
+            from rag.models import resolve_llm
+
+            self._generator = LlamaCppGenerator(resolve_llm(self.settings), self.settings.n_ctx,
+                                                self.settings.threads)
+        return self._generator
+
+    def load(self) -> Assistant:
+        """Load everything now (the chat does this at start-up so the first question is fast)."""
+        _ = self.retriever, self.generator
+        return self
+
+    # -- indexing -----------------------------------------------------------------------------
+    @property
+    def uploads_dir(self) -> Path:
+        return self.settings.index_path / "uploads"
+
+    def source_documents(self):
+        from rag.corpus import load_corpus
+
+        docs = load_corpus(self.settings.seeds_dir)
+        if self.uploads_dir.is_dir():
+            seen = {d.id for d in docs}
+            docs += [d for d in load_corpus(self.uploads_dir) if d.id not in seen]
+        return docs
+
+    def sync_index(self, rebuild: bool = False, progress: bool = True, on_progress=None):
+        """Index new and changed articles from seeds_dir and the uploads folder; drop removed ones."""
+        from rag import index
+
+        report = index.sync(self.settings.index_path, self.source_documents(), self.embedder,
+                            self.settings.chunk_size, self.settings.chunk_overlap, self.settings.index_type,
+                            self.settings.exact_below, rebuild=rebuild, progress=progress,
+                            on_progress=on_progress)
+        if report.modified or rebuild:
+            self._data = self._retriever = None
+        return report
+
+    def add_articles(self, files: list[tuple[str, bytes]], on_progress=None):
+        """Save uploaded articles into the index's uploads folder and index them incrementally.
+
+        Returns (report, messages): one message per file that was skipped and why. Nothing already
+        indexed is touched when a file is rejected.
+        """
+        import re
+
+        from rag.corpus import TEXT_SUFFIXES, content_hash, read_document
+
+        messages: list[str] = []
+        known = {d.content_hash for d in self.source_documents()}
+        known_ids = {d.id for d in self.source_documents()}
+        self.uploads_dir.mkdir(parents=True, exist_ok=True)
+        saved = 0
+        for name, payload in files:
+            base = Path(name).name
+            stem, suffix = Path(base).stem, Path(base).suffix.lower()
+            if suffix not in TEXT_SUFFIXES:
+                messages.append(f"{base}: skipped, only .txt and .md files can be added.")
+                continue
+            if len(payload) > self.settings.max_upload_bytes:
+                messages.append(f"{base}: skipped, {len(payload):,} bytes is over the limit of "
+                                f"{self.settings.max_upload_bytes:,}.")
+                continue
+            if b"\x00" in payload[:4096]:
+                messages.append(f"{base}: skipped, it is a binary file, not text.")
+                continue
+            try:
+                text = payload.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                messages.append(f"{base}: skipped, it is not UTF-8 text. Save it as UTF-8 and try again.")
+                continue
+            if not text.strip():
+                messages.append(f"{base}: skipped, it is empty.")
+                continue
+            if content_hash(text) in known:
+                messages.append(f"{base}: already indexed (same content), not added twice.")
+                continue
+            safe = re.sub(r"[^\w.-]+", "_", stem).strip("._") or "article"
+            doc_id, i = safe, 2
+            while doc_id in known_ids:
+                doc_id, i = f"{safe}_{i}", i + 1
+            target = self.uploads_dir / f"{doc_id}{suffix}"
+            tmp = target.with_name("." + target.name + ".tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(target)
+            if read_document(target) is None:
+                target.unlink(missing_ok=True)
+                messages.append(f"{base}: skipped, it could not be read as an article.")
+                continue
+            known.add(content_hash(text))
+            known_ids.add(doc_id)
+            saved += 1
+        report = self.sync_index(progress=False, on_progress=on_progress) if saved else None
+        return report, messages
+
+    def documents(self):
+        return sorted(self.data.documents.values(), key=lambda d: d.id)
+
+    # -- answering ----------------------------------------------------------------------------
+    def check_question(self, question: str) -> str:
+        if not isinstance(question, str) or not question.strip():
+            raise InputError("The question is empty.", "Type a question, e.g. 'Hoeveel geld gaat er naar Stargate?'")
+        question = question.strip()
+        if len(question) > self.settings.max_question_chars:
+            raise InputError(f"The question is {len(question):,} characters long; the limit is "
+                             f"{self.settings.max_question_chars:,}.",
+                             "Shorten it to the question itself (raise max_question_chars in bron.toml if needed).")
+        return question
+
+    def retrieve(self, question: str, top_k: int | None = None) -> list[Passage]:
+        return self.retriever.search(question, top_k or self.settings.top_k)
+
+    def answer(self, question: str, top_k: int | None = None) -> Answer:
+        result = None
+        for item in self.stream(question, top_k):
+            if isinstance(item, Answer):
+                result = item
+        assert result is not None
+        return result
+
+    def stream(self, question: str, top_k: int | None = None) -> Iterator[str | Answer]:
+        """Yield the answer's text as it is generated, then the final, checked `Answer`."""
+        from rag import language as lang
+        from rag.generation import Generation
+        from rag.prompting import answer_grammar, load_prompts
+
+        started = time.perf_counter()
+        question = self.check_question(question)
+        question_language = lang.detect(question)
+        prompts = load_prompts(self.settings.prompts_dir, question_language)
+        passages = self.retrieve(question, top_k)
+        retrieve_ms = (time.perf_counter() - started) * 1000
+        timings = {"retrieve_ms": retrieve_ms, "first_token_ms": 0.0, "total_ms": 0.0,
+                   "prompt_tokens": 0, "completion_tokens": 0}
+        if not passages:
+            yield prompts.abstain
+            timings["total_ms"] = (time.perf_counter() - started) * 1000
+            yield Answer(question, prompts.abstain, question_language, True, [], [], timings,
+                         ["the index has no passages"])
+            return
+        record = Generation()
+        grammar = answer_grammar(self.settings.prompts_dir, prompts.abstain, len(passages))
+        for delta in self.generator.stream(prompts.messages(question, passages), self.settings.max_tokens,
+                                           self.settings.temperature, grammar, record):
+            if not timings["first_token_ms"]:
+                timings["first_token_ms"] = (time.perf_counter() - started) * 1000
+            yield delta
+        timings["total_ms"] = (time.perf_counter() - started) * 1000
+        timings["prompt_tokens"] = record.prompt_tokens
+        timings["completion_tokens"] = record.completion_tokens
+        yield self.finish(question, question_language, record.text, passages, prompts.abstain, timings)
+
+    def finish(self, question: str, language: str, text: str, passages: list[Passage], abstain: str,
+               timings: dict) -> Answer:
+        """Turn the model's text into an Answer: abstention, valid citations, supporting quotes."""
+        from rag import verification as v
+
+        text = text.strip()
+        if not text or text.startswith(abstain):
+            return Answer(question, abstain, language, True, [], passages, timings)
+        text = v.remove_invalid_citations(text, {p.n for p in passages})
+        citations, notes = v.build_citations(text, passages)
+        missing = v.unsupported_numbers(text, citations)
+        if missing:
+            notes.append("numbers not found in the cited passages: " + ", ".join(sorted(missing)))
+        return Answer(question, text, language, False, citations, passages, timings, notes)
+
+
+@lru_cache(maxsize=4)
+def _shared_assistant(settings: Settings) -> Assistant:
+    return Assistant(settings)
+
+
+def answer(question: str, **overrides) -> Answer:
+    """Answer with the default index and models; they load once per process and settings."""
+    return _shared_assistant(Settings.load(**overrides)).answer(question)

@@ -1,0 +1,208 @@
+"""`bron`: index articles, ask questions, open the chat, evaluate. Errors print one message + remedy."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+
+EXAMPLES = """examples:
+  bron index                      build or update the index from seeds/
+  bron ask "Hoeveel geld moet er in Stargate vloeien?"
+  bron ask --json -k 6 "What did J.D. Vance warn the EU about?"
+  bron chat                       open the chat on http://127.0.0.1:7860
+  bron eval --limit 20            score answers against seeds/gold.jsonl
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bron", description="Bron: offline multilingual answers with cited sources from your articles.",
+        epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--config", help="settings file (default: ./bron.toml or the project's bron.toml)")
+    parser.add_argument("--index", help="index name under indexes/ (default: seeds)")
+    parser.add_argument("--seeds", help="folder of .txt/.md articles to index (default: seeds/)")
+    parser.add_argument("--embedder", help="sentence-transformers model folder (default: multilingual-e5-small)")
+    parser.add_argument("--model", dest="llm", help="GGUF model file (default: Qwen2.5-Coder-1.5B-Instruct)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show debug logging")
+    sub = parser.add_subparsers(dest="command", metavar="command")
+
+    sub.add_parser("setup", help="prepare the default models (convert the embedder, assemble the LLM)")
+    p = sub.add_parser("index", help="build or update the index (only new or changed articles are embedded)")
+    p.add_argument("--rebuild", action="store_true", help="re-embed everything from scratch")
+    p = sub.add_parser("add", help="add article files (.txt/.md) to the index")
+    p.add_argument("files", nargs="+")
+    p = sub.add_parser("ask", help="answer a question (no question: interactive prompt)")
+    p.add_argument("question", nargs="?")
+    p.add_argument("-k", "--top-k", type=int, help="number of passages given to the model")
+    p.add_argument("--json", action="store_true", help="print the full result as JSON")
+    p = sub.add_parser("chat", help="open the chat in the browser")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--open", action="store_true", help="open a browser window")
+    p = sub.add_parser("eval", help="evaluate answers against a gold question set")
+    p.add_argument("--gold", help="gold file (default: seeds/gold.jsonl)")
+    p.add_argument("--out", default=None, help="report folder (default: reports/latest)")
+    p.add_argument("-k", "--top-k", type=int)
+    p.add_argument("--limit", type=int, help="evaluate only N questions (spread over the file)")
+    p.add_argument("--compare", nargs=2, metavar=("A.toml", "B.toml"),
+                   help="evaluate two settings files on the same questions, side by side")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(levelname)s: %(message)s")
+    if not args.command:
+        parser.print_help()
+        return 0
+    from rag.errors import BronError
+
+    try:
+        return COMMANDS[args.command](args)
+    except BronError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        if exc.remedy:
+            print(f"  -> {exc.remedy}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+
+
+def _settings(args, **extra):
+    from rag.config import Settings
+
+    return Settings.load(args.config, index=args.index, seeds_dir=args.seeds, embedder=args.embedder,
+                         llm=args.llm, **extra)
+
+
+def _assistant(args, **extra):
+    from rag.answering import Assistant
+
+    return Assistant(_settings(args, **extra))
+
+
+def cmd_setup(args) -> int:
+    from rag.models import resolve_llm
+
+    asst = _assistant(args)
+    print(f"embedder: {asst.embedder.model_id}")
+    print(f"LLM:      {resolve_llm(asst.settings)}")
+    return 0
+
+
+def cmd_index(args) -> int:
+    report = _assistant(args).sync_index(rebuild=args.rebuild, progress=True)
+    print(report.summary())
+    return 0
+
+
+def cmd_add(args) -> int:
+    from pathlib import Path
+
+    from rag.errors import InputError
+
+    files = []
+    for name in args.files:
+        try:
+            files.append((name, Path(name).read_bytes()))
+        except OSError as exc:
+            raise InputError(f"Cannot read {name}: {exc.strerror}", "Check the file name.") from None
+    report, messages = _assistant(args).add_articles(files)
+    for message in messages:
+        print(message, file=sys.stderr)
+    if report:
+        print(report.summary())
+    return 0 if report else 1
+
+
+def _print_answer(res, streamed: bool) -> None:
+    if not streamed or res.notes:
+        print(("\n" if streamed else "") + res.text)
+    else:
+        print()
+    if res.citations:
+        print()
+        for c in res.citations:
+            date = f", {c.date}" if c.date else ""
+            print(f"[{c.n}] {c.title}{date} ({c.doc_id}, chars {c.start}-{c.end})")
+            if c.quote:
+                print(f"    “{c.quote}”")
+    elif res.abstained and res.passages:
+        print("\nClosest passages found:")
+        for p in res.passages[:3]:
+            print(f"  - {p.title} ({p.doc_id}): {p.text[:120]}…")
+    t = res.timings
+    print(f"\n(first token {t['first_token_ms'] / 1000:.1f} s, total {t['total_ms'] / 1000:.1f} s)", file=sys.stderr)
+
+
+def _ask_one(asst, question: str, as_json: bool, top_k: int | None) -> None:
+    from rag.results import Answer
+
+    if as_json:
+        print(json.dumps(asst.answer(question, top_k).to_dict(), ensure_ascii=False, indent=1))
+        return
+    for item in asst.stream(question, top_k):
+        if isinstance(item, Answer):
+            _print_answer(item, streamed=True)
+        else:
+            print(item, end="", flush=True)
+
+
+def cmd_ask(args) -> int:
+    from rag.errors import InputError
+
+    asst = _assistant(args)
+    if args.question is not None:
+        _ask_one(asst, args.question, args.json, args.top_k)
+        return 0
+    print("Bron — ask a question about the articles (empty line or Ctrl-D to quit).")
+    while True:
+        try:
+            question = input("\n? ").strip()
+        except EOFError:
+            print()
+            return 0
+        if not question:
+            return 0
+        try:
+            _ask_one(asst, question, args.json, args.top_k)
+        except InputError as exc:
+            print(f"error: {exc.message}\n  -> {exc.remedy}", file=sys.stderr)
+
+
+def cmd_chat(args) -> int:
+    from ui.app import launch
+
+    launch(host=args.host, port=args.port, settings=_settings(args), inbrowser=args.open)
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from pathlib import Path
+
+    from rag import evaluation
+    from rag.config import PROJECT_DIR
+
+    out = Path(args.out) if args.out else PROJECT_DIR / "reports" / "latest"
+    if args.compare:
+        comparison = evaluation.compare(args.compare[0], args.compare[1], gold=args.gold, limit=args.limit)
+        comparison.save(out)
+        print(comparison.to_markdown() if hasattr(comparison, "to_markdown") else comparison)
+    else:
+        result = evaluation.evaluate(args.gold, settings=_settings(args, top_k=args.top_k), limit=args.limit)
+        result.save(out)
+        print(result.summary_markdown() if hasattr(result, "summary_markdown") else result._repr_markdown_())
+    print(f"\nreport written to {out}", file=sys.stderr)
+    return 0
+
+
+COMMANDS = {"setup": cmd_setup, "index": cmd_index, "add": cmd_add, "ask": cmd_ask, "chat": cmd_chat,
+            "eval": cmd_eval}
+
+if __name__ == "__main__":
+    sys.exit(main())

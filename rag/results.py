@@ -1,0 +1,90 @@
+"""Typed, plain results shared by retrieval, answering, the UI and evaluation."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk, as shown to the model (numbered from 1 in rank order)."""
+
+    n: int
+    doc_id: str
+    title: str
+    date: str | None
+    chunk_id: str
+    text: str
+    start: int
+    end: int
+    score: float  # fused retrieval score (higher is better)
+    dense_score: float = 0.0  # cosine similarity to the question
+    language: str = ""
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A passage the answer cites as [n]; `quote` is the part of it that supports the answer."""
+
+    n: int
+    doc_id: str
+    title: str
+    date: str | None
+    chunk_id: str
+    text: str
+    start: int
+    end: int
+    score: float
+    quote: str = ""  # the supporting sentence inside `text` ("" when not located)
+
+    @classmethod
+    def from_passage(cls, passage: Passage, quote: str = "") -> Citation:
+        return cls(passage.n, passage.doc_id, passage.title, passage.date, passage.chunk_id,
+                   passage.text, passage.start, passage.end, passage.score, quote)
+
+
+@dataclass
+class Answer:
+    """The result of one question. `text` carries [n] markers that refer to `citations`."""
+
+    question: str
+    text: str
+    language: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what verification changed or flagged
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        lines = [self.text, ""]
+        for c in self.citations:
+            date = f", {c.date}" if c.date else ""
+            lines.append(f"[{c.n}] {c.title}{date} ({c.doc_id})")
+        return "\n".join(lines).rstrip()
+
+    def _repr_markdown_(self) -> str:
+        parts = [self.text.replace("\n", "  \n"), ""]
+        if self.abstained:
+            parts.append("*Abstained: the sources do not contain the answer.*")
+        for c in self.citations:
+            date = f" ({c.date})" if c.date else ""
+            quote = c.quote or c.text
+            parts.append(f"**[{c.n}] {c.title}**{date} — `{c.doc_id}`\n\n> {quote}\n")
+        ms = self.timings
+        if ms:
+            parts.append(f"<sub>retrieval {ms.get('retrieve_ms', 0):.0f} ms · first token "
+                         f"{ms.get('first_token_ms', 0):.0f} ms · total {ms.get('total_ms', 0):.0f} ms</sub>")
+        return "\n".join(parts)
+
+    def _repr_html_(self) -> str:
+        items = "".join(
+            f"<li><b>[{c.n}] {html.escape(c.title)}</b> {html.escape(c.date or '')}"
+            f"<blockquote>{html.escape(c.quote or c.text)}</blockquote></li>" for c in self.citations)
+        note = "<p><i>Abstained: the sources do not contain the answer.</i></p>" if self.abstained else ""
+        return f"<div><p>{html.escape(self.text)}</p>{note}<ol style='list-style:none'>{items}</ol></div>"

@@ -1,0 +1,87 @@
+"""Finding the passages for a question: dense (multilingual e5 + FAISS) and lexical (BM25) search,
+fused by reciprocal rank. Dense search carries cross-lingual questions; BM25 catches names and
+numbers that the small embedder blurs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.index import IndexData
+from rag.results import Passage
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+RRF_K = 60
+
+
+def lexical_tokens(text: str) -> list[str]:
+    """Lower-cased word tokens; numbers lose their thousands separators (9.000 -> 9000)."""
+    text = re.sub(r"(?<=\d)[.,](?=\d{3}\b)", "", text.lower())
+    return [t for t in _TOKEN.findall(text) if len(t) > 1 or t.isdigit()]
+
+
+@dataclass
+class Hit:
+    row: int
+    score: float
+    dense: float
+
+
+class Retriever:
+    """Top-k passages for a question over one loaded index."""
+
+    def __init__(self, data: IndexData, embedder, hybrid: bool = True, candidates: int = 20):
+        self.data = data
+        self.embedder = embedder
+        self.hybrid = hybrid and len(data.chunks) > 0
+        self.candidates = candidates
+        self._bm25 = self._build_bm25() if self.hybrid else None
+
+    def _build_bm25(self):
+        import bm25s
+
+        model = bm25s.BM25()
+        model.index([lexical_tokens(c.text) for c in self.data.chunks], show_progress=False)
+        return model
+
+    def _bm25_ranks(self, question: str, k: int) -> list[int]:
+        tokens = lexical_tokens(question)
+        vocab = self._bm25.vocab_dict
+        ids = [vocab[t] for t in tokens if t in vocab]
+        if not ids:
+            return []
+        scores = self._bm25.get_scores(ids)
+        top = np.argsort(-scores)[:k]
+        return [int(i) for i in top if scores[i] > 0]
+
+    def search(self, question: str, k: int) -> list[Passage]:
+        if not self.data.chunks:
+            return []
+        query = self.embedder.encode_queries([question])
+        n = min(max(self.candidates, k), len(self.data.chunks))
+        scores, rows = self.data.store.search(query, n)
+        dense_rank = [int(r) for r in rows[0] if r >= 0]
+        dense_score = {int(r): float(s) for r, s in zip(rows[0], scores[0]) if r >= 0}
+        fused: dict[int, float] = {}
+        for rank, row in enumerate(dense_rank):
+            fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
+        if self._bm25 is not None:
+            for rank, row in enumerate(self._bm25_ranks(question, n)):
+                fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
+        missing = [r for r in fused if r not in dense_score]
+        if missing:  # exact cosine for BM25-only hits, so every passage has a comparable dense score
+            vectors = self.data.vectors[missing]
+            for row, value in zip(missing, vectors @ query[0]):
+                dense_score[row] = float(value)
+        ranked = sorted(fused, key=lambda r: (-fused[r], -dense_score[r]))[:k]
+        return [self._passage(i + 1, row, fused[row], dense_score[row]) for i, row in enumerate(ranked)]
+
+    def _passage(self, n: int, row: int, score: float, dense: float) -> Passage:
+        chunk = self.data.chunks[row]
+        doc = self.data.documents.get(chunk.doc_id)
+        return Passage(n=n, doc_id=chunk.doc_id, title=doc.title if doc else chunk.doc_id,
+                       date=doc.date if doc else None, chunk_id=chunk.id, text=chunk.text,
+                       start=chunk.start, end=chunk.end, score=round(score, 6), dense_score=round(dense, 6),
+                       language=doc.language if doc else "")

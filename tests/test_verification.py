@@ -1,0 +1,49 @@
+from rag.results import Passage
+from rag.verification import (
+    best_quote,
+    build_citations,
+    cited_numbers,
+    numbers_in,
+    remove_invalid_citations,
+    strip_citations,
+    unsupported_numbers,
+)
+
+
+def passage(n, text, doc="d"):
+    return Passage(n, doc, "Titel", "2025-01", f"{doc}#{n}", text, 0, len(text), 0.5, 0.8, "nl")
+
+
+def test_numbers_in_canonical_form():
+    assert numbers_in("8,2 Milliarden en 9.000 banen, 1.250 miljard") == {"8.2", "9000", "1250"}
+    assert numbers_in("500 billion") == numbers_in("500 miljard")
+
+
+def test_cited_numbers_and_strip():
+    assert cited_numbers("A [2]. B [1] [2].") == [2, 1]
+    assert strip_citations("A [2]. B [1].") == "A. B."
+
+
+def test_build_citations_quotes_the_supporting_sentence():
+    ps = [passage(1, "Het weer was mooi. Stargate krijgt 500 miljard dollar in vier jaar."), passage(2, "Iets anders.")]
+    citations, notes = build_citations("500 miljard dollar [1]", ps)
+    assert [c.n for c in citations] == [1] and notes == []
+    assert citations[0].quote == "Stargate krijgt 500 miljard dollar in vier jaar."
+
+
+def test_invalid_citation_numbers_are_removed_and_noted():
+    ps = [passage(1, "Tekst.")]
+    assert remove_invalid_citations("X [1] [7].", {1}) == "X [1] ."
+    citations, notes = build_citations("X [3].", ps)
+    assert citations == [] and "[3]" in notes[0]
+
+
+def test_unsupported_numbers():
+    ps = [passage(1, "Het fonds stelt 8,2 miljard dollar beschikbaar.")]
+    citations, _ = build_citations("8.2 billion [1]", ps)
+    assert unsupported_numbers("8.2 billion [1]", citations) == set()
+    assert unsupported_numbers("10000 werknemers [1]", citations) == {"10000"}
+
+
+def test_best_quote_without_overlap_is_empty():
+    assert best_quote("Geen overeenkomst hier.", "xyz") == ""
