@@ -170,7 +170,15 @@ class Assistant:
         return question
 
     def retrieve(self, question: str, top_k: int | None = None) -> list[Passage]:
-        return self.retriever.search(question, top_k or self.settings.top_k)
+        """The best passages in rank order, as many as fit the prompt budget (at least one)."""
+        passages = self.retriever.search(question, top_k or self.settings.top_k)
+        kept, used = [], 0
+        for p in passages:
+            if kept and used + len(p.text) > self.settings.context_chars:
+                break
+            kept.append(p)
+            used += len(p.text)
+        return kept
 
     def answer(self, question: str, top_k: int | None = None) -> Answer:
         result = None
@@ -207,10 +215,26 @@ class Assistant:
             if not timings["first_token_ms"]:
                 timings["first_token_ms"] = (time.perf_counter() - started) * 1000
             yield delta
+        text, notes = record.text, []
+        if (lang.prompt_language(question_language) == question_language and not text.startswith(prompts.abstain)
+                and not lang.answer_language_ok(text, question_language)):
+            # One retry in the right language; the prompt and the first answer are in the KV cache.
+            retry = Generation()
+            messages = prompts.messages(question, passages) + [
+                {"role": "assistant", "content": text}, {"role": "user", "content": prompts.retry}]
+            second = "".join(self.generator.stream(messages, self.settings.max_tokens, self.settings.temperature,
+                                                   grammar, retry))
+            if lang.answer_language_ok(second, question_language):
+                notes.append(f"rewritten in {question_language}: the first answer was in another language")
+                text = second
+                yield "\n\n" + second
+            record.completion_tokens += retry.completion_tokens
         timings["total_ms"] = (time.perf_counter() - started) * 1000
         timings["prompt_tokens"] = record.prompt_tokens
         timings["completion_tokens"] = record.completion_tokens
-        yield self.finish(question, question_language, record.text, passages, prompts.abstain, timings)
+        answer = self.finish(question, question_language, text, passages, prompts.abstain, timings)
+        answer.notes[:0] = notes
+        yield answer
 
     def finish(self, question: str, language: str, text: str, passages: list[Passage], abstain: str,
                timings: dict) -> Answer:
@@ -221,7 +245,13 @@ class Assistant:
         if not text or text.startswith(abstain):
             return Answer(question, abstain, language, True, [], passages, timings)
         text = v.remove_invalid_citations(text, {p.n for p in passages})
+        checked, made_up, check_notes = v.check_answer(text, question, passages)
+        if made_up and self.settings.verify:
+            return Answer(question, abstain, language, True, [], passages, timings, check_notes)
+        if self.settings.verify:
+            text = checked
         citations, notes = v.build_citations(text, passages)
+        notes = check_notes + notes
         missing = v.unsupported_numbers(text, citations)
         if missing:
             notes.append("numbers not found in the cited passages: " + ", ".join(sorted(missing)))

@@ -45,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gold", help="gold file (default: seeds/gold.jsonl)")
     p.add_argument("--out", default=None, help="report folder (default: reports/latest)")
     p.add_argument("-k", "--top-k", type=int)
+    p.add_argument("--model", dest="eval_llm", help="GGUF model file to evaluate (same as the global --model)")
     p.add_argument("--limit", type=int, help="evaluate only N questions (spread over the file)")
     p.add_argument("--compare", nargs=2, metavar=("A.toml", "B.toml"),
                    help="evaluate two settings files on the same questions, side by side")
@@ -194,6 +195,8 @@ def cmd_eval(args) -> int:
         comparison.save(out)
         print(comparison.to_markdown() if hasattr(comparison, "to_markdown") else comparison)
     else:
+        if args.eval_llm:
+            args.llm = args.eval_llm
         result = evaluation.evaluate(args.gold, settings=_settings(args, top_k=args.top_k), limit=args.limit)
         result.save(out)
         print(result.summary_markdown() if hasattr(result, "summary_markdown") else result._repr_markdown_())

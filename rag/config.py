@@ -35,6 +35,7 @@ class Settings:
     chunk_size: int = 700  # characters
     chunk_overlap: int = 100  # characters
     top_k: int = 4  # passages given to the model
+    context_chars: int = 2400  # budget for the passages' text in the prompt (prompt length = wait)
     candidates: int = 20  # passages fetched from each retriever before fusion
     hybrid: bool = True  # dense + BM25 with reciprocal rank fusion
     index_type: str = "auto"  # auto | flat | hnsw | ivfpq

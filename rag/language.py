@@ -67,3 +67,13 @@ def confidences(text: str, languages: tuple[str, ...] = SUPPORTED) -> dict[str, 
 def prompt_language(code: str) -> str:
     """The template language for a detected language (English for unsupported ones)."""
     return code if code in SUPPORTED else "en"
+
+
+def answer_language_ok(answer: str, expected: str) -> bool:
+    """False only when an answer is long enough to tell and is clearly in another language."""
+    import re
+
+    text = re.sub(r"\[\d+\]", " ", answer)
+    if len(re.findall(r"(?<![\w-])[a-zäöüßàéèëïóç][^\W\d_]{2,}", text)) < 2:
+        return True  # numbers and names only: no language to check
+    return detect(text, default=expected) == expected

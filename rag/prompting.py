@@ -11,7 +11,7 @@ from rag.errors import ConfigError
 from rag.language import prompt_language
 from rag.results import Passage
 
-TEMPLATE_FILES = ("system.txt", "user.txt", "passage.txt", "abstain.txt")
+TEMPLATE_FILES = ("system.txt", "user.txt", "passage.txt", "abstain.txt", "retry.txt")
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class PromptSet:
     user: Template
     passage: Template
     abstain: str
+    retry: str  # asks for the same answer again in the right language
 
     def passages_block(self, passages: list[Passage]) -> str:
         return "\n".join(self.passage.safe_substitute(
@@ -45,7 +46,7 @@ def load_prompts(prompts_dir: Path, language: str) -> PromptSet:
             raise ConfigError(f"Prompt template missing: {path}", "Restore the prompts/ folder from git.")
         texts[name] = path.read_text(encoding="utf-8").strip() + ("\n" if name == "passage.txt" else "")
     return PromptSet(folder.name, texts["system.txt"], Template(texts["user.txt"]),
-                     Template(texts["passage.txt"]), texts["abstain.txt"].strip())
+                     Template(texts["passage.txt"]), texts["abstain.txt"].strip(), texts["retry.txt"].strip())
 
 
 @lru_cache(maxsize=64)

@@ -93,3 +93,64 @@ def unsupported_numbers(text: str, citations: list[Citation]) -> set[str]:
         cited |= numbers_in(c.text)
     answer_numbers = numbers_in(strip_citations(text))
     return {n for n in answer_numbers if n not in cited}
+
+
+_NAME = re.compile(r"\b[A-ZÄÖÜ][\w-]*[A-Za-zÄÖÜäöüß]\b|\b[A-Z]{2,}\b")
+
+
+def names_in(text: str) -> set[str]:
+    """Capitalised words and acronyms, lower-cased: the names an answer introduces."""
+    return {m.group(0).lower() for m in _NAME.finditer(text)}
+
+
+def facts_in(sentence: str, question: str) -> tuple[set[str], set[str]]:
+    """Numbers and names that the sentence states beyond what the question already says."""
+    plain = strip_citations(sentence)
+    first = plain.split(" ", 1)[0].lower() if plain else ""
+    asked = names_in(question) | words(question)
+    names = {n for n in names_in(plain) if n not in asked and n != first} | (
+        {first} if first in names_in(plain) and first not in asked and len(plain.split()) <= 2 else set())
+    return numbers_in(plain) - numbers_in(question), names
+
+
+def supports(passage_text: str, numbers: set[str], names: set[str]) -> float:
+    """Share of the facts (numbers count double) that the passage contains."""
+    if not numbers and not names:
+        return 1.0
+    lowered = passage_text.lower()
+    found = 2 * len(numbers & numbers_in(passage_text)) + sum(1 for n in names if n in lowered)
+    return found / (2 * len(numbers) + len(names))
+
+
+def check_answer(text: str, question: str, passages: list[Passage]) -> tuple[str, bool, list[str]]:
+    """Repair citation numbers and decide whether the answer rests on the passages at all.
+
+    Each sentence's numbers and new names must appear in a cited passage; when they appear only in
+    another passage, the citation is moved there. When the answer's facts appear in no passage, the
+    answer is treated as made up: (text, abstain=True, notes).
+    """
+    by_n = {p.n: p for p in passages}
+    notes: list[str] = []
+    repaired = []
+    total_facts = supported_facts = 0.0
+    for sentence in split_sentences(text):
+        numbers, names = facts_in(sentence, question)
+        weight = 2 * len(numbers) + len(names)
+        cited = [n for n in cited_numbers(sentence) if n in by_n]
+        best_cited = max((supports(by_n[n].text, numbers, names) for n in cited), default=0.0)
+        if weight and best_cited < 1.0:
+            scores = {p.n: supports(p.text, numbers, names) for p in passages}
+            best = max(scores, key=lambda n: (scores[n], -n))
+            if scores[best] > best_cited:
+                new = f"[{best}]"
+                sentence = CITE.sub("", sentence).rstrip(" .") + f" {new}" + ("." if sentence.rstrip().endswith(".")
+                                                                               else "")
+                notes.append(f"citation moved to {new}: it contains the facts the sentence states")
+                best_cited = scores[best]
+        total_facts += weight
+        supported_facts += weight * best_cited
+        repaired.append(sentence)
+    if total_facts and supported_facts / total_facts < 0.5:
+        notes.append("abstained: the answer's numbers or names are not in the retrieved passages")
+        return " ".join(repaired), True, notes
+    return " ".join(repaired), False, notes

@@ -47,3 +47,21 @@ def test_unsupported_numbers():
 
 def test_best_quote_without_overlap_is_empty():
     assert best_quote("Geen overeenkomst hier.", "xyz") == ""
+
+
+def test_check_answer_repairs_a_wrong_citation():
+    from rag.verification import check_answer
+
+    ps = [passage(1, "Stargate krijgt 500 miljard dollar."), passage(2, "Nvidia verloor miljarden.")]
+    text, abstain, notes = check_answer("500 miljard dollar [2]", "Hoeveel geld voor Stargate?", ps)
+    assert text == "500 miljard dollar [1]" and not abstain and "[1]" in notes[0]
+
+
+def test_check_answer_abstains_on_made_up_numbers_and_names():
+    from rag.verification import check_answer
+
+    ps = [passage(1, "Nvidia verloor miljarden."), passage(2, "Mistral verbrandde 9 miljard dollar.")]
+    assert check_answer("1000 [2]", "Hoeveel werknemers heeft Mistral AI?", ps)[1]
+    assert check_answer("Jensen Huang [1]", "Wer ist der CEO von Nvidia?", ps)[1]
+    assert not check_answer("9 miljard dollar [2]", "Hoeveel geld verbrandde Mistral?", ps)[1]
+    assert not check_answer("Because of regulation [1].", "Why did Nvidia lose money?", ps)[1]

@@ -1,0 +1,178 @@
+"""XQuAD as an external yardstick (evaluate on it, never tune to it).
+
+Indexes the 240 German XQuAD paragraphs as documents (one document each) with Bron's own indexing
+code, then reports
+- retrieval: recall@1/@5 and MRR of the gold paragraph for all German questions and for all English
+  questions (cross-lingual: English question, German paragraphs);
+- answers: exact match, token F1 and containment of the full `answer()` pipeline on a fixed random
+  sample (seed 0) of German and English questions.
+
+The data is read from the path given on the command line (CC BY-SA 4.0; not copied into the repo):
+
+    python -m benchmarks.xquad ../shared/bench/data/xquad --sample 100 --out benchmarks/results
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def load_xquad(folder: Path, lang: str) -> tuple[list[str], list[dict]]:
+    """Paragraph texts and questions ({id, question, answers, paragraph}) of one language file."""
+    data = json.loads((folder / f"xquad.{lang}.json").read_text(encoding="utf-8"))
+    paragraphs, questions = [], []
+    for article in data["data"]:
+        for para in article["paragraphs"]:
+            index = len(paragraphs)
+            paragraphs.append(para["context"])
+            for qa in para["qas"]:
+                questions.append({"id": qa["id"], "question": qa["question"], "paragraph": index,
+                                  "answers": [a["text"] for a in qa["answers"]]})
+    return paragraphs, questions
+
+
+def squad_normalize(text: str) -> str:
+    import re
+    import string
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text.lower())
+    text = "".join(ch for ch in text if ch not in set(string.punctuation) | {"„", "“", "”", "«", "»", "–"})
+    text = re.sub(r"\b(a|an|the|der|die|das|ein|eine|einen|einem|einer)\b", " ", text)
+    return " ".join(text.split())
+
+
+def exact_match(prediction: str, answers: list[str]) -> float:
+    return float(any(squad_normalize(prediction) == squad_normalize(a) for a in answers))
+
+
+def containment(prediction: str, answers: list[str]) -> float:
+    pred = squad_normalize(prediction)
+    return float(any(squad_normalize(a) and squad_normalize(a) in pred for a in answers))
+
+
+def token_f1(prediction: str, answers: list[str]) -> float:
+    from collections import Counter
+
+    best = 0.0
+    pred = squad_normalize(prediction).split()
+    for answer in answers:
+        gold = squad_normalize(answer).split()
+        common = sum((Counter(pred) & Counter(gold)).values())
+        if common:
+            p, r = common / len(pred), common / len(gold)
+            best = max(best, 2 * p * r / (p + r))
+    return best
+
+
+def build_index(paragraphs: list[str], workdir: Path, settings):
+    """Index the paragraphs with Bron's own code: one document per paragraph, id `p0000`."""
+    from rag import index as ix
+    from rag.answering import Assistant
+    from rag.corpus import parse_document
+
+    docs = [parse_document(f"p{i:04d}", text) for i, text in enumerate(paragraphs)]
+    asst = Assistant(settings)
+    ix.sync(settings.index_path, docs, asst.embedder, settings.chunk_size, settings.chunk_overlap,
+            settings.index_type, settings.exact_below, rebuild=True, progress=True)
+    return asst
+
+
+def retrieval_metrics(asst, questions: list[dict], k: int = 5) -> dict:
+    """recall@1, recall@5 and MRR of the gold paragraph (a paragraph counts once, best chunk rank)."""
+    from tqdm import tqdm
+
+    r1 = r5 = rr = 0.0
+    for q in tqdm(questions, desc="retrieval", unit="q", file=sys.stderr):
+        passages = asst.retriever.search(q["question"], 20)
+        ranked: list[str] = []
+        for p in passages:
+            if p.doc_id not in ranked:
+                ranked.append(p.doc_id)
+        gold = f"p{q['paragraph']:04d}"
+        if gold in ranked:
+            rank = ranked.index(gold) + 1
+            r1 += rank == 1
+            r5 += rank <= k
+            rr += 1 / rank
+    n = len(questions)
+    return {"n": n, "recall@1": r1 / n, "recall@5": r5 / n, "mrr": rr / n}
+
+
+def answer_metrics(asst, questions: list[dict]) -> dict:
+    from tqdm import tqdm
+
+    from rag.language import detect
+    from rag.verification import strip_citations
+
+    rows = []
+    for q in tqdm(questions, desc="answers", unit="q", file=sys.stderr):
+        res = asst.answer(q["question"])
+        text = strip_citations(res.text)
+        rows.append({"id": q["id"], "question": q["question"], "answers": q["answers"], "prediction": res.text,
+                     "abstained": res.abstained, "em": exact_match(text, q["answers"]),
+                     "f1": token_f1(text, q["answers"]), "contains": containment(text, q["answers"]),
+                     "language": detect(text) if not res.abstained else None,
+                     "first_token_ms": res.timings["first_token_ms"], "total_ms": res.timings["total_ms"]})
+    n = len(rows)
+    return {"n": n, "exact_match": sum(r["em"] for r in rows) / n, "token_f1": sum(r["f1"] for r in rows) / n,
+            "containment": sum(r["contains"] for r in rows) / n, "abstained": sum(r["abstained"] for r in rows) / n,
+            "first_token_ms_p50": statistics.median(r["first_token_ms"] for r in rows),
+            "total_ms_p50": statistics.median(r["total_ms"] for r in rows), "rows": rows}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("data", type=Path, help="folder with xquad.de.json and xquad.en.json")
+    parser.add_argument("--sample", type=int, default=100, help="questions per language for the answer pipeline")
+    parser.add_argument("--skip-answers", action="store_true", help="retrieval only")
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
+    args = parser.parse_args(argv)
+
+    from rag.config import Settings
+
+    if not (args.data / "xquad.de.json").is_file():
+        print(f"error: {args.data}/xquad.de.json not found (pass the XQuAD folder)", file=sys.stderr)
+        return 2
+    paragraphs, de_questions = load_xquad(args.data, "de")
+    _, en_questions = load_xquad(args.data, "en")
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings.load(index="xquad", index_dir=Path(tmp))
+        started = time.perf_counter()
+        asst = build_index(paragraphs, Path(tmp), settings)
+        report = {"settings": {k: str(v) for k, v in settings.as_dict().items()},
+                  "paragraphs": len(paragraphs), "index_s": time.perf_counter() - started,
+                  "retrieval": {"de": retrieval_metrics(asst, de_questions), "en": retrieval_metrics(asst, en_questions)}}
+        if not args.skip_answers:
+            rng = random.Random(0)
+            ids = rng.sample(range(len(de_questions)), args.sample)  # the same questions in both languages
+            report["answers"] = {"de": answer_metrics(asst, [de_questions[i] for i in ids]),
+                                 "en": answer_metrics(asst, [en_questions[i] for i in ids])}
+    args.out.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y-%m-%d")
+    (args.out / f"xquad-{stamp}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
+    lines = ["| XQuAD (240 German paragraphs) | n | recall@1 | recall@5 | MRR |", "|---|---|---|---|---|"]
+    for lang, m in report["retrieval"].items():
+        lines.append(f"| {lang} questions | {m['n']} | {m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['mrr']:.3f} |")
+    if "answers" in report:
+        lines += ["", "| answers | n | exact match | token F1 | containment | abstained | TTFT p50 | total p50 |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for lang, m in report["answers"].items():
+            lines.append(f"| {lang} | {m['n']} | {m['exact_match']:.3f} | {m['token_f1']:.3f} | {m['containment']:.3f} "
+                         f"| {m['abstained']:.3f} | {m['first_token_ms_p50'] / 1000:.1f} s | "
+                         f"{m['total_ms_p50'] / 1000:.1f} s |")
+    table = "\n".join(lines)
+    (args.out / f"xquad-{stamp}.md").write_text(table + "\n")
+    print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""End to end with the real embedder, FAISS index and GGUF model over the seed articles."""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from rag.evaluation import answer_correct
+from rag.language import detect
+from rag.verification import strip_citations
+
+pytestmark = pytest.mark.integration
+
+CASES = [
+    # (question, acceptable answers, articles that state it)
+    ("Hoeveel geld moet er in Stargate vloeien?", ["500 miljard"], {"000_fb622f302fa41b5f", "002_9fe74c200e61e5f7"}),
+    ("Wie viel Geld stellt Chinas National AI Industry Investment Fund bereit?", ["8,2 Milliarden", "8.2"],
+     {"002_9fe74c200e61e5f7"}),
+    ("How much money does the European Commission want to mobilise for AI investments?", ["200 billion", "200"],
+     {"003_60b8193a02aa864f"}),
+]
+
+
+@pytest.mark.parametrize("question, answers, articles", CASES, ids=["nl", "de-to-de", "en-to-nl"])
+def test_answers_correctly_with_a_citation_of_the_right_article(assistant, question, answers, articles):
+    res = assistant.answer(question)
+    assert not res.abstained, res.text
+    assert answer_correct(res.text, answers), res.text
+    assert res.citations, res.text
+    assert {c.doc_id for c in res.citations} <= articles, [c.doc_id for c in res.citations]
+    assert res.language == detect(question)
+    for c in res.citations:
+        doc = assistant.data.documents[c.doc_id]
+        assert doc.text[c.start:c.end] == c.text
+    assert res.timings["first_token_ms"] > 0 and res.timings["completion_tokens"] > 0
+
+
+def test_unanswerable_question_abstains(assistant):
+    res = assistant.answer("Hoeveel werknemers heeft Mistral AI?")
+    assert res.abstained, res.text
+    assert res.citations == [] and res.passages  # it says what it searched
+    assert "bronnen" in res.text
+
+
+def test_stream_yields_text_then_the_answer(assistant):
+    from rag.results import Answer
+
+    items = list(assistant.stream("What did J.D. Vance warn the EU about?"))
+    assert isinstance(items[-1], Answer)
+    streamed = "".join(i for i in items[:-1])
+    assert len(items) > 2 and streamed.strip()
+    assert strip_citations(items[-1].text)
+
+
+def test_answer_path_works_with_networking_disabled(assistant):
+    """A new process where every socket connection fails still answers (nothing is downloaded)."""
+    s = assistant.settings
+    script = textwrap.dedent("""
+        import json, socket
+        def refuse(*args, **kwargs):
+            raise OSError("network disabled by test")
+        socket.socket.connect = refuse
+        socket.socket.connect_ex = refuse
+        socket.create_connection = refuse
+        socket.getaddrinfo = refuse
+        from rag import answer
+        res = answer("Hoeveel geld moet er in Stargate vloeien?")
+        print(json.dumps({"text": res.text, "docs": [c.doc_id for c in res.citations]}))
+    """)
+    env = {**os.environ, "BRON_INDEX": s.index, "BRON_INDEX_DIR": str(s.index_dir),
+           "BRON_SEEDS_DIR": str(s.seeds_dir)}
+    for key in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+        env.pop(key, None)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600, env=env)
+    assert out.returncode == 0, out.stderr[-2000:]
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert "500" in result["text"] and result["docs"]
+
+
+def test_bad_questions_are_refused_before_any_work(assistant):
+    from rag.errors import InputError
+
+    with pytest.raises(InputError, match="empty"):
+        assistant.answer("  \n ")
+    with pytest.raises(InputError, match="limit"):
+        assistant.answer("x" * (assistant.settings.max_question_chars + 1))

@@ -1,0 +1,38 @@
+from rag.config import PROJECT_DIR
+from rag.prompting import answer_grammar, load_prompts
+from rag.results import Passage
+
+PROMPTS = PROJECT_DIR / "prompts"
+
+
+def passages():
+    return [Passage(1, "a", "Titel A", "2025-01", "a#0", "Stargate krijgt 500 miljard.", 0, 28, 0.1, 0.8, "nl"),
+            Passage(2, "b", "Titel B", None, "b#0", "Iets anders {met accolades} $dollar.", 0, 35, 0.1, 0.7, "nl")]
+
+
+def test_every_language_has_all_templates():
+    for lang in ("nl", "de", "en"):
+        p = load_prompts(PROMPTS, lang)
+        assert p.language == lang and p.system and p.abstain and p.retry
+
+
+def test_unsupported_language_uses_english():
+    assert load_prompts(PROMPTS, "fr").language == "en"
+
+
+def test_messages_number_the_passages_with_title_and_date():
+    messages = load_prompts(PROMPTS, "de").messages("Wie viel Geld?", passages())
+    assert [m["role"] for m in messages] == ["system", "user"]
+    user = messages[1]["content"]
+    assert "[1] Titel A (2025-01)\nStargate krijgt 500 miljard." in user
+    assert "[2] Titel B\n" in user and "{met accolades} $dollar" in user
+    assert user.rstrip().endswith("Wie viel Geld?")
+
+
+def test_grammar_parses_and_allows_only_existing_numbers():
+    from llama_cpp import LlamaGrammar
+
+    text = answer_grammar(PROMPTS, "Das steht nicht in den Quellen.", 3)
+    assert 'citation  ::= "1" | "2" | "3"' in text
+    assert '"Das steht nicht in den Quellen."' in text
+    LlamaGrammar.from_string(text, verbose=False)  # raises on a syntax error
