@@ -149,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         asst = build_index(paragraphs, Path(tmp), settings)
         report = {"settings": {k: str(v) for k, v in settings.as_dict().items()},
                   "paragraphs": len(paragraphs), "index_s": time.perf_counter() - started,
-                  "retrieval": {"de": retrieval_metrics(asst, de_questions), "en": retrieval_metrics(asst, en_questions)}}
+                  "retrieval": {"de": retrieval_metrics(asst, de_questions),
+                                "en": retrieval_metrics(asst, en_questions)}}
         if not args.skip_answers:
             rng = random.Random(0)
             ids = rng.sample(range(len(de_questions)), args.sample)  # the same questions in both languages
