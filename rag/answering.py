@@ -109,8 +109,9 @@ class Assistant:
         from rag.corpus import TEXT_SUFFIXES, content_hash, read_document
 
         messages: list[str] = []
-        known = {d.content_hash for d in self.source_documents()}
-        known_ids = {d.id for d in self.source_documents()}
+        existing = self.source_documents()
+        known = {d.content_hash for d in existing}
+        known_ids = {d.id for d in existing}
         self.uploads_dir.mkdir(parents=True, exist_ok=True)
         saved = 0
         for name, payload in files:
