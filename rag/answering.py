@@ -54,7 +54,8 @@ class Assistant:
         if self._retriever is None:
             from rag.retrieval import Retriever
 
-            self._retriever = Retriever(self.data, self.embedder, self.settings.hybrid, self.settings.candidates)
+            self._retriever = Retriever(self.data, self.embedder, self.settings.hybrid, self.settings.candidates,
+                                        self.settings.bm25_weight)
         return self._retriever
 
     @property

@@ -1,6 +1,10 @@
-"""Finding the passages for a question: dense (multilingual e5 + FAISS) and lexical (BM25) search,
-fused by reciprocal rank. Dense search carries cross-lingual questions; BM25 catches names and
-numbers that the small embedder blurs."""
+"""Finding the passages for a question: dense search (multilingual e5 + FAISS), optionally fused by
+reciprocal rank with lexical BM25 search (bm25s).
+
+Dense-only is the default: on the gold set (mostly cross-lingual questions over five articles),
+adding BM25 at any weight lowered the share of questions whose evidence reaches the prompt from 0.93
+to 0.72-0.85. BM25 stays available (`hybrid = true`) for large same-language collections, where
+exact names and numbers matter more."""
 
 from __future__ import annotations
 
@@ -32,8 +36,10 @@ class Hit:
 class Retriever:
     """Top-k passages for a question over one loaded index."""
 
-    def __init__(self, data: IndexData, embedder, hybrid: bool = True, candidates: int = 20):
+    def __init__(self, data: IndexData, embedder, hybrid: bool = True, candidates: int = 20,
+                 bm25_weight: float = 0.3):
         self.data = data
+        self.bm25_weight = bm25_weight
         self.embedder = embedder
         self.hybrid = hybrid and len(data.chunks) > 0
         self.candidates = candidates
@@ -69,7 +75,7 @@ class Retriever:
             fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
         if self._bm25 is not None:
             for rank, row in enumerate(self._bm25_ranks(question, n)):
-                fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
+                fused[row] = fused.get(row, 0.0) + self.bm25_weight / (RRF_K + rank + 1)
         missing = [r for r in fused if r not in dense_score]
         if missing:  # exact cosine for BM25-only hits, so every passage has a comparable dense score
             vectors = self.data.vectors[missing]

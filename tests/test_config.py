@@ -7,7 +7,7 @@ from rag.errors import ConfigError
 def test_defaults(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     s = Settings.load(config_file=None)
-    assert s.index == "seeds" and s.top_k == 4 and s.hybrid is True
+    assert s.index == "seeds" and s.top_k == 4 and s.hybrid is False
     assert s.index_path == PROJECT_DIR / "indexes" / "seeds"
 
 
@@ -20,9 +20,9 @@ def test_precedence_defaults_toml_env_arguments(monkeypatch, tmp_path):
     s = Settings.load(toml)
     assert (s.top_k, s.chunk_size, s.index) == (6, 500, "from_toml")
     monkeypatch.setenv("BRON_TOP_K", "7")
-    monkeypatch.setenv("BRON_HYBRID", "false")
+    monkeypatch.setenv("BRON_HYBRID", "true")
     s = Settings.load(toml)
-    assert (s.top_k, s.chunk_size, s.hybrid) == (7, 500, False)
+    assert (s.top_k, s.chunk_size, s.hybrid) == (7, 500, True)
     s = Settings.load(toml, top_k=3)
     assert s.top_k == 3 and s.index == "from_toml"
 
