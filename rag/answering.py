@@ -89,12 +89,24 @@ class Assistant:
 
     def sync_index(self, rebuild: bool = False, progress: bool = True, on_progress=None):
         """Index new and changed articles from seeds_dir and the uploads folder; drop removed ones."""
-        from rag import index
+        import logging
 
-        report = index.sync(self.settings.index_path, self.source_documents(), self.embedder,
-                            self.settings.chunk_size, self.settings.chunk_overlap, self.settings.index_type,
-                            self.settings.exact_below, rebuild=rebuild, progress=progress,
-                            on_progress=on_progress)
+        from rag import index
+        from rag.errors import IndexError_
+
+        def run(rebuild: bool):
+            return index.sync(self.settings.index_path, self.source_documents(), self.embedder,
+                              self.settings.chunk_size, self.settings.chunk_overlap, self.settings.index_type,
+                              self.settings.exact_below, rebuild=rebuild, progress=progress,
+                              on_progress=on_progress)
+
+        try:
+            report = run(rebuild)
+        except IndexError_ as exc:  # built with another embedder or chunking: indexing is the remedy
+            if "was built with" not in exc.message:
+                raise
+            logging.getLogger(__name__).warning("%s Rebuilding it.", exc.message)
+            report = run(True)
         if report.modified or rebuild:
             self._data = self._retriever = None
         return report

