@@ -223,7 +223,8 @@ class Assistant:
                          ["the index has no passages"])
             return
         record = Generation()
-        grammar = answer_grammar(self.settings.prompts_dir, prompts.abstain, len(passages))
+        grammar = answer_grammar(self.settings.prompts_dir, prompts.abstain, len(passages)) \
+            if self.settings.grammar else None
         for delta in self.generator.stream(prompts.messages(question, passages), self.settings.max_tokens,
                                            self.settings.temperature, grammar, record):
             if not timings["first_token_ms"]:

@@ -49,6 +49,7 @@ class Settings:
     temperature: float = 0.0
     min_relevance: float = 0.80  # dense cosine below which nothing retrieved is taken as relevant
     verify: bool = True  # check and repair citations after generation
+    grammar: bool = True  # constrain the output format with a llama.cpp grammar
     embed_batch_size: int = 32
 
     @classmethod

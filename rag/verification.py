@@ -138,7 +138,13 @@ def check_answer(text: str, question: str, passages: list[Passage]) -> tuple[str
         weight = 2 * len(numbers) + len(names)
         cited = [n for n in cited_numbers(sentence) if n in by_n]
         best_cited = max((supports(by_n[n].text, numbers, names) for n in cited), default=0.0)
-        if weight and best_cited < 1.0:
+        if not cited and passages:  # an uncited sentence gets the passage that best supports it
+            claim = words(strip_citations(sentence))
+            best = max(passages, key=lambda p: (supports(p.text, numbers, names), len(claim & words(p.text)), -p.n))
+            sentence = sentence.rstrip().rstrip(".") + f" [{best.n}]" + ("." if sentence.rstrip().endswith(".") else "")
+            notes.append(f"citation [{best.n}] added to an uncited sentence")
+            best_cited = supports(best.text, numbers, names)
+        elif weight and best_cited < 1.0:
             scores = {p.n: supports(p.text, numbers, names) for p in passages}
             best = max(scores, key=lambda n: (scores[n], -n))
             if scores[best] > best_cited:

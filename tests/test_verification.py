@@ -65,3 +65,11 @@ def test_check_answer_abstains_on_made_up_numbers_and_names():
     assert check_answer("Jensen Huang [1]", "Wer ist der CEO von Nvidia?", ps)[1]
     assert not check_answer("9 miljard dollar [2]", "Hoeveel geld verbrandde Mistral?", ps)[1]
     assert not check_answer("Because of regulation [1].", "Why did Nvidia lose money?", ps)[1]
+
+
+def test_check_answer_adds_a_citation_to_an_uncited_sentence():
+    from rag.verification import check_answer
+
+    ps = [passage(1, "Iets over chips."), passage(2, "Stargate krijgt 500 miljard dollar.")]
+    text, abstain, notes = check_answer("Stargate krijgt 500 miljard dollar.", "Hoeveel geld voor Stargate?", ps)
+    assert text == "Stargate krijgt 500 miljard dollar [2]." and not abstain
