@@ -1,0 +1,253 @@
+"""Run Bron's speed and memory benchmarks and write benchmarks/results/<YYYY-MM-DD>.{json,md}.
+
+    python -m benchmarks.run                       # everything (~1 h on 2 cores: 100x corpus, 1e6 vectors)
+    python -m benchmarks.run --quick               # tiny sizes, 1 repeat (a few minutes)
+    python -m benchmarks.run --only retrieval --sizes 1000,100000
+    python -m benchmarks.run --only answering --merge   # add a section to today's report
+
+The machine is shared and noisy: every number is repeated (--repeats) and the report quotes
+median, min and max. Quick runs write <date>-quick.* so they never overwrite a full run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+from benchmarks.common import (
+    PROJECT_DIR,
+    library_versions,
+    log,
+    machine_info,
+    rag_sources_digest,
+    settings_toml,
+)
+from benchmarks.report import write_report
+
+SECTIONS = ("indexing", "retrieval", "answering", "startup")
+ORDER = ("indexing", "retrieval", "startup", "answering")  # answering last: a llama.cpp crash loses least
+COLD_ASK_QUESTION = "Hoeveel geld moet er in Stargate vloeien?"
+
+
+def _ints(text: str) -> tuple[int, ...]:
+    return tuple(int(float(x)) for x in text.split(",") if x.strip())
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
+    p.add_argument("--quick", action="store_true", help="tiny sizes and 1 repeat, to check the harness")
+    p.add_argument(
+        "--only",
+        default=",".join(SECTIONS),
+        help=f"comma-separated sections to run (default all: {','.join(SECTIONS)})",
+    )
+    p.add_argument("--repeats", type=int, default=None, help="repeats per measurement (default 3, quick 1)")
+    p.add_argument("--out", type=Path, default=PROJECT_DIR / "benchmarks" / "results", help="output folder")
+    p.add_argument(
+        "--scale",
+        default=None,
+        help="corpus scales for indexing, e.g. 1,10,100 (default 1,10,100; quick 1). Scales up to "
+        "10x are compared with the bare encoder; larger ones run Bron's build once",
+    )
+    p.add_argument(
+        "--sizes",
+        default=None,
+        help="numbers of vectors for FAISS, e.g. 1000,100000,1000000 (default; quick 1000,10000); "
+        "'none' skips FAISS (with --merge the previous FAISS results are kept)",
+    )
+    p.add_argument("--kinds", default="flat,hnsw,ivfpq", help="FAISS index kinds to measure")
+    p.add_argument("--queries", type=int, default=200, help="single queries per FAISS measurement")
+    p.add_argument(
+        "--per-language",
+        type=int,
+        default=None,
+        help="answering questions per language nl/de/en (default 2, quick 1)",
+    )
+    p.add_argument("--questions", type=int, default=20, help="gold questions for the retrieval timings")
+    p.add_argument("--seed", type=int, default=0, help="seed of the synthetic corpus and vectors")
+    p.add_argument(
+        "--name",
+        default=None,
+        help="report file stem (default <YYYY-MM-DD>; quick: <date>-quick)",
+        metavar="STEM",
+    )
+    p.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the other sections of an existing report with the same name (date, or --name)",
+    )
+    args = p.parse_args(argv)
+    args.sections = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = set(args.sections) - set(SECTIONS)
+    if unknown:
+        p.error(f"unknown section(s) {', '.join(sorted(unknown))}; choose from {', '.join(SECTIONS)}")
+    args.repeats = args.repeats or (1 if args.quick else 3)
+    args.scales = _ints(args.scale or ("1" if args.quick else "1,10,100"))
+    sizes = args.sizes or ("1000,10000" if args.quick else "1000,100000,1000000")
+    args.vector_sizes = () if sizes.strip().lower() in {"none", "0", ""} else _ints(sizes)
+    args.previous = {}
+    args.per_language = args.per_language or (1 if args.quick else 2)
+    args.kind_list = tuple(k.strip() for k in args.kinds.split(",") if k.strip())
+    return args
+
+
+def gold_questions(settings, n: int = 20) -> list[str]:
+    path = Path(settings.seeds_dir) / "gold.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r["question"] for r in rows[:n]]
+
+
+class Context:
+    """Lazily loaded shared pieces: settings, the embedder, a temporary index of the seed articles."""
+
+    def __init__(self, tmp: Path):
+        from rag.config import Settings
+
+        self.tmp = tmp
+        self.settings = Settings.load()
+        self._embedder = None
+        self._seed_index = None
+
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            from rag.embedding import Embedder
+
+            self._embedder = Embedder.from_settings(self.settings)
+        return self._embedder
+
+    @property
+    def bench_settings(self):
+        """Settings pointing at the temporary seed index (built on first use)."""
+        if self._seed_index is None:
+            from rag import index
+            from rag.corpus import load_corpus
+
+            path = self.tmp / "indexes" / "bench-seeds"
+            index.sync(
+                path,
+                load_corpus(self.settings.seeds_dir),
+                self.embedder,
+                self.settings.chunk_size,
+                self.settings.chunk_overlap,
+                self.settings.index_type,
+                self.settings.exact_below,
+                rebuild=True,
+                progress=False,
+            )
+            self._seed_index = path
+        return self.settings.replace(index_dir=self._seed_index.parent, index=self._seed_index.name)
+
+    def config_file(self) -> Path:
+        """bench.toml pinning the benchmark's settings (and the temporary index) for child processes."""
+        path = self.tmp / "bench.toml"
+        path.write_text(settings_toml(self.bench_settings), encoding="utf-8")
+        return path
+
+
+def run_section(name: str, ctx: Context, args) -> dict:
+    if name == "indexing":
+        from benchmarks.indexing import bench_indexing
+
+        return bench_indexing(
+            ctx.settings, ctx.embedder, args.scales, args.repeats, args.seed, workdir=ctx.tmp / "indexing"
+        )
+    if name == "retrieval":
+        from benchmarks import retrieval
+        from rag import index
+
+        questions = gold_questions(ctx.settings, args.questions)
+        out = {
+            "question_embedding": retrieval.bench_question_embedding(ctx.embedder, questions, args.repeats)
+        }
+        settings = ctx.bench_settings
+        out["retriever"] = retrieval.bench_retriever(
+            index.load(settings.index_path), ctx.embedder, settings, questions, args.repeats
+        )
+        if args.vector_sizes:
+            out["faiss"] = retrieval.bench_faiss(
+                args.vector_sizes, args.kind_list, args.repeats, args.queries, seed=args.seed
+            )
+            out["analysis"] = retrieval.analyse(out["faiss"])
+        elif args.previous.get("retrieval", {}).get("faiss"):  # --sizes none --merge: keep the old FAISS part
+            old = args.previous["retrieval"]
+            out["faiss"] = old["faiss"] | {"carried_over_from": old.get("ran_at")}
+            out["analysis"] = old.get("analysis", {})
+        return out
+    if name == "answering":
+        from benchmarks.answering import bench_answering, load_questions
+        from rag.answering import Assistant
+
+        questions = load_questions(Path(ctx.settings.seeds_dir) / "gold.jsonl", args.per_language)
+        return bench_answering(Assistant(ctx.bench_settings), questions, args.repeats)
+    if name == "startup":
+        from benchmarks.startup import bench_startup
+
+        return bench_startup(COLD_ASK_QUESTION, args.repeats, {"BRON_CONFIG": str(ctx.config_file())})
+    raise ValueError(name)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    day = time.strftime("%Y-%m-%d")
+    stem = args.name or day + ("-quick" if args.quick else "")
+    results: dict = {
+        "date": day,
+        "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "quick": args.quick,
+        "command": "python -m benchmarks.run " + " ".join(sys.argv[1:] if argv is None else argv),
+        "args": {k: v for k, v in vars(args).items() if k not in {"out", "previous"}}
+        | {"out": str(args.out)},
+        "machine": machine_info(),
+        "versions": library_versions(),
+        "sections": {},
+        "errors": {},
+    }
+    previous = args.out / f"{stem}.json"
+    if args.merge and previous.is_file():
+        old = json.loads(previous.read_text(encoding="utf-8"))
+        args.previous = old.get("sections", {})
+        results["sections"] = {k: v for k, v in old.get("sections", {}).items() if k not in args.sections}
+        results["errors"] = {k: v for k, v in old.get("errors", {}).items() if k not in args.sections}
+        results["merged_from"] = old.get("command")
+    tmp = Path(tempfile.mkdtemp(prefix="bron-bench-"))
+    try:
+        ctx = Context(tmp)
+        results["settings"] = {
+            k: str(v) if isinstance(v, Path) else v for k, v in ctx.settings.as_dict().items()
+        }
+        json_path, md_path = write_report(results, args.out, stem)
+        for name in ORDER:
+            if name not in args.sections:
+                continue
+            log(f"== {name}")
+            started = time.perf_counter()
+            try:
+                results["sections"][name] = run_section(name, ctx, args)
+                results["sections"][name]["seconds"] = time.perf_counter() - started
+                results["sections"][name]["ran_at"] = time.strftime("%Y-%m-%d %H:%M:%S")
+                results["sections"][name]["rag_sources"] = rag_sources_digest()
+                if results["sections"][name]["rag_sources"] != results["versions"]["rag_sources"]:
+                    log(f"warning: rag/ changed while {name} ran; its numbers may mix two versions")
+                results["sections"][name]["load_avg_after"] = [round(x, 2) for x in os.getloadavg()]
+            except Exception:  # noqa: BLE001 - one broken section must not lose the others
+                results["errors"][name] = traceback.format_exc()
+                log(f"{name} failed:\n{results['errors'][name]}")
+            results["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
+            json_path, md_path = write_report(results, args.out, stem)  # after every section
+            log(f"{name} done in {time.perf_counter() - started:.0f} s; wrote {md_path}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(md_path.read_text(encoding="utf-8"))
+    return 1 if results["errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
