@@ -260,7 +260,11 @@ class Assistant:
         if not text or text.startswith(abstain):
             return Answer(question, abstain, language, True, [], passages, timings)
         text = v.remove_invalid_citations(text, {p.n for p in passages})
+        scale_notes: list[str] = []
+        if self.settings.verify:
+            text, scale_notes = v.repair_scales(text, "\n".join(p.text for p in passages), language)
         checked, made_up, check_notes = v.check_answer(text, question, passages)
+        check_notes = scale_notes + check_notes
         if made_up and self.settings.verify:
             return Answer(question, abstain, language, True, [], passages, timings, check_notes)
         if self.settings.verify:

@@ -17,9 +17,28 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
 
 
+NUMBER_WORDS = {
+    "1": ("een", "één", "one", "ein", "eine", "eins", "einen"), "2": ("twee", "two", "zwei"),
+    "3": ("drie", "three", "drei"), "4": ("vier", "four"), "5": ("vijf", "five", "fünf"),
+    "6": ("zes", "six", "sechs"), "7": ("zeven", "seven", "sieben"), "8": ("acht", "eight"),
+    "9": ("negen", "nine", "neun"), "10": ("tien", "ten", "zehn"), "12": ("twaalf", "twelve", "zwölf"),
+}
+_NUMBER_WORD = {w: digit for digit, spelled in NUMBER_WORDS.items() for w in spelled}
+# Scale words and their size; an answer must keep the passage's scale ("miljard" is not "million").
+SCALES = {
+    "miljoen": 6, "million": 6, "millionen": 6, "mio": 6, "millions": 6,
+    "miljard": 9, "miljarden": 9, "billion": 9, "billions": 9, "milliarde": 9, "milliarden": 9, "mrd": 9,
+    "biljoen": 12, "trillion": 12, "billionen": 12,
+}
+SCALE_WORD = {("en", 6): "million", ("en", 9): "billion", ("en", 12): "trillion",
+              ("de", 6): "Millionen", ("de", 9): "Milliarden", ("de", 12): "Billionen",
+              ("nl", 6): "miljoen", ("nl", 9): "miljard", ("nl", 12): "biljoen"}
+_SCALED = re.compile(r"(\d+(?:[.,]\d+)*)\s*(?:US-?\s?)?([A-Za-zÄÖÜäöü]+)")
+
+
 def numbers_in(text: str) -> set[str]:
-    """Numbers in a canonical form: 8,2 / 8.2 -> 8.2; 9.000 / 9,000 -> 9000."""
-    found = set()
+    """Numbers in a canonical form: 8,2 / 8.2 -> 8.2; 9.000 / 9,000 -> 9000; vier / four -> 4."""
+    found = {_NUMBER_WORD[w] for w in re.findall(r"\w+", text.lower()) if w in _NUMBER_WORD}
     for raw in _NUMBER.findall(text):
         if re.fullmatch(r"\d{1,3}([.,]\d{3})+", raw):
             found.add(re.sub(r"[.,]", "", raw))
@@ -95,21 +114,51 @@ def unsupported_numbers(text: str, citations: list[Citation]) -> set[str]:
     return {n for n in answer_numbers if n not in cited}
 
 
-_NAME = re.compile(r"\b[A-ZÄÖÜ][\w-]*[A-Za-zÄÖÜäöüß]\b|\b[A-Z]{2,}\b")
+_NAME = re.compile(
+    r"\b[A-ZÄÖÜ][\w-]*[a-zäöüß](?:\s+[A-ZÄÖÜ][\w-]*[a-zäöüß])+\b"  # Jensen Huang, Ursula Von
+    r"|\b[A-Za-z]*[a-z][A-Z][\w-]*\b"  # OpenAI, xAI, SpaceX
+    r"|\b[A-Z]{2,}\b")  # CERN, EU
 
 
 def names_in(text: str) -> set[str]:
-    """Capitalised words and acronyms, lower-cased: the names an answer introduces."""
+    """Proper names an answer introduces: multi-word names, camel-case names and acronyms.
+
+    Single capitalised words are left out: German capitalises every noun, and a translated noun
+    ("Dienstag" for "dinsdag") is not a made-up name."""
     return {m.group(0).lower() for m in _NAME.finditer(text)}
+
+
+def scale_of(text: str) -> dict[str, int]:
+    """Number -> scale exponent for every `<number> <scale word>` in the text."""
+    found = {}
+    for number, word in _SCALED.findall(text):
+        if word.lower() in SCALES:
+            found[next(iter(numbers_in(number)), number)] = SCALES[word.lower()]
+    return found
+
+
+def repair_scales(text: str, passages_text: str, language: str) -> tuple[str, list[str]]:
+    """Give every `<number> <scale>` in the answer the scale the passages use for that number."""
+    truth = scale_of(passages_text)
+    notes = []
+
+    def fix(match: re.Match) -> str:
+        number, word = match.group(1), match.group(2)
+        key = next(iter(numbers_in(number)), number)
+        if word.lower() not in SCALES or key not in truth or SCALES[word.lower()] == truth[key]:
+            return match.group(0)
+        right = SCALE_WORD.get((language, truth[key]), SCALE_WORD[("en", truth[key])])
+        notes.append(f"scale corrected: '{number} {word}' -> '{number} {right}' as in the cited passage")
+        return match.group(0)[: match.start(2) - match.start(0)] + right
+
+    return _SCALED.sub(fix, text), notes
 
 
 def facts_in(sentence: str, question: str) -> tuple[set[str], set[str]]:
     """Numbers and names that the sentence states beyond what the question already says."""
     plain = strip_citations(sentence)
-    first = plain.split(" ", 1)[0].lower() if plain else ""
     asked = names_in(question) | words(question)
-    names = {n for n in names_in(plain) if n not in asked and n != first} | (
-        {first} if first in names_in(plain) and first not in asked and len(plain.split()) <= 2 else set())
+    names = {n for n in names_in(plain) if n not in asked and not set(n.split()) <= words(question)}
     return numbers_in(plain) - numbers_in(question), names
 
 

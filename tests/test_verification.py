@@ -73,3 +73,22 @@ def test_check_answer_adds_a_citation_to_an_uncited_sentence():
     ps = [passage(1, "Iets over chips."), passage(2, "Stargate krijgt 500 miljard dollar.")]
     text, abstain, notes = check_answer("Stargate krijgt 500 miljard dollar.", "Hoeveel geld voor Stargate?", ps)
     assert text == "Stargate krijgt 500 miljard dollar [2]." and not abstain
+
+
+def test_scale_words_follow_the_passage():
+    from rag.verification import repair_scales
+
+    text, notes = repair_scales("Valued at 1250 million dollars [1].", "gewaardeerd op 1250 miljard dollar", "en")
+    assert text == "Valued at 1250 billion dollars [1]." and notes
+    text, notes = repair_scales("500 Millionen US-Dollar [1]", "500 Milliarden US-Dollar", "de")
+    assert text == "500 Milliarden US-Dollar [1]"
+    assert repair_scales("20 Milliarden [1]", "20 miljard dollar", "de") == ("20 Milliarden [1]", [])
+
+
+def test_number_words_and_translated_nouns_count_as_supported():
+    from rag.verification import check_answer
+
+    ps = [passage(1, "Tesla wil een miljoen Optimussen maken. Am Dienstag zogen die USA nach.")]
+    assert not check_answer("1 Million [1]", "Wie viele Optimus-Roboter will Tesla produzieren?", ps)[1]
+    assert not check_answer("Tuesday [1]", "On which day did the USA follow?", ps)[1]
+    assert not check_answer("vier [1]", "Hoeveel fabrieken?", [passage(1, "in four factories")])[1]
