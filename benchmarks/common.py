@@ -8,6 +8,7 @@ import os
 import platform
 import re
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -111,14 +112,26 @@ def run_measured(cmd: list[str], env: dict | None = None, timeout: float = 900) 
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as err:
         started = time.perf_counter()
-        proc = subprocess.Popen(full, stdout=subprocess.PIPE, stderr=err, env=env, cwd=PROJECT_DIR, bufsize=0)
-        first_byte = proc.stdout.read(1)
-        first_s = time.perf_counter() - started if first_byte else None
+        proc = subprocess.Popen(
+            full,
+            stdout=subprocess.PIPE,
+            stderr=err,
+            env=env,
+            cwd=PROJECT_DIR,
+            bufsize=0,
+            start_new_session=True,
+        )  # its own process group: killed as a whole
         try:
-            rest, _ = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            rest, _ = proc.communicate()
+            first_byte = proc.stdout.read(1)
+            first_s = time.perf_counter() - started if first_byte else None
+            try:
+                rest, _ = proc.communicate(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                _kill_group(proc)
+                rest, _ = proc.communicate()
+        except BaseException:  # interrupted or terminated: do not leave the child running
+            _kill_group(proc)
+            raise
         wall = time.perf_counter() - started
         err.seek(0)
         stderr = err.read()
@@ -139,6 +152,13 @@ def run_measured(cmd: list[str], env: dict | None = None, timeout: float = 900) 
         "stderr": stderr[-2000:],
         "peak_rss_mb": peak,
     }
+
+
+def _kill_group(proc) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def bench_env(**extra: str) -> dict:

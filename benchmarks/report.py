@@ -200,19 +200,38 @@ def render_markdown(results: dict) -> str:
 
     sec = results.get("sections", {})
     errors = results.get("errors", {})
-    if "indexing" in sec:
-        lines += _indexing_md(sec["indexing"])
-    if "retrieval" in sec:
-        lines += _retrieval_md(sec["retrieval"])
-    if "answering" in sec:
-        lines += _answering_md(sec["answering"])
-    if "startup" in sec:
-        lines += _startup_md(sec["startup"])
+    for name, render in (
+        ("indexing", _indexing_md),
+        ("retrieval", _retrieval_md),
+        ("answering", _answering_md),
+        ("startup", _startup_md),
+    ):
+        if name in sec:
+            section = render(sec[name])
+            section[1:1] = ["", _section_meta(sec[name], s)]
+            lines += section
     if errors:
         lines += ["## Errors", ""]
         for name, text in errors.items():
             lines += [f"**{name}:**", "", "```", text.strip()[-1500:], "```", ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _section_meta(section: dict, header_settings: dict) -> str:
+    """When the section ran, the load after it, and settings that differ from the header's."""
+    own = section.get("settings") or {}
+    differ = {
+        k: v
+        for k, v in own.items()
+        if header_settings.get(k) != v and not k.endswith("_dir") and k not in {"index", "cache_dir"}
+    }
+    text = (
+        f"_Ran {section.get('ran_at', '?')} ({_f(section.get('seconds'), 0)} s); 1/5/15-min load after: "
+        f"{section.get('load_avg_after', '?')}; rag sources {section.get('rag_sources', '?')}"
+    )
+    if differ:
+        text += "; settings differing from the header: " + ", ".join(f"{k}={v}" for k, v in differ.items())
+    return text + "._"
 
 
 def _indexing_md(idx: dict) -> list[str]:
@@ -391,8 +410,11 @@ def _startup_md(st: dict) -> list[str]:
     if stages:
         lines += [
             "",
-            "Memory of the cold ask by stage (RSS / peak RSS so far, MB; first run): "
-            + ", ".join(f"{k} {v[0]:,} / {v[1]:,}" for k, v in stages.items())
+            "Memory of the cold ask by stage (MB, first run; RSS / peak RSS so far / anonymous / "
+            "file-backed, the last being mmapped model pages the kernel can drop): "
+            + ", ".join(
+                f"{k} " + " / ".join("–" if x is None else f"{x:,}" for x in v) for k, v in stages.items()
+            )
             + ".",
         ]
     if st.get("help_s", {}).get("note"):

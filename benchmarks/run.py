@@ -15,8 +15,10 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -194,8 +196,14 @@ def run_section(name: str, ctx: Context, args) -> dict:
     raise ValueError(name)
 
 
+def _terminate(signum, frame):  # SIGTERM: unwind (finally blocks kill child processes, remove temp files)
+    raise SystemExit(128 + signum)
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
     day = time.strftime("%Y-%m-%d")
     stem = args.name or day + ("-quick" if args.quick else "")
     results: dict = {
@@ -217,12 +225,13 @@ def main(argv=None) -> int:
         results["sections"] = {k: v for k, v in old.get("sections", {}).items() if k not in args.sections}
         results["errors"] = {k: v for k, v in old.get("errors", {}).items() if k not in args.sections}
         results["merged_from"] = old.get("command")
+        if old.get("settings") and results["sections"]:
+            results["settings"] = old["settings"]  # the header keeps the first run's settings
     tmp = Path(tempfile.mkdtemp(prefix="bron-bench-"))
     try:
         ctx = Context(tmp)
-        results["settings"] = {
-            k: str(v) if isinstance(v, Path) else v for k, v in ctx.settings.as_dict().items()
-        }
+        run_settings = {k: str(v) if isinstance(v, Path) else v for k, v in ctx.settings.as_dict().items()}
+        results.setdefault("settings", run_settings)
         json_path, md_path = write_report(results, args.out, stem)
         for name in ORDER:
             if name not in args.sections:
@@ -233,6 +242,7 @@ def main(argv=None) -> int:
                 results["sections"][name] = run_section(name, ctx, args)
                 results["sections"][name]["seconds"] = time.perf_counter() - started
                 results["sections"][name]["ran_at"] = time.strftime("%Y-%m-%d %H:%M:%S")
+                results["sections"][name]["settings"] = run_settings
                 results["sections"][name]["rag_sources"] = rag_sources_digest()
                 if results["sections"][name]["rag_sources"] != results["versions"]["rag_sources"]:
                     log(f"warning: rag/ changed while {name} ran; its numbers may mix two versions")

@@ -30,9 +30,10 @@ import json, sys, time
 spawned = float(sys.argv[1])
 
 
-def mem():  # (current RSS, peak RSS) in MB
+def mem():  # RSS, peak RSS, anonymous RSS, file-backed RSS (mmapped model pages), MB
     fields = dict(line.split(":", 1) for line in open("/proc/self/status"))
-    return [round(int(fields[k].split()[0]) / 1024) for k in ("VmRSS", "VmHWM")]
+    return [round(int(fields[k].split()[0]) / 1024) if k in fields else None
+            for k in ("VmRSS", "VmHWM", "RssAnon", "RssFile")]
 
 
 stages = {"start": mem()}
