@@ -92,3 +92,10 @@ def test_number_words_and_translated_nouns_count_as_supported():
     assert not check_answer("1 Million [1]", "Wie viele Optimus-Roboter will Tesla produzieren?", ps)[1]
     assert not check_answer("Tuesday [1]", "On which day did the USA follow?", ps)[1]
     assert not check_answer("vier [1]", "Hoeveel fabrieken?", [passage(1, "in four factories")])[1]
+
+
+def test_initials_do_not_end_a_sentence():
+    from rag.verification import split_sentences
+
+    assert split_sentences("The EU was warned by J.D. Vance. He spoke in Paris.") == [
+        "The EU was warned by J.D. Vance.", "He spoke in Paris."]
