@@ -36,6 +36,7 @@ class Settings:
     chunk_overlap: int = 80  # characters
     top_k: int = 4  # passages given to the model
     context_chars: int = 1500  # budget for the passages' text in the prompt (prompt length = wait)
+    score_gap: float = 0.03  # a passage joins the prompt only within this cosine of the best one
     candidates: int = 20  # passages fetched from each retriever before fusion
     hybrid: bool = False  # add BM25 with reciprocal rank fusion (hurt on the gold set; see retrieval.py)
     bm25_weight: float = 0.3  # BM25's weight in the fusion (dense = 1); cross-lingual questions need it low
@@ -47,7 +48,6 @@ class Settings:
     n_threads: int = 0  # 0: all cores
     max_tokens: int = 200
     temperature: float = 0.0
-    min_relevance: float = 0.80  # dense cosine below which nothing retrieved is taken as relevant
     verify: bool = True  # check and repair citations after generation
     grammar: bool = True  # constrain the output format with a llama.cpp grammar
     embed_batch_size: int = 32
@@ -89,6 +89,9 @@ class Settings:
                               f"Got chunk_overlap={self.chunk_overlap}, chunk_size={self.chunk_size}.")
         if not 1 <= self.top_k <= 20:
             raise ConfigError(f"top_k={self.top_k} is out of range.", "Use a number from 1 to 20.")
+        if not 0 <= self.score_gap <= 2:
+            raise ConfigError(f"score_gap={self.score_gap} is out of range.",
+                              "Use a cosine difference from 0 (best passage only) to 2 (no limit).")
         if self.index_type not in {"auto", "flat", "hnsw", "ivfpq"}:
             raise ConfigError(f"index_type={self.index_type!r} is not known.",
                               "Use one of: auto, flat, hnsw, ivfpq.")

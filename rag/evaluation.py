@@ -995,7 +995,7 @@ class Comparison:
         for label, result in ((la, self.a), (lb, self.b)):
             changed = {k: v for k, v in result.settings.items()
                        if k in {"llm", "embedder", "index", "top_k", "hybrid", "chunk_size", "chunk_overlap",
-                                "min_relevance", "verify", "index_type", "candidates"}}
+                                "score_gap", "context_chars", "grammar", "verify", "index_type", "candidates"}}
             parts.append(f"- **{label}:** " + (", ".join(f"{k}=`{v}`" for k, v in changed.items()) or "–"))
         parts += ["", "## Metrics (all questions)", "", _md_table(["metric", la, lb, "Δ"], rows), ""]
         groups = [g for g in self.metrics if g != "all"]

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -87,3 +88,47 @@ def test_bad_questions_are_refused_before_any_work(assistant):
         assistant.answer("  \n ")
     with pytest.raises(InputError, match="limit"):
         assistant.answer("x" * (assistant.settings.max_question_chars + 1))
+
+
+def _grammar_prompt(assistant, question):
+    from rag.prompting import answer_grammar, load_prompts
+
+    prompts = load_prompts(assistant.settings.prompts_dir, detect(question))
+    passages = assistant.retrieve(question)
+    return prompts.messages(question, passages), answer_grammar(assistant.settings.prompts_dir, prompts.abstain,
+                                                                len(passages))
+
+
+def test_check_first_grammar_gives_the_stock_grammars_tokens(assistant):
+    """Bron's grammar sampler checks the greedy token first; llama-cpp-python checks all 151k: same text."""
+    from llama_cpp import Llama
+
+    from rag.generation import Generation
+
+    generator = assistant.generator
+    messages, grammar = _grammar_prompt(assistant, "Wann wurde Mistral AI gegründet?")
+    first = "".join(generator.stream(messages, 60, 0.0, None, Generation()))  # warm the prompt cache
+    assert first
+    fast = "".join(generator.stream(messages, 60, 0.0, grammar, Generation()))
+    bron_class = type(generator.llm)
+    try:
+        generator.llm.__class__ = Llama
+        stock = "".join(generator.stream(messages, 60, 0.0, grammar, Generation()))
+    finally:
+        generator.llm.__class__ = bron_class
+    assert bron_class is not Llama
+    assert fast == stock, (fast, stock)
+    assert re.search(r"\[\d\]", fast), fast
+
+
+def test_grammar_makes_the_model_cite_where_it_would_stop(assistant):
+    """The grammar ends the answer with a citation where the model stops, instead of making it ramble on."""
+    from rag.generation import Generation
+
+    messages, grammar = _grammar_prompt(assistant, "Warum könnte Elon Musk über Stargate verärgert sein?")
+    free, constrained = Generation(), Generation()
+    "".join(assistant.generator.stream(messages, 120, 0.0, None, free))
+    "".join(assistant.generator.stream(messages, 120, 0.0, grammar, constrained))
+    assert constrained.finish_reason == "stop", constrained.text
+    assert re.search(r"\[\d\]\.?$", constrained.text.strip()), constrained.text
+    assert constrained.completion_tokens <= free.completion_tokens + 8, (free.text, constrained.text)
