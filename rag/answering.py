@@ -204,7 +204,8 @@ class Assistant:
         for item in self.stream(question, top_k):
             if isinstance(item, Answer):
                 result = item
-        assert result is not None
+        if result is None:  # stream() always ends with an Answer; this guards a broken Generator plug-in
+            raise RuntimeError("The answer stream ended without an Answer.")
         return result
 
     def stream(self, question: str, top_k: int | None = None) -> Iterator[str | Answer]:

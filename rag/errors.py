@@ -30,5 +30,3 @@ class IndexError_(BronError):
 class ModelError(BronError):
     """A missing or broken embedder or LLM."""
 
-
-IndexMissingError = IndexError_

@@ -33,6 +33,10 @@ REBUILD_HINT = "Rebuild it: bron index --rebuild"
 class VectorStore(Protocol):
     """What the rest of Bron needs from a vector store (FAISS today, something else tomorrow)."""
 
+    def add(self, vectors: np.ndarray) -> None:
+        if len(vectors):
+            self.index.add(np.ascontiguousarray(vectors, dtype=np.float32))
+
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]: ...
     def save(self, path: Path) -> None: ...
     def __len__(self) -> int: ...
@@ -73,9 +77,9 @@ class FaissStore:
             index.nprobe = max(8, nlist // 16)
         else:
             raise ValueError(kind)
-        if len(vectors):
-            index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-        return cls(index, kind)
+        store = cls(index, kind)
+        store.add(vectors)
+        return store
 
     @classmethod
     def load(cls, path: Path, kind: str) -> FaissStore:
@@ -87,6 +91,10 @@ class FaissStore:
         import faiss
 
         faiss.write_index(self.index, str(path))
+
+    def add(self, vectors: np.ndarray) -> None:
+        if len(vectors):
+            self.index.add(np.ascontiguousarray(vectors, dtype=np.float32))
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         k = min(k, len(self))
@@ -167,7 +175,7 @@ def load(index_path: Path) -> IndexData:
                 documents[doc.id] = doc
         with open(version / "chunks.jsonl", encoding="utf-8") as fh:
             chunks = [Chunk(**json.loads(line)) for line in fh]
-        vectors = np.load(version / "vectors.npy", allow_pickle=False)
+        vectors = np.load(version / "vectors.npy", mmap_mode="r", allow_pickle=False)  # FAISS has its own copy
         store = FaissStore.load(version / "faiss.index", manifest.index_type)
     except (OSError, ValueError, TypeError, RuntimeError, json.JSONDecodeError) as exc:
         raise IndexError_(f"The index at {index_path} is damaged: {exc}", REBUILD_HINT) from None
@@ -294,7 +302,12 @@ def sync(index_path: Path, documents: list[Document], embedder, chunk_size: int,
     parts.append(new_vectors)
     vectors = np.concatenate(parts) if parts else np.zeros((0, embedder.dim), np.float32)
     kind = choose_index_type(len(vectors), index_type, exact_below)
-    store = FaissStore.build(vectors.reshape(-1, embedder.dim), kind)
+    if old is not None and kind == old.manifest.index_type and len(keep) == len(old.chunks):
+        # Only additions: extend the loaded graph (a fresh copy in memory) instead of rebuilding it.
+        store = old.store
+        store.add(new_vectors)
+    else:
+        store = FaissStore.build(vectors.reshape(-1, embedder.dim), kind)
     manifest = Manifest(FORMAT_VERSION, embedder.model_id, embedder.fingerprint, embedder.dim, chunk_size,
                         chunk_overlap, kind, {d.id: d.content_hash for d in documents})
     save(index_path, manifest, documents, chunks, vectors, store)

@@ -158,3 +158,23 @@ def test_loading_refuses_but_bron_index_rebuilds_after_a_chunking_change(tmp_pat
     report = changed.sync_index(progress=False)
     assert report.embedded == report.chunks > 0
     assert changed.data.manifest.chunk_size == 450
+
+
+def test_adding_articles_extends_an_hnsw_graph_instead_of_rebuilding_it(tmp_path, corpus, embedder, monkeypatch):
+    path = tmp_path / "idx"
+    build(path, corpus, embedder, index_type="hnsw")
+    (corpus / "new.txt").write_text("Nieuw artikel: Zonnevlecht BV haalde 37 miljoen euro op.", encoding="utf-8")
+    built = []
+    original = ix.FaissStore.build
+    monkeypatch.setattr(ix.FaissStore, "build", classmethod(lambda cls, *a, **k: built.append(1) or original(*a, **k)))
+    report = build(path, corpus, embedder, index_type="hnsw")
+    assert report.added == ["new"] and not built
+    data = ix.load(path)
+    assert data.manifest.index_type == "hnsw" and len(data.store) == len(data.chunks) == len(data.vectors)
+    query = embedder.encode_queries(["Hoeveel geld haalde Zonnevlecht op?"])
+    _, rows = data.store.search(query, 1)
+    assert data.chunks[int(rows[0][0])].doc_id == "new"
+    # removing an article still rebuilds, since a graph cannot forget
+    (corpus / "new.txt").unlink()
+    build(path, corpus, embedder, index_type="hnsw")
+    assert built and len(ix.load(path).store) == len(ix.load(path).chunks)
