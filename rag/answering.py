@@ -65,12 +65,30 @@ class Assistant:
             from rag.models import resolve_llm
 
             self._generator = LlamaCppGenerator(resolve_llm(self.settings), self.settings.n_ctx,
-                                                self.settings.threads)
+                                                self.settings.threads, use_mmap=self.settings.llm_mmap)
         return self._generator
 
     def load(self) -> Assistant:
-        """Load everything now (the chat does this at start-up so the first question is fast)."""
-        _ = self.retriever, self.generator
+        """Load everything now (the chat does this at start-up so the first question is fast).
+
+        On a cold start the retriever (torch, the embedder, the index) loads in a thread while the LLM
+        loads in this one, so the wait is the longer of the two, not their sum. The LLM loads in the
+        calling thread because llama-cpp-python silences stdout/stderr process-wide while it loads.
+        """
+        if self._retriever is not None or self._generator is not None:
+            _ = self.retriever, self.generator
+            return self
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bron-retriever-load")
+        retriever = pool.submit(lambda: self.retriever)
+        pool.shutdown(wait=False)
+        try:
+            _ = self.generator
+        except BaseException:
+            retriever.exception()  # let the other load finish before the error surfaces
+            raise
+        retriever.result()  # re-raises an index or embedder error here
         return self
 
     # -- indexing -----------------------------------------------------------------------------
@@ -216,6 +234,8 @@ class Assistant:
 
         started = time.perf_counter()
         question = self.check_question(question)
+        if self._retriever is None and self._generator is None:
+            self.load()  # cold start: load the retriever and the LLM side by side
         question_language = lang.detect(question)
         prompts = load_prompts(self.settings.prompts_dir, question_language)
         passages = self.retrieve(question, top_k)
@@ -265,7 +285,7 @@ class Assistant:
         text = text.strip()
         if not text or text.startswith(abstain):
             return Answer(question, abstain, language, True, [], passages, timings)
-        text = v.remove_invalid_citations(text, {p.n for p in passages})
+        text = v.cite_before_full_stop(v.remove_invalid_citations(text, {p.n for p in passages}))
         scale_notes: list[str] = []
         if self.settings.verify:
             text, scale_notes = v.repair_scales(text, "\n".join(p.text for p in passages), language)

@@ -415,14 +415,14 @@ def check_gold(questions: Sequence[GoldQuestion], articles: str | Path) -> list[
 
 
 def _detect_language(text: str) -> str | None:
-    """The answer's language, or None when it is too short to tell (e.g. just a number).
+    """The answer's language, or None when it has none to tell (numbers and names, e.g. "Jensen Huang").
 
     Short Dutch sentences are often detected as a neighbour (Swedish, Afrikaans); when lingua's pick is
     not a supported language but a supported one has confidence >= 0.25, that one is taken instead."""
-    from rag.language import SUPPORTED, confidences, detect
+    from rag.language import SUPPORTED, confidences, detect, has_language
 
     clean = strip_markers(text)
-    if len(re.findall(r"[^\W\d_]{2,}", clean)) < 2:
+    if not has_language(clean):
         return None
     found = detect(clean, default="") or None
     if found and found not in SUPPORTED:
@@ -471,6 +471,7 @@ def score_answer(question: GoldQuestion, answer: Any, article_language: str | No
         "evidence": question.evidence,
         "evidence_all": list(question.evidence_all),
         "answer": text,
+        "notes": list(getattr(answer, "notes", []) or []),  # what verification changed, or why it abstained
         "answer_lang": answer_lang,
         "abstained": abstained,
         "correct": correct,
@@ -730,6 +731,8 @@ class EvalResult:
                       f"- **Retrieved:** {', '.join(r['retrieved_docs']) or '–'}"
                       + (f" (gold rank {r['gold_rank']})" if r["gold_rank"] else ""),
                       "", "**Answer:**", "", _md_quote(r["answer"] or "(empty)"), ""]
+            if r.get("notes"):
+                parts += ["**Verification:** " + "; ".join(r["notes"]), ""]
             if r["citations"]:
                 parts += ["**Citations:**", ""]
                 parts += [f"- [{c['n']}] `{c['doc_id']}`: “{c['quote']}”" for c in r["citations"]]
@@ -1025,9 +1028,11 @@ class Comparison:
                 "metrics": self.metrics, "differences": self.differences}
 
     def save(self, out_dir: str | Path) -> Path:
-        """Write comparison.md and comparison.json; returns the folder."""
+        """Write comparison.md and comparison.json, and each side's full report in a subfolder."""
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
+        for label, result in zip(self.labels, (self.a, self.b)):
+            result.save(out / re.sub(r"[^\w.-]+", "_", label))
         (out / "comparison.json").write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=1, default=str),
                                              encoding="utf-8")
         (out / "comparison.md").write_text(self.to_markdown(), encoding="utf-8")

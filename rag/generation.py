@@ -137,7 +137,7 @@ class LlamaCppGenerator:
     """A GGUF model loaded once; one generation at a time (a lock), prompt prefix cache reused."""
 
     def __init__(self, model_path: Path, n_ctx: int = 4096, n_threads: int = 0, n_batch: int = 512,
-                 seed: int = 0):
+                 seed: int = 0, use_mmap: bool = False):
         try:
             Llama = _llama_class()
         except ImportError as exc:
@@ -146,7 +146,7 @@ class LlamaCppGenerator:
         try:
             self.llm = Llama(model_path=str(model_path), n_ctx=n_ctx, n_threads=threads,
                              n_threads_batch=threads, n_batch=n_batch, seed=seed, flash_attn=True,
-                             verbose=False)
+                             use_mmap=use_mmap, verbose=False)
         except (ValueError, RuntimeError) as exc:
             raise ModelError(f"llama.cpp could not load {model_path}: {exc}",
                              "Check that the file is a complete GGUF model (re-download or re-assemble it).") \

@@ -24,6 +24,12 @@ _FUNCTION_WORDS = {
 
 
 @lru_cache(maxsize=1)
+def function_words() -> frozenset[str]:
+    """Articles, pronouns and other short words of the three prompt languages (lower case)."""
+    return frozenset().union(*_FUNCTION_WORDS.values()) | {"de", "het", "der", "die", "das", "op", "in", "von", "van"}
+
+
+@lru_cache(maxsize=1)
 def _detector():
     from lingua import IsoCode639_1, LanguageDetectorBuilder
 
@@ -69,11 +75,20 @@ def prompt_language(code: str) -> str:
     return code if code in SUPPORTED else "en"
 
 
+def has_language(text: str) -> bool:
+    """Whether `text` has a language to tell: at least two ordinary (lower-case) words.
+
+    "Jensen Huang [2]", "8,2 [1]" or "Blackwell-serie" are names and numbers, the same in every language."""
+    import re
+
+    text = re.sub(r"\[\d+\]", " ", text)
+    return len(re.findall(r"(?<![\w-])[a-zäöüßàéèëïóç][^\W\d_]{2,}", text)) >= 2
+
+
 def answer_language_ok(answer: str, expected: str) -> bool:
     """False only when an answer is long enough to tell and is clearly in another language."""
     import re
 
-    text = re.sub(r"\[\d+\]", " ", answer)
-    if len(re.findall(r"(?<![\w-])[a-zäöüßàéèëïóç][^\W\d_]{2,}", text)) < 2:
+    if not has_language(answer):
         return True  # numbers and names only: no language to check
-    return detect(text, default=expected) == expected
+    return detect(re.sub(r"\[\d+\]", " ", answer), default=expected) == expected

@@ -10,6 +10,7 @@ from rag.results import Citation, Passage
 CITE = re.compile(r"\[(\d{1,2})\]")
 _SENTENCE = re.compile(r"(?<=[.!?])(?<![A-Z]\.[A-Z]\.)(?<!\s[A-Z]\.)\s+|\n+")  # not after J.D. or A.
 _WORD = re.compile(r"\w+", re.UNICODE)
+_CITE_AFTER_STOP = re.compile(r"(?<=[^\s\[\]])([.!?])((?:\s*\[\d{1,2}\])+)(?=\s|$)")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -124,8 +125,24 @@ def names_in(text: str) -> set[str]:
     """Proper names an answer introduces: multi-word names, camel-case names and acronyms.
 
     Single capitalised words are left out: German capitalises every noun, and a translated noun
-    ("Dienstag" for "dinsdag") is not a made-up name."""
-    return {m.group(0).lower() for m in _NAME.finditer(text)}
+    ("Dienstag" for "dinsdag") is not a made-up name. A capitalised article or preposition at the
+    start of a sentence is not part of the name ("Die Kearney Boulevard" is "Kearney Boulevard")."""
+    from rag.language import function_words
+
+    skip = function_words()
+    names = set()
+    for match in _NAME.finditer(text):
+        parts = match.group(0).split()
+        while len(parts) > 1 and parts[0].lower() in skip:
+            parts = parts[1:]
+        if len(parts) > 1 or _NAME.fullmatch(parts[0]):
+            names.add(" ".join(parts).lower())
+    return names
+
+
+def cite_before_full_stop(text: str) -> str:
+    """'… werden. [1]' -> '… werden [1].': the citation belongs to the sentence it follows."""
+    return _CITE_AFTER_STOP.sub(r"\2\1", text)
 
 
 def scale_of(text: str) -> dict[str, int]:
@@ -137,18 +154,35 @@ def scale_of(text: str) -> dict[str, int]:
     return found
 
 
+# Scale words that belong to one language only ("Million" is German too, "Billion" is German 10^12).
+_SCALE_LANGUAGE = {"miljoen": "nl", "miljard": "nl", "miljarden": "nl", "biljoen": "nl",
+                   "millionen": "de", "milliarde": "de", "milliarden": "de", "billionen": "de", "mrd": "de",
+                   "millions": "en", "billion": "en", "billions": "en", "trillion": "en"}
+
+
 def repair_scales(text: str, passages_text: str, language: str) -> tuple[str, list[str]]:
-    """Give every `<number> <scale>` in the answer the scale the passages use for that number."""
+    """Give every `<number> <scale>` in the answer the passages' scale, in the answer's language.
+
+    The small model copies "8,2 Milliarden" into a Dutch answer or turns "miljard" into "million";
+    both are fixed here rather than left to the reader."""
     truth = scale_of(passages_text)
     notes = []
 
     def fix(match: re.Match) -> str:
         number, word = match.group(1), match.group(2)
-        key = next(iter(numbers_in(number)), number)
-        if word.lower() not in SCALES or key not in truth or SCALES[word.lower()] == truth[key]:
+        lowered = word.lower()
+        if lowered not in SCALES:
             return match.group(0)
-        right = SCALE_WORD.get((language, truth[key]), SCALE_WORD[("en", truth[key])])
-        notes.append(f"scale corrected: '{number} {word}' -> '{number} {right}' as in the cited passage")
+        key = next(iter(numbers_in(number)), number)
+        scale = truth.get(key, SCALES[lowered])
+        foreign = _SCALE_LANGUAGE.get(lowered, language) != language and (language, scale) in SCALE_WORD
+        if scale == SCALES[lowered] and not foreign:
+            return match.group(0)
+        right = SCALE_WORD.get((language, scale), SCALE_WORD[("en", scale)])
+        if scale != SCALES[lowered]:
+            notes.append(f"scale corrected: '{number} {word}' -> '{number} {right}' as in the cited passage")
+        else:
+            notes.append(f"scale word '{word}' written in {language}: '{right}'")
         return match.group(0)[: match.start(2) - match.start(0)] + right
 
     return _SCALED.sub(fix, text), notes
@@ -162,12 +196,21 @@ def facts_in(sentence: str, question: str) -> tuple[set[str], set[str]]:
     return numbers_in(plain) - numbers_in(question), names
 
 
+def name_in(name: str, lowered_text: str) -> bool:
+    """The name occurs in the text, allowing inflected endings ("Japanisches Meer" ~ "Japanischen Meer")."""
+    if name in lowered_text:
+        return True
+    text_words = _WORD.findall(lowered_text)
+    stems = [w[: max(4, len(w) - 2)] for w in name.split()]
+    return all(any(t.startswith(stem) for t in text_words) for stem in stems)
+
+
 def supports(passage_text: str, numbers: set[str], names: set[str]) -> float:
     """Share of the facts (numbers count double) that the passage contains."""
     if not numbers and not names:
         return 1.0
     lowered = passage_text.lower()
-    found = 2 * len(numbers & numbers_in(passage_text)) + sum(1 for n in names if n in lowered)
+    found = 2 * len(numbers & numbers_in(passage_text)) + sum(1 for n in names if name_in(n, lowered))
     return found / (2 * len(numbers) + len(names))
 
 

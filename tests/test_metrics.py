@@ -325,3 +325,6 @@ def test_compare_lists_questions_whose_outcome_changed(result, tmp_path):
     text = (out / "comparison.md").read_text(encoding="utf-8")
     assert "+50.0 pt" in text and "| q2 |" in text
     assert json.loads((out / "comparison.json").read_text(encoding="utf-8"))["differences"][0]["id"] == "q2"
+    for label in ("base", "new"):  # each side's full report, failures included
+        records = json.loads((out / label / "report.json").read_text(encoding="utf-8"))["records"]
+        assert [r["id"] for r in records] == [q.id for q in GOLD]

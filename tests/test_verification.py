@@ -85,6 +85,16 @@ def test_scale_words_follow_the_passage():
     assert repair_scales("20 Milliarden [1]", "20 miljard dollar", "de") == ("20 Milliarden [1]", [])
 
 
+def test_scale_words_are_written_in_the_answers_language():
+    from rag.verification import repair_scales
+
+    assert repair_scales("8,2 Milliarden US-Dollar [3]", "8,2 Milliarden US-Dollar", "nl")[0] == \
+        "8,2 miljard US-Dollar [3]"
+    assert repair_scales("200 miljard euro [1]", "200 miljard euro", "en")[0] == "200 billion euro [1]"
+    assert repair_scales("1 Million Roboter [1]", "een miljoen robots", "de")[0] == "1 Million Roboter [1]"
+    assert repair_scales("4 Billionen Dollar [1]", "4 biljoen dollar", "de") == ("4 Billionen Dollar [1]", [])
+
+
 def test_number_words_and_translated_nouns_count_as_supported():
     from rag.verification import check_answer
 
@@ -99,3 +109,29 @@ def test_initials_do_not_end_a_sentence():
 
     assert split_sentences("The EU was warned by J.D. Vance. He spoke in Paris.") == [
         "The EU was warned by J.D. Vance.", "He spoke in Paris."]
+
+
+def test_a_capitalised_article_is_not_part_of_a_name():
+    from rag.verification import check_answer, names_in
+
+    assert names_in("Die Kearney Boulevard ist gesäumt von Palmen.") == {"kearney boulevard"}
+    assert names_in("De Europese Commissie") == {"europese commissie"} and names_in("Die Broncos") == set()
+    ps = [passage(1, "Der Kearney Boulevard ist von hohen Palmen gesäumt.")]
+    assert not check_answer("Die Kearney Boulevard ist gesäumt von hohen Palmen [1].",
+                            "Von welchen Bäumen ist der Kearney Boulevard gesäumt?", ps)[1]
+
+
+def test_a_citation_after_the_full_stop_moves_before_it():
+    from rag.verification import cite_before_full_stop
+
+    assert cite_before_full_stop("Sie schlugen die Patriots. [1]") == "Sie schlugen die Patriots [1]."
+    assert cite_before_full_stop("A [1]. B. [2] [3]") == "A [1]. B [2] [3]."
+    assert cite_before_full_stop("Het is 8.2 [1]") == "Het is 8.2 [1]"
+
+
+def test_names_match_with_inflected_endings():
+    from rag.verification import name_in
+
+    assert name_in("japanisches meer", "im osten an das japanischen meer grenzte")
+    assert not name_in("sam altman", "dario amodei leidt anthropic")
+    assert not name_in("nordsee", "japanischen meer")
