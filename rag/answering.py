@@ -291,8 +291,9 @@ class Assistant:
             text, scale_notes = v.repair_scales(text, "\n".join(p.text for p in passages), language)
         checked, made_up, check_notes = v.check_answer(text, question, passages)
         check_notes = scale_notes + check_notes
-        if made_up and self.settings.verify:
-            return Answer(question, abstain, language, True, [], passages, timings, check_notes)
+        if made_up and self.settings.verify:  # keep what the model said, for the eval report and debugging
+            return Answer(question, abstain, language, True, [], passages, timings,
+                          check_notes + [f"the model's rejected answer: {text}"])
         if self.settings.verify:
             text = checked
         citations, notes = v.build_citations(text, passages)

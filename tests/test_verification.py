@@ -135,3 +135,14 @@ def test_names_match_with_inflected_endings():
     assert name_in("japanisches meer", "im osten an das japanischen meer grenzte")
     assert not name_in("sam altman", "dario amodei leidt anthropic")
     assert not name_in("nordsee", "japanischen meer")
+
+
+def test_an_answer_rejected_by_verification_is_kept_in_the_notes():
+    from rag.answering import Assistant
+    from rag.config import Settings
+
+    ps = [passage(1, "Mistral AI werd in 2023 in Parijs opgericht.")]
+    res = Assistant(Settings.load()).finish("Wie leidt Mistral AI?", "nl", "Sam Altman leidt het bedrijf [1].", ps,
+                                           "Dat staat niet in de bronnen.", {})
+    assert res.abstained and res.text == "Dat staat niet in de bronnen."
+    assert "the model's rejected answer: Sam Altman leidt het bedrijf [1]." in res.notes
