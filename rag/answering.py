@@ -234,8 +234,7 @@ class Assistant:
 
         started = time.perf_counter()
         question = self.check_question(question)
-        if self._retriever is None and self._generator is None:
-            self.load()  # cold start: load the retriever and the LLM side by side
+        self.load()  # a no-op once loaded; a cold start loads the retriever and the LLM side by side
         question_language = lang.detect(question)
         prompts = load_prompts(self.settings.prompts_dir, question_language)
         passages = self.retrieve(question, top_k)

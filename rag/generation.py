@@ -106,6 +106,8 @@ def _llama_class():
             grammar = kwargs.get("grammar")
             if grammar is None or kwargs.get("temp", 0.8) != 0.0 or kwargs.get("logits_processor") or args:
                 return super()._init_sampler(*args, **kwargs)
+            import ctypes
+
             import llama_cpp as lc
 
             chain = _internals.LlamaSampler()
@@ -117,18 +119,12 @@ def _llama_class():
 
             check = CheckFirstGrammar(vocab, grammar._grammar, grammar._root, cite[0] if len(cite) == 1 else None,
                                       ends_answer)
-            lc.llama_sampler_chain_add(chain.sampler, self._ctypes_pointer(check))
+            lc.llama_sampler_chain_add(chain.sampler, ctypes.pointer(check.sampler))
             # The chain must not free a Python-owned sampler; LlamaSampler removes these before freeing.
             chain.custom_samplers.append((lc.llama_sampler_chain_n(chain.sampler) - 1, check))
             chain._exit_stack.callback(check.free)
             chain.add_greedy()
             return chain
-
-        @staticmethod
-        def _ctypes_pointer(check: CheckFirstGrammar):
-            import ctypes
-
-            return ctypes.pointer(check.sampler)
 
     return BronLlama
 

@@ -26,7 +26,7 @@ _FUNCTION_WORDS = {
 @lru_cache(maxsize=1)
 def function_words() -> frozenset[str]:
     """Articles, pronouns and other short words of the three prompt languages (lower case)."""
-    return frozenset().union(*_FUNCTION_WORDS.values()) | {"de", "het", "der", "die", "das", "op", "in", "von", "van"}
+    return frozenset().union(*_FUNCTION_WORDS.values()) | {"de", "op", "von"}
 
 
 @lru_cache(maxsize=1)
