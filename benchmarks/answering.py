@@ -137,6 +137,7 @@ def bench_answering(assistant, questions: list[dict], repeats: int = 2) -> dict:
             shift = (r * len(prepared) + i) % len(VARIANTS)
             for variant in VARIANTS[shift:] + VARIANTS[:shift]:
                 llm.reset()  # no KV-prefix reuse: every run evaluates its whole prompt
+                getattr(llm, "prefix_states", []).clear()  # nor a saved per-language prefix
                 started = time.perf_counter()
                 if variant == "bron":
                     counting.calls.clear()

@@ -267,23 +267,30 @@ class Assistant:
             if lang.answer_language_ok(second, question_language):
                 notes.append(f"rewritten in {question_language}: the first answer was in another language")
                 text = second
+                record.token_logprobs = retry.token_logprobs
                 yield "\n\n" + second
             record.completion_tokens += retry.completion_tokens
         timings["total_ms"] = (time.perf_counter() - started) * 1000
         timings["prompt_tokens"] = record.prompt_tokens
         timings["completion_tokens"] = record.completion_tokens
-        answer = self.finish(question, question_language, text, passages, prompts.abstain, timings)
+        answer = self.finish(question, question_language, text, passages, prompts.abstain, timings,
+                             record.confidence)
         answer.notes[:0] = notes
         yield answer
 
     def finish(self, question: str, language: str, text: str, passages: list[Passage], abstain: str,
-               timings: dict) -> Answer:
+               timings: dict, confidence: float | None = None) -> Answer:
         """Turn the model's text into an Answer: abstention, valid citations, supporting quotes."""
         from rag import verification as v
 
         text = text.strip()
         if not text or text.startswith(abstain):
-            return Answer(question, abstain, language, True, [], passages, timings)
+            return Answer(question, abstain, language, True, [], passages, timings, confidence=confidence)
+        if confidence is not None and confidence < self.settings.min_confidence:
+            return Answer(question, abstain, language, True, [], passages, timings,
+                          [f"abstained: the model was unsure of its answer (confidence {confidence:.2f} < "
+                           f"min_confidence {self.settings.min_confidence:.2f})",
+                           f"the model's rejected answer: {text}"], confidence)
         text = v.cite_before_full_stop(v.remove_invalid_citations(text, {p.n for p in passages}))
         scale_notes: list[str] = []
         if self.settings.verify:
@@ -292,7 +299,7 @@ class Assistant:
         check_notes = scale_notes + check_notes
         if made_up and self.settings.verify:  # keep what the model said, for the eval report and debugging
             return Answer(question, abstain, language, True, [], passages, timings,
-                          check_notes + [f"the model's rejected answer: {text}"])
+                          check_notes + [f"the model's rejected answer: {text}"], confidence)
         if self.settings.verify:
             text = checked
         citations, notes = v.build_citations(text, passages)
@@ -300,7 +307,7 @@ class Assistant:
         missing = v.unsupported_numbers(text, citations)
         if missing:
             notes.append("numbers not found in the cited passages: " + ", ".join(sorted(missing)))
-        return Answer(question, text, language, False, citations, passages, timings, notes)
+        return Answer(question, text, language, False, citations, passages, timings, notes, confidence)
 
 
 @lru_cache(maxsize=4)

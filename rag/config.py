@@ -51,6 +51,7 @@ class Settings:
     temperature: float = 0.0
     verify: bool = True  # check and repair citations after generation
     grammar: bool = True  # constrain the output format with a llama.cpp grammar
+    min_confidence: float = 0.0  # abstain when the model's mean token probability for its answer is lower
     embed_batch_size: int = 32
 
     @classmethod
@@ -90,6 +91,9 @@ class Settings:
                               f"Got chunk_overlap={self.chunk_overlap}, chunk_size={self.chunk_size}.")
         if not 1 <= self.top_k <= 20:
             raise ConfigError(f"top_k={self.top_k} is out of range.", "Use a number from 1 to 20.")
+        if not 0 <= self.min_confidence < 1:
+            raise ConfigError(f"min_confidence={self.min_confidence} is out of range.",
+                              "Use a probability from 0 (off) to below 1, e.g. 0.65.")
         if not 0 <= self.score_gap <= 2:
             raise ConfigError(f"score_gap={self.score_gap} is out of range.",
                               "Use a cosine difference from 0 (best passage only) to 2 (no limit).")

@@ -472,6 +472,7 @@ def score_answer(question: GoldQuestion, answer: Any, article_language: str | No
         "evidence_all": list(question.evidence_all),
         "answer": text,
         "notes": list(getattr(answer, "notes", []) or []),  # what verification changed, or why it abstained
+        "confidence": getattr(answer, "confidence", None),  # the model's mean token probability
         "answer_lang": answer_lang,
         "abstained": abstained,
         "correct": correct,

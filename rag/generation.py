@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import threading
 import time
@@ -23,6 +24,14 @@ class Generation:
     total_ms: float = 0.0
     finish_reason: str = ""
     text: str = field(default="", repr=False)
+    token_logprobs: list[float] = field(default_factory=list, repr=False)  # when the sampler reports them
+
+    @property
+    def confidence(self) -> float | None:
+        """Geometric mean probability of the generated tokens (None when the sampler did not report them)."""
+        if not self.token_logprobs:
+            return None
+        return math.exp(sum(self.token_logprobs) / len(self.token_logprobs))
 
 
 class Generator(Protocol):
@@ -54,12 +63,14 @@ class CheckFirstGrammar:
         if not self.grammar:
             raise ModelError("llama.cpp could not parse the answer grammar.", "Check prompts/answer.gbnf.")
         self.cite_token, self.ends_answer = cite_token, ends_answer or (lambda _token: False)
+        self.logprobs: list[float] = []  # of each accepted token under the model's unconstrained distribution
+        self._step: tuple | None = None  # (ids, logits, log-sum-exp) of the step being sampled
         self._one = (lc.llama_token_data * 1)()
         self._one_array = lc.llama_token_data_array(data=self._one, size=1, selected=-1, sorted=False)
         iface = lc.llama_sampler_i()
         # Keep the callbacks referenced: ctypes frees them with the Python objects.
         self._callbacks = (lc.llama_sampler_i_name(lambda _s: b"bron-check-first-grammar"),
-                           lc.llama_sampler_i_accept(lambda _s, token: lc.llama_sampler_accept(self.grammar, token)),
+                           lc.llama_sampler_i_accept(lambda _s, token: self._accept(token)),
                            lc.llama_sampler_i_apply(lambda _s, cur_p: self._apply(cur_p)),
                            lc.llama_sampler_i_reset(lambda _s: lc.llama_sampler_reset(self.grammar)))
         iface.name, iface.accept, iface.apply, iface.reset = self._callbacks
@@ -73,7 +84,10 @@ class CheckFirstGrammar:
 
         array = cur_p.contents
         view = np.ctypeslib.as_array(array.data, shape=(array.size,))
-        best = int(np.argmax(view["logit"]))
+        logits = view["logit"]
+        best = int(np.argmax(logits))
+        top = float(logits[best])
+        self._step = (view["id"].copy(), logits.copy(), top + math.log(float(np.exp(logits - top).sum())))
         if self._allowed(int(view["id"][best])):
             return  # the greedy token is allowed: leave the list as it is
         if self.cite_token is not None and self.ends_answer(int(view["id"][best])) and self._allowed(self.cite_token):
@@ -84,6 +98,14 @@ class CheckFirstGrammar:
             logits[keep] = 0.0
             return
         self._lc.llama_sampler_apply(self.grammar, cur_p)
+
+    def _accept(self, token: int) -> None:
+        if self._step is not None:
+            ids, logits, log_total = self._step
+            at = token if token < len(ids) and ids[token] == token else int((ids == token).nonzero()[0][0])
+            self.logprobs.append(float(logits[at]) - log_total)
+            self._step = None
+        self._lc.llama_sampler_accept(self.grammar, token)
 
     def _allowed(self, token: int) -> bool:
         self._one[0].id, self._one[0].logit, self._one[0].p = token, 0.0, 0.0
@@ -97,19 +119,72 @@ class CheckFirstGrammar:
             self.grammar = None
 
 
+PREFIX_STATES = 4  # saved KV states (one per prompt language in practice); ~20 MB each
+PREFIX_STATE_MIN_TOKENS = 128  # a saved state is used only when it spares at least this many tokens
+
+
 def _llama_class():
     """llama_cpp.Llama whose greedy sampler chain uses CheckFirstGrammar (same tokens, less work)."""
+    import ctypes
+
+    import llama_cpp as lc
+    import numpy as np
     from llama_cpp import Llama, _internals
 
     class BronLlama(Llama):
+        """Adds the check-first grammar sampler and a KV state per prompt prefix (one per language)."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.prefix_states: list[tuple[np.ndarray, bytes]] = []  # (token ids, llama.cpp state), newest last
+            self.last_sampler: CheckFirstGrammar | None = None  # of the last generation, for its logprobs
+
+        def generate(self, tokens, *args, **kwargs):
+            """Restore a saved prefix that matches the prompt further than the live KV cache does.
+
+            The system prompt and worked examples differ by language, and the KV cache holds one
+            sequence: without this a German question after a Dutch one re-reads ~400 tokens of prefix.
+            """
+            tokens = list(tokens)
+            self._restore_prefix(tokens)
+            try:
+                yield from super().generate(tokens, *args, **kwargs)
+            finally:
+                self._save_prefix()
+
+        def _restore_prefix(self, tokens: list[int]) -> None:
+            live = self.longest_token_prefix(self._input_ids.tolist(), tokens)
+            best, best_len = None, live + PREFIX_STATE_MIN_TOKENS - 1
+            for ids, state in self.prefix_states:
+                common = self.longest_token_prefix(ids.tolist(), tokens)
+                if common > best_len:
+                    best, best_len = (ids, state), common
+            if best is None:
+                return
+            ids, state = best
+            buffer = (ctypes.c_uint8 * len(state)).from_buffer_copy(state)
+            if lc.llama_state_set_data(self._ctx.ctx, buffer, len(state)) != len(state):
+                self.reset()  # a state that does not fit: evaluate the whole prompt as usual
+                return
+            self.input_ids[:len(ids)] = ids
+            self.n_tokens = len(ids)
+            self._requires_eval = True  # the logits belong to the saved sequence, not to this prompt
+
+        def _save_prefix(self) -> None:
+            ids = self._input_ids.copy()
+            if len(ids) < PREFIX_STATE_MIN_TOKENS or any(
+                    self.longest_token_prefix(saved.tolist(), ids.tolist()) >= PREFIX_STATE_MIN_TOKENS
+                    for saved, _ in self.prefix_states):
+                return  # this prefix (e.g. this language's system prompt and examples) is saved already
+            size = lc.llama_state_get_size(self._ctx.ctx)
+            buffer = (ctypes.c_uint8 * size)()
+            written = lc.llama_state_get_data(self._ctx.ctx, buffer, size)
+            self.prefix_states = (self.prefix_states + [(ids, bytes(buffer)[:written])])[-PREFIX_STATES:]
+
         def _init_sampler(self, *args, **kwargs):
             grammar = kwargs.get("grammar")
             if grammar is None or kwargs.get("temp", 0.8) != 0.0 or kwargs.get("logits_processor") or args:
                 return super()._init_sampler(*args, **kwargs)
-            import ctypes
-
-            import llama_cpp as lc
-
             chain = _internals.LlamaSampler()
             cite = self.tokenize(b" [", add_bos=False, special=False)
             vocab = self._model.vocab
@@ -124,6 +199,7 @@ def _llama_class():
             chain.custom_samplers.append((lc.llama_sampler_chain_n(chain.sampler) - 1, check))
             chain._exit_stack.callback(check.free)
             chain.add_greedy()
+            self.last_sampler = check
             return chain
 
     return BronLlama
@@ -169,6 +245,7 @@ class LlamaCppGenerator:
         record = record if record is not None else Generation()
         with self._lock:
             started = time.perf_counter()
+            self.llm.last_sampler = None
             chunks = self.llm.create_chat_completion(
                 messages=messages, max_tokens=max_tokens, temperature=temperature, top_k=1,
                 repeat_penalty=1.0, grammar=self._grammar(grammar), stream=True)
@@ -186,3 +263,6 @@ class LlamaCppGenerator:
                 yield delta
             record.total_ms = (time.perf_counter() - started) * 1000
             record.prompt_tokens = max(0, self.llm.n_tokens - record.completion_tokens)
+            sampler = getattr(self.llm, "last_sampler", None)
+            if sampler is not None:
+                record.token_logprobs = list(sampler.logprobs)

@@ -75,14 +75,23 @@ def prompt_language(code: str) -> str:
     return code if code in SUPPORTED else "en"
 
 
+# Currency words that read the same in Dutch, German and English answers.
+_UNIT_WORDS = {"euro", "euros", "dollar", "dollars", "yuan", "dollar's"}
+
+
 def has_language(text: str) -> bool:
     """Whether `text` has a language to tell: at least two ordinary (lower-case) words.
 
-    "Jensen Huang [2]", "8,2 [1]" or "Blackwell-serie" are names and numbers, the same in every language."""
+    "Jensen Huang [2]", "8,2 [1]" or "Blackwell-serie" are names and numbers, the same in every language.
+    Scale and currency words do not count either: "50 billion euros" is a number (a language detector
+    calls it French), and a scale word in the wrong language is rewritten by verification."""
     import re
 
+    from rag.verification import SCALES
+
     text = re.sub(r"\[\d+\]", " ", text)
-    return len(re.findall(r"(?<![\w-])[a-zäöüßàéèëïóç][^\W\d_]{2,}", text)) >= 2
+    found = re.findall(r"(?<![\w-])[a-zäöüßàéèëïóç][^\W\d_]{2,}", text)
+    return len([w for w in found if w.lower() not in SCALES and w.lower() not in _UNIT_WORDS]) >= 2
 
 
 def answer_language_ok(answer: str, expected: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -12,6 +13,8 @@ from rag.language import prompt_language
 from rag.results import Passage
 
 TEMPLATE_FILES = ("system.txt", "user.txt", "passage.txt", "abstain.txt", "retry.txt")
+EXAMPLES_FILE = "examples.txt"  # optional worked examples, shown as earlier turns of the chat
+_TURN = re.compile(r"^### (user|assistant)[ \t]*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,7 @@ class PromptSet:
     passage: Template
     abstain: str
     retry: str  # asks for the same answer again in the right language
+    examples: tuple[tuple[str, str], ...] = ()  # (role, content) turns between system prompt and question
 
     def passages_block(self, passages: list[Passage]) -> str:
         return "\n".join(self.passage.safe_substitute(
@@ -32,7 +36,22 @@ class PromptSet:
 
     def messages(self, question: str, passages: list[Passage]) -> list[dict[str, str]]:
         user = self.user.safe_substitute(passages=self.passages_block(passages), question=question.strip())
-        return [{"role": "system", "content": self.system}, {"role": "user", "content": user}]
+        return [{"role": "system", "content": self.system},
+                *({"role": role, "content": content} for role, content in self.examples),
+                {"role": "user", "content": user}]
+
+
+def parse_examples(text: str, where: Path) -> tuple[tuple[str, str], ...]:
+    """`### user` / `### assistant` blocks, alternating and starting with a user turn."""
+    parts = _TURN.split(text)
+    if parts[0].strip():
+        raise ConfigError(f"{where} has text before its first '### user' line.", "Start the file with '### user'.")
+    turns = tuple((role, content.strip()) for role, content in zip(parts[1::2], parts[2::2]))
+    roles = [role for role, _ in turns]
+    if roles != ["user", "assistant"] * (len(roles) // 2) or not all(content for _, content in turns):
+        raise ConfigError(f"{where} must alternate '### user' and '### assistant' blocks, none empty, "
+                          "starting with user and ending with assistant.", "Fix the example file or delete it.")
+    return turns
 
 
 @lru_cache(maxsize=16)
@@ -45,8 +64,12 @@ def load_prompts(prompts_dir: Path, language: str) -> PromptSet:
         if not path.is_file():
             raise ConfigError(f"Prompt template missing: {path}", "Restore the prompts/ folder from git.")
         texts[name] = path.read_text(encoding="utf-8").strip() + ("\n" if name == "passage.txt" else "")
+    examples_path = folder / EXAMPLES_FILE
+    examples = parse_examples(examples_path.read_text(encoding="utf-8"), examples_path) \
+        if examples_path.is_file() else ()
     return PromptSet(folder.name, texts["system.txt"], Template(texts["user.txt"]),
-                     Template(texts["passage.txt"]), texts["abstain.txt"].strip(), texts["retry.txt"].strip())
+                     Template(texts["passage.txt"]), texts["abstain.txt"].strip(), texts["retry.txt"].strip(),
+                     examples)
 
 
 @lru_cache(maxsize=64)

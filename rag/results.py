@@ -57,6 +57,7 @@ class Answer:
     passages: list[Passage] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what verification changed or flagged
+    confidence: float | None = None  # the model's geometric mean token probability for its answer
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -185,7 +185,31 @@ def repair_scales(text: str, passages_text: str, language: str) -> tuple[str, li
             notes.append(f"scale word '{word}' written in {language}: '{right}'")
         return match.group(0)[: match.start(2) - match.start(0)] + right
 
-    return _SCALED.sub(fix, text), notes
+    text = _SCALED.sub(fix, text)
+    return write_out_large_numbers(text, truth, language, notes)
+
+
+_LONG_NUMBER = re.compile(r"(?<![\w.,])(?:\d{1,3}([.,\s])\d{3}(?:\1\d{3})+|\d{7,})(?![\w]|[.,]\d)")  # 9.000.000
+
+
+def write_out_large_numbers(text: str, truth: dict[str, int], language: str,
+                            notes: list[str]) -> tuple[str, list[str]]:
+    """'9000000000' -> '9 billion' when the passages say '9 miljard': the reader, and the check that
+    numbers appear in the cited passage, both need the passage's form."""
+    values = {round(float(number) * 10 ** scale): (number, scale) for number, scale in truth.items()
+              if re.fullmatch(r"\d+(?:\.\d+)?", number)}
+
+    def fix(match: re.Match) -> str:
+        value = int(re.sub(r"\D", "", match.group(0)))
+        if value not in values:
+            return match.group(0)
+        number, scale = values[value]
+        number = number.replace(".", ",") if language in ("nl", "de") else number
+        written = f"{number} {SCALE_WORD.get((language, scale), SCALE_WORD[('en', scale)])}"
+        notes.append(f"'{match.group(0)}' written as '{written}' as in the cited passage")
+        return written
+
+    return _LONG_NUMBER.sub(fix, text), notes
 
 
 def facts_in(sentence: str, question: str) -> tuple[set[str], set[str]]:

@@ -20,8 +20,8 @@ CASES = [
     ("Hoeveel geld moet er in Stargate vloeien?", ["500 miljard"], {"000_fb622f302fa41b5f", "002_9fe74c200e61e5f7"}),
     ("Wie viel Geld stellt Chinas National AI Industry Investment Fund bereit?", ["8,2 Milliarden", "8.2"],
      {"002_9fe74c200e61e5f7"}),
-    ("How much money does the European Commission want to mobilise for AI investments?", ["200 billion", "200"],
-     {"003_60b8193a02aa864f"}),
+    ("How much money did xAI burn in the first nine months of 2025?", ["9 billion", "9 miljard"],
+     {"001_7cb9b078a8c546f5"}),
 ]
 
 
@@ -37,6 +37,7 @@ def test_answers_correctly_with_a_citation_of_the_right_article(assistant, quest
         doc = assistant.data.documents[c.doc_id]
         assert doc.text[c.start:c.end] == c.text
     assert res.timings["first_token_ms"] > 0 and res.timings["completion_tokens"] > 0
+    assert 0 < res.confidence <= 1  # the sampler reports the model's probabilities for its tokens
 
 
 def test_unanswerable_question_abstains(assistant):
@@ -132,3 +133,17 @@ def test_grammar_makes_the_model_cite_where_it_would_stop(assistant):
     assert constrained.finish_reason == "stop", constrained.text
     assert re.search(r"\[\d\]\.?$", constrained.text.strip()), constrained.text
     assert constrained.completion_tokens <= free.completion_tokens + 8, (free.text, constrained.text)
+
+
+def test_saved_language_prefix_gives_the_same_answer_as_a_full_prompt(assistant):
+    """A Dutch question after a German one restores the Dutch prefix's KV state instead of re-reading it."""
+    llm = assistant.generator.llm
+    question = "Hoeveel geld moet er in Stargate vloeien?"
+    llm.reset()
+    llm.prefix_states.clear()
+    full = assistant.answer(question)
+    assistant.answer("Wie viel Geld soll in Stargate fließen?")
+    assert len(llm.prefix_states) == 2  # one per language's system prompt and examples
+    restored = assistant.answer(question)
+    assert restored.text == full.text
+    assert restored.timings["first_token_ms"] < full.timings["first_token_ms"]

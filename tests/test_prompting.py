@@ -22,8 +22,8 @@ def test_unsupported_language_uses_english():
 
 def test_messages_number_the_passages_with_title_and_date():
     messages = load_prompts(PROMPTS, "de").messages("Wie viel Geld?", passages())
-    assert [m["role"] for m in messages] == ["system", "user"]
-    user = messages[1]["content"]
+    assert messages[0]["role"] == "system" and messages[-1]["role"] == "user"
+    user = messages[-1]["content"]
     assert "[1] Titel A (2025-01)\nStargate krijgt 500 miljard." in user
     assert "[2] Titel B\n" in user and "{met accolades} $dollar" in user
     assert user.rstrip().endswith("Wie viel Geld?")
@@ -36,3 +36,32 @@ def test_grammar_parses_and_allows_only_existing_numbers():
     assert 'citation  ::= "1" | "2" | "3"' in text
     assert '"Das steht nicht in den Quellen."' in text
     LlamaGrammar.from_string(text, verbose=False)  # raises on a syntax error
+
+
+def test_worked_examples_come_between_system_prompt_and_question(tmp_path):
+    import shutil
+
+    folder = tmp_path / "prompts"
+    shutil.copytree(PROMPTS, folder)
+    (folder / "nl" / "examples.txt").write_text(
+        "### user\nBronnen:\n\n[1] X\nDe bouw kost 3 miljard.\n\nVraag: Wat kost de bouw?\n"
+        "### assistant\n3 miljard [1].\n", encoding="utf-8")
+    messages = load_prompts(folder, "nl").messages("Hoeveel geld?", passages())
+    assert [m["role"] for m in messages] == ["system", "user", "assistant", "user"]
+    assert messages[1]["content"].endswith("Vraag: Wat kost de bouw?")
+    assert messages[2]["content"] == "3 miljard [1]."
+    assert messages[3]["content"].rstrip().endswith("Hoeveel geld?")
+
+
+def test_broken_examples_file_says_what_is_wrong(tmp_path):
+    import shutil
+
+    import pytest
+
+    from rag.errors import ConfigError
+
+    folder = tmp_path / "prompts"
+    shutil.copytree(PROMPTS, folder)
+    (folder / "de" / "examples.txt").write_text("### user\nFrage?\n### user\nNoch eine?\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="alternate"):
+        load_prompts(folder, "de")

@@ -95,6 +95,18 @@ def test_scale_words_are_written_in_the_answers_language():
     assert repair_scales("4 Billionen Dollar [1]", "4 biljoen dollar", "de") == ("4 Billionen Dollar [1]", [])
 
 
+def test_numbers_written_in_full_take_the_passages_scale():
+    from rag.verification import repair_scales
+
+    text, notes = repair_scales("9000000000 [2]", "verbrandde al 9 miljard dollar", "en")
+    assert text == "9 billion [2]" and notes
+    assert repair_scales("Het kost 8.200.000.000 euro [1].", "kostet 8,2 Milliarden Euro", "nl")[0] == \
+        "Het kost 8,2 miljard euro [1]."
+    # A number the passages do not scale stays as it is; so do years and ordinary thousands.
+    assert repair_scales("Es sind 500000 [1].", "500.000 Menschen", "de") == ("Es sind 500000 [1].", [])
+    assert repair_scales("7000000000 [1], 2025, 1.200", "9 miljard", "en") == ("7000000000 [1], 2025, 1.200", [])
+
+
 def test_number_words_and_translated_nouns_count_as_supported():
     from rag.verification import check_answer
 

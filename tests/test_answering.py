@@ -1,0 +1,47 @@
+"""Logic of Assistant.finish around the model: no model is loaded here."""
+import math
+
+from rag.answering import Assistant
+from rag.config import Settings
+from rag.generation import Generation
+from rag.results import Passage
+
+ABSTAIN = "Dat staat niet in de bronnen."
+PASSAGES = [Passage(1, "a", "Stargate", None, "a#0", "Stargate krijgt 500 miljard dollar.", 0, 35, 0.1, 0.8, "nl")]
+
+
+def finish(confidence, min_confidence=0.65):
+    assistant = Assistant(Settings(min_confidence=min_confidence))
+    return assistant.finish("Hoeveel geld krijgt Stargate?", "nl", "500 miljard dollar [1].", PASSAGES, ABSTAIN, {},
+                            confidence)
+
+
+def test_an_unsure_answer_becomes_an_abstention_that_keeps_what_the_model_said():
+    answer = finish(0.5)
+    assert answer.abstained and answer.text == ABSTAIN and answer.citations == []
+    assert answer.confidence == 0.5
+    assert any("confidence 0.50 < min_confidence 0.65" in note for note in answer.notes)
+    assert any(note.endswith("rejected answer: 500 miljard dollar [1].") for note in answer.notes)
+
+
+def test_a_sure_answer_or_one_without_probabilities_is_kept():
+    for confidence in (0.9, None):
+        answer = finish(confidence)
+        assert not answer.abstained and [c.n for c in answer.citations] == [1], confidence
+        assert answer.confidence == confidence
+    assert not finish(0.1, min_confidence=0.0).abstained  # 0 switches the check off
+
+
+def test_confidence_is_the_geometric_mean_token_probability():
+    assert Generation().confidence is None
+    record = Generation(token_logprobs=[math.log(0.8), math.log(0.2)])
+    assert math.isclose(record.confidence, 0.4)
+
+
+def test_min_confidence_is_validated():
+    import pytest
+
+    from rag.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="min_confidence"):
+        Settings(min_confidence=1.5).validate()
