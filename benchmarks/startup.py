@@ -11,6 +11,8 @@
 
 "Cold" means a new process; the OS page cache is warm (the GGUF and the embedder were read before),
 as after any earlier use of Bron. Dropping caches would need root and disturb the shared machine.
+Likewise the prompt cache (`<cache_dir>/prompt-cache/`, the KV state of each language's system prompt
+and worked examples) exists after any earlier question in that language; the first run writes it.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ class Assistant:
         self._data = None
         self._retriever = None
         self._generator = generator
+        self._prefix_files: set[Path] = set()  # prompt-cache files already read into the generator
 
     @classmethod
     def from_settings(cls, config_file: str | Path | None = None, **overrides) -> Assistant:
@@ -248,6 +249,10 @@ class Assistant:
                          ["the index has no passages"])
             return
         record = Generation()
+        prefix_file = self._prefix_file(prompts)
+        if prefix_file is not None and prefix_file not in self._prefix_files:
+            self._prefix_files.add(prefix_file)
+            self.generator.load_prefix(prefix_file)
         grammar = answer_grammar(self.settings.prompts_dir, prompts.abstain, len(passages)) \
             if self.settings.grammar else None
         for delta in self.generator.stream(prompts.messages(question, passages), self.settings.max_tokens,
@@ -256,6 +261,13 @@ class Assistant:
                 timings["first_token_ms"] = (time.perf_counter() - started) * 1000
             yield delta
         text, notes = record.text, []
+        if prefix_file is not None and not prefix_file.exists():
+            try:  # the next process reads this language's system prompt and examples from disk
+                self.generator.save_prefix(prefix_file, prompts.messages(question, passages))
+            except OSError as exc:
+                import logging
+
+                logging.getLogger(__name__).warning("Could not save the prompt cache %s: %s", prefix_file, exc)
         if (lang.prompt_language(question_language) == question_language and not text.startswith(prompts.abstain)
                 and not lang.answer_language_ok(text, question_language)):
             # One retry in the right language; the prompt and the first answer are in the KV cache.
@@ -277,6 +289,21 @@ class Assistant:
                              record.confidence)
         answer.notes[:0] = notes
         yield answer
+
+    def _prefix_file(self, prompts) -> Path | None:
+        """Where this model's KV state for one language's system prompt and examples is kept on disk."""
+        import hashlib
+        import json
+
+        model = getattr(self.generator, "model_path", None)
+        if model is None or not hasattr(self.generator, "load_prefix"):
+            return None
+        import llama_cpp
+
+        stat = Path(model).stat()
+        key = json.dumps([str(model), stat.st_size, stat.st_mtime_ns, llama_cpp.__version__, self.settings.n_ctx,
+                          prompts.system, prompts.examples])
+        return self.settings.cache_dir / "prompt-cache" / f"{hashlib.sha1(key.encode()).hexdigest()[:20]}.npz"
 
     def finish(self, question: str, language: str, text: str, passages: list[Passage], abstain: str,
                timings: dict, confidence: float | None = None) -> Answer:

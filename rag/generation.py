@@ -119,6 +119,11 @@ class CheckFirstGrammar:
             self.grammar = None
 
 
+def _contains(sequence: list[int], part: list[int]) -> bool:
+    n = len(part)
+    return any(sequence[i:i + n] == part for i in range(len(sequence) - n + 1))
+
+
 PREFIX_STATES = 4  # saved KV states (one per prompt language in practice); ~20 MB each
 PREFIX_STATE_MIN_TOKENS = 128  # a saved state is used only when it spares at least this many tokens
 
@@ -236,6 +241,48 @@ class LlamaCppGenerator:
 
             self._grammars[text] = LlamaGrammar.from_string(text, verbose=False)
         return self._grammars[text]
+
+    def load_prefix(self, path: Path) -> bool:
+        """Add a KV state saved by `save_prefix` (a cold `bron ask` then skips reading the examples).
+
+        A file that does not load (another llama.cpp build, a truncated write) is deleted, not trusted:
+        the state is checked again by llama.cpp when it is restored."""
+        import numpy as np
+
+        states = getattr(self.llm, "prefix_states", None)
+        if states is None or not path.is_file():
+            return False
+        try:
+            with np.load(path, allow_pickle=False) as saved:
+                ids, state = saved["ids"].astype(np.intc), saved["state"].tobytes()
+        except (OSError, ValueError, KeyError):
+            path.unlink(missing_ok=True)
+            return False
+        with self._lock:
+            if not any(len(i) == len(ids) and (i == ids).all() for i, _ in states):
+                states.insert(0, (ids, state))
+                del states[:-PREFIX_STATES]
+        return True
+
+    def save_prefix(self, path: Path, messages: list[dict[str, str]]) -> bool:
+        """Write the saved KV state that covers these messages' prefix to `path` (atomically)."""
+        import numpy as np
+
+        states = getattr(self.llm, "prefix_states", None)
+        if not states:
+            return False
+        with self._lock:
+            prompt = self.llm.tokenize(messages[0]["content"].encode("utf-8"), add_bos=False, special=False)
+            matches = [(ids, state) for ids, state in states if _contains(ids.tolist(), prompt[1:17])]
+            if not matches:
+                return False
+            ids, state = matches[-1]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        with open(tmp, "wb") as fh:
+            np.savez(fh, ids=ids, state=np.frombuffer(state, dtype=np.uint8))
+        tmp.replace(path)
+        return True
 
     def count_tokens(self, text: str) -> int:
         return len(self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))

@@ -147,3 +147,28 @@ def test_saved_language_prefix_gives_the_same_answer_as_a_full_prompt(assistant)
     restored = assistant.answer(question)
     assert restored.text == full.text
     assert restored.timings["first_token_ms"] < full.timings["first_token_ms"]
+
+
+def test_prompt_cache_on_disk_spares_a_new_process_the_examples(assistant, tmp_path, monkeypatch):
+    """The KV state of a language's system prompt and examples is saved to disk and read back."""
+    llm = assistant.generator.llm
+    cache_file = tmp_path / "prompt-cache" / "de.npz"
+    monkeypatch.setattr(assistant, "_prefix_file", lambda prompts: cache_file)
+    question = "Wie viel Geld soll in Stargate fließen?"
+
+    def as_a_new_process():
+        llm.reset()
+        llm.prefix_states.clear()
+        assistant._prefix_files.clear()
+
+    as_a_new_process()
+    full = assistant.answer(question)
+    assert cache_file.is_file()
+    as_a_new_process()
+    cached = assistant.answer(question)
+    assert cached.text == full.text
+    assert cached.timings["first_token_ms"] < full.timings["first_token_ms"]
+    as_a_new_process()
+    cache_file.write_bytes(b"not a state")  # a damaged cache file is dropped, and the answer still comes
+    assert assistant.answer(question).text == full.text
+    assert not cache_file.exists() or cache_file.read_bytes() != b"not a state"
