@@ -81,7 +81,8 @@ def evaluate_targets(sections: dict) -> list[dict]:
                 value,
                 f"{value / 1000:.2f} s" if value is not None else "not measured",
                 value <= limit if value is not None else None,
-                "includes retrieval; full prompt evaluated (KV cache reset)" if key == "ttft_ms" else "",
+                "includes retrieval; passages and question evaluated (KV cache reset to the language's "
+                "system prompt and examples)" if key == "ttft_ms" else "",
             )
         )
     value = _med(ans.get("tps_ratio_vs_raw"))
@@ -354,7 +355,8 @@ def _answering_md(ans: dict) -> list[str]:
         f"Model {ans.get('model')}, {ans.get('threads')} threads, n_ctx {ans.get('n_ctx')}, max_tokens "
         f"{ans.get('max_tokens')}, top_k {ans.get('top_k')}; questions: "
         + ", ".join(f"{q['id']} ({q['lang']})" for q in ans.get("questions", []))
-        + ". Same Llama instance for all variants; `llm.reset()` before every run (no KV-prefix reuse), "
+        + ". Same Llama instance for all variants; `llm.reset()` before every run, keeping only a saved KV "
+        "state of each language's system prompt and worked examples, "
         "order rotated per question. bron = `Assistant.stream()` (TTFT from the question, incl. retrieval); "
         "raw = `create_chat_completion(messages, max_tokens, temperature=0, stream=True)` on the same "
         "messages; raw+grammar = the same with Bron's grammar and top_k=1, repeat_penalty=1. "

@@ -261,13 +261,6 @@ class Assistant:
                 timings["first_token_ms"] = (time.perf_counter() - started) * 1000
             yield delta
         text, notes = record.text, []
-        if prefix_file is not None and not prefix_file.exists():
-            try:  # the next process reads this language's system prompt and examples from disk
-                self.generator.save_prefix(prefix_file, prompts.messages(question, passages))
-            except OSError as exc:
-                import logging
-
-                logging.getLogger(__name__).warning("Could not save the prompt cache %s: %s", prefix_file, exc)
         if (lang.prompt_language(question_language) == question_language and not text.startswith(prompts.abstain)
                 and not lang.answer_language_ok(text, question_language)):
             # One retry in the right language; the prompt and the first answer are in the KV cache.
@@ -289,21 +282,49 @@ class Assistant:
                              record.confidence)
         answer.notes[:0] = notes
         yield answer
+        if prefix_file is not None and not prefix_file.exists():
+            try:  # once per language: later processes read the system prompt and examples from disk
+                self.generator.save_prefix(prefix_file, prompts.prefix_messages())
+            except OSError as exc:
+                import logging
 
-    def _prefix_file(self, prompts) -> Path | None:
+                logging.getLogger(__name__).warning("Could not save the prompt cache %s: %s", prefix_file, exc)
+
+    def _prefix_file(self, prompts, model: Path | None = None) -> Path | None:
         """Where this model's KV state for one language's system prompt and examples is kept on disk."""
         import hashlib
         import json
 
-        model = getattr(self.generator, "model_path", None)
-        if model is None or not hasattr(self.generator, "load_prefix"):
-            return None
+        if model is None:
+            model = getattr(self.generator, "model_path", None)
+            if model is None or not hasattr(self.generator, "load_prefix"):
+                return None
         import llama_cpp
 
         stat = Path(model).stat()
         key = json.dumps([str(model), stat.st_size, stat.st_mtime_ns, llama_cpp.__version__, self.settings.n_ctx,
                           prompts.system, prompts.examples])
         return self.settings.cache_dir / "prompt-cache" / f"{hashlib.sha1(key.encode()).hexdigest()[:20]}.npz"
+
+    def warm_prompt_cache(self, languages: tuple[str, ...] = ("nl", "de", "en")) -> list[str]:
+        """Save each language's system prompt and examples as a KV state on disk, so that even the first
+        `bron ask` in a language starts from it. Returns the languages it had to prepare (the LLM is
+        loaded only for those)."""
+        from rag.models import resolve_llm
+        from rag.prompting import load_prompts
+
+        model = getattr(self._generator, "model_path", None) or resolve_llm(self.settings, progress=False)
+        missing = []
+        for language in languages:
+            prompts = load_prompts(self.settings.prompts_dir, language)
+            path = self._prefix_file(prompts, model)
+            if path is not None and not path.exists():
+                missing.append((language, prompts, path))
+        for _language, prompts, path in missing:
+            if not hasattr(self.generator, "save_prefix"):
+                return []
+            self.generator.save_prefix(path, prompts.prefix_messages())
+        return [language for language, _, _ in missing]
 
     def finish(self, question: str, language: str, text: str, passages: list[Passage], abstain: str,
                timings: dict, confidence: float | None = None) -> Answer:

@@ -93,6 +93,9 @@ def cmd_setup(args) -> int:
     asst = _assistant(args)
     print(f"embedder: {asst.embedder.model_id}")
     print(f"LLM:      {resolve_llm(asst.settings)}")
+    warmed = asst.warm_prompt_cache()
+    if warmed:
+        print(f"prompt cache: saved the system prompt and examples for {', '.join(warmed)}")
     return 0
 
 

@@ -119,11 +119,6 @@ class CheckFirstGrammar:
             self.grammar = None
 
 
-def _contains(sequence: list[int], part: list[int]) -> bool:
-    n = len(part)
-    return any(sequence[i:i + n] == part for i in range(len(sequence) - n + 1))
-
-
 PREFIX_STATES = 4  # saved KV states (one per prompt language in practice); ~20 MB each
 PREFIX_STATE_MIN_TOKENS = 128  # a saved state is used only when it spares at least this many tokens
 
@@ -265,22 +260,28 @@ class LlamaCppGenerator:
         return True
 
     def save_prefix(self, path: Path, messages: list[dict[str, str]]) -> bool:
-        """Write the saved KV state that covers these messages' prefix to `path` (atomically)."""
+        """Read `messages` (a system prompt and examples, ending in a stub user turn) and write the KV
+        state to `path` atomically. Only the shared prefix is saved: a state that also held one
+        question's passages would make that question look faster than any other."""
+        import ctypes
+
+        import llama_cpp as lc
         import numpy as np
 
-        states = getattr(self.llm, "prefix_states", None)
-        if not states:
+        if not hasattr(self.llm, "prefix_states"):
             return False
         with self._lock:
-            prompt = self.llm.tokenize(messages[0]["content"].encode("utf-8"), add_bos=False, special=False)
-            matches = [(ids, state) for ids, state in states if _contains(ids.tolist(), prompt[1:17])]
-            if not matches:
-                return False
-            ids, state = matches[-1]
+            for _ in self.llm.create_chat_completion(messages=messages, max_tokens=1, temperature=0.0, top_k=1,
+                                                     stream=True):
+                pass
+            ids = self.llm._input_ids.copy()
+            size = lc.llama_state_get_size(self.llm.ctx)
+            buffer = (ctypes.c_uint8 * size)()
+            written = lc.llama_state_get_data(self.llm.ctx, buffer, size)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.tmp")
         with open(tmp, "wb") as fh:
-            np.savez(fh, ids=ids, state=np.frombuffer(state, dtype=np.uint8))
+            np.savez(fh, ids=ids, state=np.frombuffer(bytes(buffer)[:written], dtype=np.uint8))
         tmp.replace(path)
         return True
 

@@ -40,6 +40,10 @@ class PromptSet:
                 *({"role": role, "content": content} for role, content in self.examples),
                 {"role": "user", "content": user}]
 
+    def prefix_messages(self) -> list[dict[str, str]]:
+        """The part of every prompt in this language (system prompt, examples) and a stub question."""
+        return self.messages("?", [])[:-1] + [{"role": "user", "content": "?"}]
+
 
 def parse_examples(text: str, where: Path) -> tuple[tuple[str, str], ...]:
     """`### user` / `### assistant` blocks, alternating and starting with a user turn."""
