@@ -318,11 +318,11 @@ class Assistant:
         for language in languages:
             prompts = load_prompts(self.settings.prompts_dir, language)
             path = self._prefix_file(prompts, model)
-            if path is not None and not path.exists():
+            if not path.exists():
                 missing.append((language, prompts, path))
+        if missing and not hasattr(self.generator, "save_prefix"):
+            return []  # a generator other than llama.cpp has no KV state to save
         for _language, prompts, path in missing:
-            if not hasattr(self.generator, "save_prefix"):
-                return []
             self.generator.save_prefix(path, prompts.prefix_messages())
         return [language for language, _, _ in missing]
 

@@ -64,7 +64,7 @@ class CheckFirstGrammar:
             raise ModelError("llama.cpp could not parse the answer grammar.", "Check prompts/answer.gbnf.")
         self.cite_token, self.ends_answer = cite_token, ends_answer or (lambda _token: False)
         self.logprobs: list[float] = []  # of each accepted token under the model's unconstrained distribution
-        self._step: tuple | None = None  # (ids, logits, log-sum-exp) of the step being sampled
+        self._step: tuple | None = None  # (greedy id, its logit, log-sum-exp, copies if it was refused)
         self._one = (lc.llama_token_data * 1)()
         self._one_array = lc.llama_token_data_array(data=self._one, size=1, selected=-1, sorted=False)
         iface = lc.llama_sampler_i()
@@ -87,9 +87,12 @@ class CheckFirstGrammar:
         logits = view["logit"]
         best = int(np.argmax(logits))
         top = float(logits[best])
-        self._step = (view["id"].copy(), logits.copy(), top + math.log(float(np.exp(logits - top).sum())))
+        log_total = top + math.log(float(np.exp(logits - top).sum()))
+        self._step = (int(view["id"][best]), top, log_total, None)
         if self._allowed(int(view["id"][best])):
             return  # the greedy token is allowed: leave the list as it is
+        # Another token will be chosen: keep the unconstrained logits to look its probability up.
+        self._step = (int(view["id"][best]), top, log_total, (view["id"].copy(), logits.copy()))
         if self.cite_token is not None and self.ends_answer(int(view["id"][best])) and self._allowed(self.cite_token):
             # The model wants to stop before it cited: make it cite rather than ramble on until it does.
             logits = view["logit"]
@@ -101,9 +104,11 @@ class CheckFirstGrammar:
 
     def _accept(self, token: int) -> None:
         if self._step is not None:
-            ids, logits, log_total = self._step
-            at = token if token < len(ids) and ids[token] == token else int((ids == token).nonzero()[0][0])
-            self.logprobs.append(float(logits[at]) - log_total)
+            greedy, logit, log_total, copies = self._step
+            if token != greedy and copies is not None:
+                ids, logits = copies
+                logit = float(logits[int((ids == token).nonzero()[0][0])])
+            self.logprobs.append(logit - log_total)
             self._step = None
         self._lc.llama_sampler_accept(self.grammar, token)
 
@@ -176,10 +181,14 @@ def _llama_class():
                     self.longest_token_prefix(saved.tolist(), ids.tolist()) >= PREFIX_STATE_MIN_TOKENS
                     for saved, _ in self.prefix_states):
                 return  # this prefix (e.g. this language's system prompt and examples) is saved already
+            self.prefix_states = (self.prefix_states + [(ids, self.state_bytes())])[-PREFIX_STATES:]
+
+        def state_bytes(self) -> bytes:
+            """The context's llama.cpp state (KV cache of the evaluated tokens) as bytes."""
             size = lc.llama_state_get_size(self._ctx.ctx)
             buffer = (ctypes.c_uint8 * size)()
             written = lc.llama_state_get_data(self._ctx.ctx, buffer, size)
-            self.prefix_states = (self.prefix_states + [(ids, bytes(buffer)[:written])])[-PREFIX_STATES:]
+            return bytes(buffer)[:written]
 
         def _init_sampler(self, *args, **kwargs):
             grammar = kwargs.get("grammar")
@@ -263,9 +272,6 @@ class LlamaCppGenerator:
         """Read `messages` (a system prompt and examples, ending in a stub user turn) and write the KV
         state to `path` atomically. Only the shared prefix is saved: a state that also held one
         question's passages would make that question look faster than any other."""
-        import ctypes
-
-        import llama_cpp as lc
         import numpy as np
 
         if not hasattr(self.llm, "prefix_states"):
@@ -274,14 +280,11 @@ class LlamaCppGenerator:
             for _ in self.llm.create_chat_completion(messages=messages, max_tokens=1, temperature=0.0, top_k=1,
                                                      stream=True):
                 pass
-            ids = self.llm._input_ids.copy()
-            size = lc.llama_state_get_size(self.llm.ctx)
-            buffer = (ctypes.c_uint8 * size)()
-            written = lc.llama_state_get_data(self.llm.ctx, buffer, size)
+            ids, state = self.llm._input_ids.copy(), self.llm.state_bytes()
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.tmp")
         with open(tmp, "wb") as fh:
-            np.savez(fh, ids=ids, state=np.frombuffer(bytes(buffer)[:written], dtype=np.uint8))
+            np.savez(fh, ids=ids, state=np.frombuffer(state, dtype=np.uint8))
         tmp.replace(path)
         return True
 
