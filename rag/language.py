@@ -5,28 +5,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from rag.textrules import CITE, is_unit_or_scale, word_lists
+
 SUPPORTED = ("nl", "de", "en")  # languages with prompt templates in prompts/<lang>/
-_CANDIDATES = ("nl", "de", "en", "fr", "es", "it")
-# Function words that tell the three prompt languages apart in short questions, where statistical
-# detectors hesitate ("Wat zei Altman?").
-_FUNCTION_WORDS = {
-    "nl": {"wat", "hoeveel", "welke", "waarom", "wanneer", "waar", "hoe", "het", "een", "van", "zijn", "heeft",
-           "hebben", "zei", "voor", "met", "niet", "ook", "dat", "wordt", "worden", "volgens", "moet", "bij",
-           "naar", "door", "uit", "over", "wil", "kan", "welk", "wie", "er", "deze", "dit", "zal", "hij", "ze"},
-    "de": {"was", "wie", "viel", "viele", "welche", "welcher", "welches", "warum", "wann", "wo", "der", "die",
-           "das", "ein", "eine", "ist", "hat", "haben", "sagte", "für", "mit", "nicht", "auch", "und", "wird",
-           "werden", "laut", "muss", "bei", "nach", "durch", "aus", "über", "will", "kann", "wer", "sich", "dem",
-           "den", "des", "soll", "im"},
-    "en": {"what", "how", "many", "much", "which", "why", "when", "where", "who", "the", "a", "an", "of", "is",
-           "are", "has", "have", "did", "does", "said", "for", "with", "not", "also", "and", "will", "according",
-           "must", "by", "to", "from", "about", "can", "was", "were", "this", "that", "its", "in"},
-}
-
-
-@lru_cache(maxsize=1)
-def function_words() -> frozenset[str]:
-    """Articles, pronouns and other short words of the three prompt languages (lower case)."""
-    return frozenset().union(*_FUNCTION_WORDS.values()) | {"de", "op", "von"}
+_CANDIDATES = ("nl", "de", "en", "fr", "es", "it", "pt", "pl")  # Latin-script languages told apart by lingua
+# Letters of other scripts name their language outright (lingua is asked only about Latin-script text).
+_SCRIPTS = (("zh", "\u4e00-\u9fff\u3400-\u4dbf"), ("ja", "\u3040-\u30ff"), ("ko", "\uac00-\ud7af\u1100-\u11ff"),
+            ("ru", "\u0400-\u04ff"), ("el", "\u0370-\u03ff"), ("ar", "\u0600-\u06ff"), ("he", "\u0590-\u05ff"),
+            ("hi", "\u0900-\u097f"), ("th", "\u0e00-\u0e7f"))
 
 
 @lru_cache(maxsize=1)
@@ -42,6 +28,9 @@ def detect(text: str, default: str = "en") -> str:
     text = (text or "").strip()
     if not text:
         return default
+    script = _script_language(text)
+    if script:
+        return script
     votes = _function_word_votes(text)
     ranked = sorted(votes.items(), key=lambda kv: -kv[1])
     if len(text) < 80 and ranked[0][1] >= 2 and ranked[0][1] >= 2 * ranked[1][1]:
@@ -56,11 +45,30 @@ def detect(text: str, default: str = "en") -> str:
     return code
 
 
+def _script_language(text: str) -> str | None:
+    """The language of a text written mostly in a non-Latin script ("Stargate项目…" is Chinese), else None."""
+    import re
+
+    letters = re.findall(r"[^\W\d_]", text)
+    if not letters:
+        return None
+    counts = {code: sum(bool(re.match(f"[{chars}]", c)) for c in letters) for code, chars in _SCRIPTS}
+    if counts["ja"]:  # Japanese mixes kana with Chinese characters
+        counts["ja"] += counts["zh"]
+    code, count = max(counts.items(), key=lambda kv: kv[1])
+    return code if count >= max(1, len(letters) // 3) else None
+
+
+def supported(code: str) -> bool:
+    """Bron writes prompts and answers in this language."""
+    return code in SUPPORTED
+
+
 def _function_word_votes(text: str) -> dict[str, int]:
     import re
 
     tokens = re.findall(r"[^\W\d_]+", text.lower())
-    return {code: sum(t in vocabulary for t in tokens) for code, vocabulary in _FUNCTION_WORDS.items()}
+    return {code: sum(t in vocabulary for t in tokens) for code, vocabulary in word_lists().function_words.items()}
 
 
 def confidences(text: str, languages: tuple[str, ...] = SUPPORTED) -> dict[str, float]:
@@ -75,10 +83,6 @@ def prompt_language(code: str) -> str:
     return code if code in SUPPORTED else "en"
 
 
-# Currency words that read the same in Dutch, German and English answers.
-_UNIT_WORDS = {"euro", "euros", "dollar", "dollars", "yuan", "dollar's"}
-
-
 def has_language(text: str) -> bool:
     """Whether `text` has a language to tell: at least two ordinary (lower-case) words.
 
@@ -87,17 +91,13 @@ def has_language(text: str) -> bool:
     calls it French), and a scale word in the wrong language is rewritten by verification."""
     import re
 
-    from rag.verification import SCALES
-
-    text = re.sub(r"\[\d+\]", " ", text)
+    text = CITE.sub(" ", text)
     found = re.findall(r"(?<![\w-])[a-zäöüßàéèëïóç][^\W\d_]{2,}", text)
-    return len([w for w in found if w.lower() not in SCALES and w.lower() not in _UNIT_WORDS]) >= 2
+    return len([w for w in found if not is_unit_or_scale(w)]) >= 2
 
 
 def answer_language_ok(answer: str, expected: str) -> bool:
     """False only when an answer is long enough to tell and is clearly in another language."""
-    import re
-
     if not has_language(answer):
         return True  # numbers and names only: no language to check
-    return detect(re.sub(r"\[\d+\]", " ", answer), default=expected) == expected
+    return detect(CITE.sub(" ", answer), default=expected) == expected

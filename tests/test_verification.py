@@ -1,13 +1,6 @@
 from rag.results import Passage
-from rag.verification import (
-    best_quote,
-    build_citations,
-    cited_numbers,
-    numbers_in,
-    remove_invalid_citations,
-    strip_citations,
-    unsupported_numbers,
-)
+from rag.textrules import citation_numbers, numbers_in, remove_invalid_citations, strip_citations
+from rag.verification import best_quote, build_citations, unsupported_numbers
 
 
 def passage(n, text, doc="d"):
@@ -20,7 +13,7 @@ def test_numbers_in_canonical_form():
 
 
 def test_cited_numbers_and_strip():
-    assert cited_numbers("A [2]. B [1] [2].") == [2, 1]
+    assert citation_numbers("A [2]. B [1] [2].") == [2, 1]
     assert strip_citations("A [2]. B [1].") == "A. B."
 
 

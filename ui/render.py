@@ -11,8 +11,8 @@ import re
 from collections.abc import Callable, Sequence
 
 from rag.results import Answer, Citation, Passage
+from rag.textrules import CITE
 
-CITE = re.compile(r"\[(\d{1,2})\]")
 CONTEXT_CHARS = 280  # article text shown around a passage, cut at a paragraph boundary
 MAX_TURNS_SHOWN = 5  # earlier answers whose sources stay in the panel (older ones are dropped)
 

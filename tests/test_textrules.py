@@ -1,0 +1,86 @@
+"""The shared text rules: citation markers, numbers, scale words and names, from the word-list data files."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rag import textrules as t
+
+
+def test_word_lists_come_from_the_data_files():
+    lists = t.word_lists()
+    assert {"wat", "hoeveel"} <= lists.function_words["nl"] and "wer" in lists.function_words["de"]
+    assert lists.number_words["zwölf"] == "12" and lists.number_words["één"] == "1"
+    assert lists.scales["miljard"] == 9 and lists.scales["million"] == 6 and lists.scales["billionen"] == 12
+    assert t.scale_word("de", 9) == "Milliarden" and t.scale_word("fr", 6) == "million"
+    assert "dienstag" in lists.aliases["tuesday"]
+
+
+def test_citation_numbers_marks_and_stripping():
+    assert t.citation_numbers("A [2]. B [1] [2].") == [2, 1]
+    assert t.citation_marks("a [1] b [2, 3] c [1]") == [1, 2, 3, 1]
+    assert t.strip_citations("A [2]. B [1].") == "A. B."
+    assert t.remove_invalid_citations("X [1] [7].", {1}) == "X [1] ."
+    assert t.cite_before_full_stop("Sie schlugen die Patriots. [1]") == "Sie schlugen die Patriots [1]."
+
+
+@pytest.mark.parametrize("text, language, names", [
+    ("Canberra [2].", "en", {"canberra"}),  # a bare one-word answer is checked too
+    ("Die Hauptstadt ist Canberra [1].", "de", {"canberra"}),
+    ("Het werd opgericht door Jack Ma [1].", "nl", {"jack", "ma"}),
+    ("Tuesday [1].", "en", set()),  # a common word at the start of a sentence is no name
+    ("Am Dienstag zogen die USA nach [1].", "de", set()),  # German nouns are capitalised
+    ("Die Europäische Kommission will in Rechenzentren investieren [1].", "de", set()),
+    ("Ongeveer 500 miljard dollar [1].", "nl", set()),
+    ("Because of regulation [1].", "en", set()),
+    ("Yes [1].", "en", set()),
+])
+def test_single_word_names(text, language, names):
+    assert t.single_names_in(text, language) == names
+
+
+def test_common_words_by_frequency_in_their_own_language():
+    assert t.common_word("Tuesday", "en") and t.common_word("Dienstag", "de") and t.common_word("Volgens", "nl")
+    assert not t.common_word("Canberra", "en") and not t.common_word("Alibaba", "de")
+    assert not t.common_word("Trump", "nl")  # as frequent in every language: a name
+    assert t.common_word("Rechenzentrumsbetreiber", "de")  # an unknown long German word is a compound noun
+    assert not t.common_word("Dienstag", "fr")  # no word lists for other languages: treat as a name
+
+
+def test_names_match_across_languages_through_aliases():
+    assert t.name_in("tuesday", "am dienstag zogen die usa nach")
+    assert t.name_in("united states", "de verenigde staten investeren")
+    assert t.name_in("japanisches meer", "im osten an das japanischen meer grenzte")
+    assert not t.name_in("us", "the bus stop") and not t.name_in("canberra", "in sydney")
+
+
+# -- properties over arbitrary input ------------------------------------------------------------------
+@given(st.integers(min_value=1000, max_value=10**12), st.sampled_from([".", ","]))
+def test_thousands_separators_do_not_change_a_number(n, separator):
+    assert t.numbers_in(f"{n:,}".replace(",", separator)) == {str(n)}
+    assert t.numbers_in(str(n)) == {str(n)}
+
+
+@given(st.integers(min_value=0, max_value=999), st.integers(min_value=1, max_value=9))
+def test_a_decimal_comma_is_a_decimal_point(whole, tenth):
+    assert t.numbers_in(f"{whole},{tenth}") == t.numbers_in(f"{whole}.{tenth}") == {f"{whole}.{tenth}"}
+
+
+@given(st.lists(st.integers(min_value=1, max_value=20), max_size=8), st.text(alphabet="abc .!?", max_size=30))
+def test_citation_markers_round_trip(numbers, filler):
+    text = filler + " ".join(f"claim [{n}]." for n in numbers)
+    assert t.citation_numbers(text) == list(dict.fromkeys(numbers))
+    assert t.CITE.search(t.strip_citations(text)) is None
+    valid = set(numbers[::2])
+    assert set(t.citation_numbers(t.remove_invalid_citations(text, valid))) <= valid
+    once = t.cite_before_full_stop(text)
+    assert t.cite_before_full_stop(once) == once and t.citation_numbers(once) == t.citation_numbers(text)
+
+
+@given(st.text(max_size=300))
+def test_the_rules_take_any_text(text):
+    for language in ("nl", "de", "en", "fr"):
+        assert all(name == name.lower() for name in t.all_names_in(text, language))
+    assert all(isinstance(n, str) for n in t.numbers_in(text))
+    t.split_sentences(text)
+    t.scale_of(text)
