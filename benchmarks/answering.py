@@ -34,7 +34,8 @@ import os
 import time
 from pathlib import Path
 
-from benchmarks.common import log, percentile, stat
+from benchmarks.common import log, stat
+from rag.evaluation import percentile
 
 VARIANTS = ("bron", "raw", "raw+grammar")
 

@@ -46,13 +46,6 @@ def stat(values, unit: str = "", **extra) -> dict:
     }
 
 
-def percentile(values, q: float) -> float:
-    """The q-th percentile (0-100) of `values`, linear interpolation."""
-    import numpy as np
-
-    return float(np.percentile(np.asarray(values, dtype=float), q))
-
-
 class Timer:
     """with Timer() as t: ...; t.seconds"""
 

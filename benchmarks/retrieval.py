@@ -17,8 +17,9 @@ import time
 
 import numpy as np
 
-from benchmarks.common import Timer, log, peak_rss_mb, percentile, reset_peak_rss, rss_mb, stat
+from benchmarks.common import Timer, log, peak_rss_mb, reset_peak_rss, rss_mb, stat
 from benchmarks.synthetic import clustered_queries, clustered_vectors
+from rag.evaluation import percentile
 
 KINDS = ("flat", "hnsw", "ivfpq")
 EF_SWEEP = (16, 32, 64, 96, 128, 192, 256)

@@ -39,6 +39,7 @@ def load_xquad(folder: Path, lang: str) -> tuple[list[str], list[dict]]:
 
 
 def squad_normalize(text: str) -> str:
+    """SQuAD's answer normalisation (lower case, no punctuation or articles), with German articles and quotes."""
     import re
     import string
     import unicodedata
@@ -58,7 +59,11 @@ def containment(prediction: str, answers: list[str]) -> float:
     return float(any(squad_normalize(a) and squad_normalize(a) in pred for a in answers))
 
 
-def token_f1(prediction: str, answers: list[str]) -> float:
+def squad_f1(prediction: str, answers: list[str]) -> float:
+    """Token F1 the way the SQuAD/XQuAD evaluation script computes it (squad_normalize, whitespace tokens),
+    so it stays comparable with published XQuAD scores. Not rag.evaluation.token_f1: that one also makes
+    numbers, scale and currency words language-neutral (9.000 = 9,000, Milliarden = billion), which suits
+    the gold set but would score differently from the official metric."""
     from collections import Counter
 
     best = 0.0
@@ -118,7 +123,7 @@ def answer_metrics(asst, questions: list[dict]) -> dict:
         text = strip_citations(res.text)
         rows.append({"id": q["id"], "question": q["question"], "answers": q["answers"], "prediction": res.text,
                      "abstained": res.abstained, "em": exact_match(text, q["answers"]),
-                     "f1": token_f1(text, q["answers"]), "contains": containment(text, q["answers"]),
+                     "f1": squad_f1(text, q["answers"]), "contains": containment(text, q["answers"]),
                      "language": detect(text) if not res.abstained else None,
                      "first_token_ms": res.timings["first_token_ms"], "total_ms": res.timings["total_ms"]})
     n = len(rows)
