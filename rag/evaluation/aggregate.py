@@ -33,6 +33,7 @@ def summarize(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         "evidence_support": mean(r["evidence_supported"] for r in citing),
         "invalid_citation_rate": mean(bool(r["invalid_citations"]) for r in records if not r["error"]),
         "invalid_citations": sum(len(r["invalid_citations"]) for r in records),
+        "unsupported_facts": sum(bool(r.get("unsupported_facts")) for r in records if not r["error"]),
         "abstention_accuracy": mean(r["abstained"] for r in unans if not r["error"]),
         "false_abstention": mean(r["abstained"] for r in ans if not r["error"]),
         "language_match": mean(r["language_match"] for r in records),

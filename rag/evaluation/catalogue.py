@@ -63,6 +63,8 @@ CATALOGUE: tuple[Metric, ...] = (
     Metric("citation_precision", RATE, "citing answers: share of citations from a gold article", plotted=True),
     Metric("evidence_support", RATE, "citing answers: a cited passage holds the gold evidence"),
     Metric("invalid_citation_rate", RATE, "answers with a [n] that matches no citation"),
+    Metric("unsupported_facts", NUMBER, "answers stating a name or number that no cited passage contains "
+           "(single words included); the goal is 0", headline=True),
     Metric("abstention_accuracy", RATE, "unanswerable: the assistant abstained", plotted=True),
     Metric("false_abstention", RATE, "answerable: the assistant abstained"),
     Metric("language_match", RATE, "answer written in the question's language (detectable answers)",

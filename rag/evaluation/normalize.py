@@ -7,7 +7,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_MARKER = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
+from rag.textrules import CITE_GROUP, citation_marks
+
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)+")
 _NUMBER_UNIT = re.compile(r"(?<![\w.,])(\d+(?:\.\d+)?)([^\W\d_]+)")
 _CURRENCY_FIRST = re.compile(r"([$€])\s?(\d+(?:[.,]\d+)*)(\s?(?:billion|million|trillion|bn|mn)\b)?")
@@ -55,12 +56,10 @@ def _edge_punct() -> str:
 
 def strip_markers(text: str) -> str:
     """The text without [n] citation markers, which are not part of the answer's wording."""
-    return re.sub(r"[ \t]+([.,;:!?])", r"\1", _MARKER.sub(" ", text or ""))
+    return re.sub(r"[ \t]+([.,;:!?])", r"\1", CITE_GROUP.sub(" ", text or ""))
 
 
-def cited_numbers(text: str) -> list[int]:
-    """Every number cited as [n] (also [1, 2]) in order of appearance, with repeats."""
-    return [int(n) for group in _MARKER.findall(text or "") for n in re.split(r"\s*[,;]\s*", group)]
+cited_numbers = citation_marks  # every number cited as [n] (also [1, 2]) in order of appearance, with repeats
 
 
 def normalize_number(token: str) -> str:

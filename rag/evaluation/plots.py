@@ -64,3 +64,25 @@ def plot_latency(records: Sequence[Mapping[str, Any]], path: Path) -> None:
     ax_lang.set_title("Total time by question language")
     ax_lang.set_ylabel("seconds")
     fig.savefig(path)
+
+
+def plot_tradeoff(records: Sequence[Mapping[str, Any]], path: Path) -> None:
+    """Abstention on unanswerable questions against false abstention, one point per strictness threshold."""
+    from rag.evaluation.tradeoff import tradeoff
+
+    rows = [r for r in tradeoff(records) if r["abstention_accuracy"] is not None and r["false_abstention"] is not None]
+    fig = _new_figure(5.5, 4.2)
+    ax = fig.add_subplot()
+    if rows:
+        ax.plot([100 * r["false_abstention"] for r in rows], [100 * r["abstention_accuracy"] for r in rows],
+                marker="o")
+        for r in rows:
+            label = "never" if r["threshold"] > 1 else f"{r['threshold']:.2f}"
+            ax.annotate(label, (100 * r["false_abstention"], 100 * r["abstention_accuracy"]), fontsize=7,
+                        xytext=(3, -9), textcoords="offset points")
+    ax.set_xlabel("false abstention on answerable questions (%)")
+    ax.set_ylabel("abstention on unanswerable questions (%)")
+    ax.set_title("Strictness: abstention threshold trade-off")
+    ax.set_xlim(left=0)
+    ax.set_ylim(0, 105)
+    fig.savefig(path)

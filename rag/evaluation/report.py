@@ -11,7 +11,8 @@ from typing import Any
 
 from rag.evaluation.aggregate import compute_metrics, group_columns
 from rag.evaluation.catalogue import METRICS, TABLE, format_value
-from rag.evaluation.plots import plot_groups, plot_latency
+from rag.evaluation.plots import plot_groups, plot_latency, plot_tradeoff
+from rag.evaluation.tradeoff import tradeoff_markdown
 
 
 def md_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
@@ -83,6 +84,11 @@ class EvalResult:
                         ("Same-language: the question is in the gold article's language; cross-language: it is "
                          "not (unanswerable questions have no article and count in neither)."), "",
                         "![metrics by language](metrics_by_language.png)", "", "![latency](latency.png)", "",
+                        "## Strictness", "",
+                        ("What the abstention threshold (setting `strictness`) trades: a question abstains when the "
+                         "model's probability of writing the abstention is at least the threshold, or for another "
+                         "reason (the model abstained, verification rejected the answer)."), "",
+                        tradeoff_markdown(self.records), "", "![strictness](strictness.png)", "",
                         f"## Failures ({len(self.failures)})", ""]
         for r in self.failures:
             arrow = f"{r['lang']} → {r['article_lang']} article" if r["article_lang"] else f"{r['lang']}, unanswerable"
@@ -131,5 +137,6 @@ class EvalResult:
         (out / "report.md").write_text(self.to_markdown(), encoding="utf-8")
         plot_groups(self.metrics, out / "metrics_by_language.png")
         plot_latency(self.records, out / "latency.png")
+        plot_tradeoff(self.records, out / "strictness.png")
         return out
 

@@ -19,6 +19,7 @@ from rag.evaluation.metrics import (
     token_f1,
 )
 from rag.evaluation.normalize import strip_markers
+from rag.verification import unsupported_facts
 
 
 def _detect_language(text: str) -> str | None:
@@ -64,6 +65,8 @@ def score_answer(question: GoldQuestion, answer: Any, article_language: str | No
     completion = timings.get("completion_tokens")
     decode_ms = (total - first) if total is not None and first is not None else None
     invalid = invalid_citations(text, [c.n for c in citations])
+    unsupported = [] if abstained or not text else unsupported_facts(
+        text, question.question, [c.text for c in citations], getattr(answer, "language", "") or question.lang)
     record: dict[str, Any] = {
         "id": question.id,
         "question": question.question,
@@ -94,6 +97,9 @@ def score_answer(question: GoldQuestion, answer: Any, article_language: str | No
         "evidence_supported": (evidence_hit([c.text for c in citations], question.evidence_all, len(citations))
                                if answerable and citations else None),
         "invalid_citations": invalid,
+        "unsupported_facts": unsupported,  # names and numbers stated that no cited passage contains
+        "abstain_probability": getattr(answer, "abstain_probability", None),  # the model's, for the trade-off
+        "abstain_reason": getattr(answer, "abstain_reason", "") if abstained else "",
         "citations": [{"n": c.n, "doc_id": c.doc_id, "quote": _excerpt(c.quote or c.text)} for c in citations],
         "passages": [{"n": p.n, "doc_id": p.doc_id, "score": round(float(p.score), 4),
                       "text": _excerpt(p.text, 160)} for p in passages],
@@ -128,6 +134,8 @@ def failure_reasons(record: Mapping[str, Any]) -> list[str]:
         reasons.append("answered an unanswerable question")
     if record["language_match"] is False:
         reasons.append(f"answered in {record['answer_lang']}, asked in {record['lang']}")
+    if record.get("unsupported_facts"):
+        reasons.append("states what no cited passage contains: " + ", ".join(record["unsupported_facts"]))
     if record["invalid_citations"]:
         reasons.append("invalid citation number(s): " + ", ".join(f"[{n}]" for n in record["invalid_citations"]))
     return reasons
