@@ -138,7 +138,7 @@ class Assistant:
         """
         import re
 
-        from rag.corpus import TEXT_SUFFIXES, content_hash, read_document
+        from rag.readers import UnreadableDocument, read_document
 
         messages: list[str] = []
         existing = self.source_documents()
@@ -148,41 +148,20 @@ class Assistant:
         saved = 0
         for name, payload in files:
             base = Path(name).name
-            stem, suffix = Path(base).stem, Path(base).suffix.lower()
-            if suffix not in TEXT_SUFFIXES:
-                messages.append(f"{base}: skipped, only .txt and .md files can be added.")
+            try:  # the same checks as for the articles in seeds_dir, and no content twice
+                doc = read_document(payload, base, max_bytes=self.settings.max_upload_bytes, known_hashes=known)
+            except UnreadableDocument as exc:
+                messages.append(exc.describe())
                 continue
-            if len(payload) > self.settings.max_upload_bytes:
-                messages.append(f"{base}: skipped, {len(payload):,} bytes is over the limit of "
-                                f"{self.settings.max_upload_bytes:,}.")
-                continue
-            if b"\x00" in payload[:4096]:
-                messages.append(f"{base}: skipped, it is a binary file, not text.")
-                continue
-            try:
-                text = payload.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                messages.append(f"{base}: skipped, it is not UTF-8 text. Save it as UTF-8 and try again.")
-                continue
-            if not text.strip():
-                messages.append(f"{base}: skipped, it is empty.")
-                continue
-            if content_hash(text) in known:
-                messages.append(f"{base}: already indexed (same content), not added twice.")
-                continue
-            safe = re.sub(r"[^\w.-]+", "_", stem).strip("._") or "article"
+            safe = re.sub(r"[^\w.-]+", "_", Path(base).stem).strip("._") or "article"
             doc_id, i = safe, 2
             while doc_id in known_ids:
                 doc_id, i = f"{safe}_{i}", i + 1
-            target = self.uploads_dir / f"{doc_id}{suffix}"
+            target = self.uploads_dir / f"{doc_id}{Path(base).suffix.lower()}"
             tmp = target.with_name("." + target.name + ".tmp")
-            tmp.write_text(text, encoding="utf-8")
+            tmp.write_bytes(payload)
             tmp.replace(target)
-            if read_document(target) is None:
-                target.unlink(missing_ok=True)
-                messages.append(f"{base}: skipped, it could not be read as an article.")
-                continue
-            known.add(content_hash(text))
+            known.add(doc.content_hash)
             known_ids.add(doc_id)
             saved += 1
         report = self.sync_index(progress=False, on_progress=on_progress) if saved else None

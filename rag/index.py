@@ -23,7 +23,7 @@ from typing import Protocol
 import numpy as np
 
 from rag.chunking import Chunk
-from rag.corpus import Document
+from rag.documents import Document
 from rag.errors import IndexError_
 
 FORMAT_VERSION = 1
