@@ -80,8 +80,7 @@ def build_index(paragraphs: list[str], workdir: Path, settings):
 
     docs = [parse_document(f"p{i:04d}", text) for i, text in enumerate(paragraphs)]
     asst = Assistant(settings)
-    ix.sync(settings.index_path, docs, asst.embedder, settings.chunk_size, settings.chunk_overlap,
-            settings.index_type, settings.exact_below, rebuild=True, progress=True)
+    ix.sync(settings.index_path, docs, asst.embedder, settings, rebuild=True, progress=True)
     return asst
 
 

@@ -46,8 +46,7 @@ class Assistant:
             from rag import index
 
             self._data = index.load(self.settings.index_path)
-            index.check_compatible(self._data.manifest, self.embedder, self.settings.chunk_size,
-                                   self.settings.chunk_overlap, self.settings.index_path)
+            index.check_compatible(self._data.manifest, self.embedder, self.settings, self.settings.index_path)
         return self._data
 
     @property
@@ -114,10 +113,8 @@ class Assistant:
         from rag.errors import IndexError_
 
         def run(rebuild: bool):
-            return index.sync(self.settings.index_path, self.source_documents(), self.embedder,
-                              self.settings.chunk_size, self.settings.chunk_overlap, self.settings.index_type,
-                              self.settings.exact_below, rebuild=rebuild, progress=progress,
-                              on_progress=on_progress)
+            return index.sync(self.settings.index_path, self.source_documents(), self.embedder, self.settings,
+                              rebuild=rebuild, progress=progress, on_progress=on_progress)
 
         try:
             report = run(rebuild)
