@@ -3,7 +3,7 @@ import math
 
 from rag.answering import Assistant
 from rag.config import Settings
-from rag.generation import Generation
+from rag.llm import Generation
 from rag.results import Passage
 
 ABSTAIN = "Dat staat niet in de bronnen."
@@ -61,3 +61,16 @@ def test_added_articles_that_cannot_be_used_are_skipped_with_the_reason(tmp_path
                         "copy.md: already indexed (same content), not added twice.",
                         "big.txt: skipped, 101 bytes is over the limit of 100."]
     assert not list(assistant.uploads_dir.iterdir())
+
+
+def test_a_backend_without_kv_state_has_no_prompt_cache_to_prepare():
+    from rag.llm import Generator
+
+    class Echo(Generator):
+        model_name = "echo"
+
+        def stream(self, messages, max_tokens=200, temperature=0.0, grammar=None, record=None):
+            yield "echo"
+
+    assistant = Assistant(Settings(), generator=Echo())
+    assert assistant.warm_prompt_cache() == [] and assistant.generator.model_name == "echo"
