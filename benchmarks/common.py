@@ -180,10 +180,11 @@ def settings_toml(settings) -> str:
 
 
 def rag_sources_digest() -> str:
-    """Digest of rag/*.py: tells whether the code under test changed during a run."""
+    """Digest of rag/**/*.py: tells whether the code under test changed during a run."""
     digest = hashlib.sha256()
-    for path in sorted((PROJECT_DIR / "rag").glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    rag = PROJECT_DIR / "rag"
+    for path in sorted(rag.rglob("*.py")):
+        digest.update(path.relative_to(rag).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
 
 

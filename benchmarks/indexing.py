@@ -2,7 +2,7 @@
 
 Per scale (1x = the seed articles, s x = benchmarks.synthetic.synthetic_corpus(seeds, s)):
 
-* Bron:  ``rag.index.sync(tmp, docs, embedder, ..., rebuild=True, progress=False)``: chunking,
+* Bron:  ``rag.index.sync(tmp, docs, embedder, settings, rebuild=True, progress=False)``: chunking,
   embedding (in slices of 256 through Embedder.encode_passages), FAISS build, fsync'ed save.
 * bare:  ``embedder.model.encode(texts, prompt="passage: ", batch_size=32, normalize_embeddings=True)``
   on exactly the chunk texts Bron embeds, with the same model object in the same process.
@@ -33,17 +33,7 @@ def _bron_build(index_path: Path, docs, embedder, settings) -> tuple[float, floa
     reset_peak_rss()
     before = rss_mb() or 0.0
     with Timer() as t:
-        report = index.sync(
-            index_path,
-            docs,
-            embedder,
-            settings.chunk_size,
-            settings.chunk_overlap,
-            settings.index_type,
-            settings.exact_below,
-            rebuild=True,
-            progress=False,
-        )
+        report = index.sync(index_path, docs, embedder, settings, rebuild=True, progress=False)
     return t.seconds, peak_rss_mb(), peak_rss_mb() - before, report
 
 
@@ -78,17 +68,7 @@ def _overhead(index_path: Path, docs, embedder, settings, runs: int = 3) -> list
     for _ in range(runs):
         shutil.rmtree(index_path, ignore_errors=True)
         with Timer() as t:
-            index.sync(
-                index_path,
-                docs,
-                null,
-                settings.chunk_size,
-                settings.chunk_overlap,
-                settings.index_type,
-                settings.exact_below,
-                rebuild=True,
-                progress=False,
-            )
+            index.sync(index_path, docs, null, settings, rebuild=True, progress=False)
         seconds.append(t.seconds)
     shutil.rmtree(index_path, ignore_errors=True)
     return seconds

@@ -239,7 +239,7 @@ def _indexing_md(idx: dict) -> list[str]:
     lines = [
         "## Indexing",
         "",
-        "Bron = `rag.index.sync(tmp, docs, embedder, rebuild=True, progress=False)` (chunking, embedding, "
+        "Bron = `rag.index.sync(tmp, docs, embedder, settings, rebuild=True, progress=False)` (chunking, embedding, "
         'FAISS, fsync\'ed save); bare = `model.encode(chunks, prompt="passage: ", batch_size=32, '
         "normalize_embeddings=True)` on the same chunks, same process. "
         "ratio = Bron chunks/s ÷ bare chunks/s. "
@@ -290,7 +290,7 @@ def _retrieval_md(ret: dict) -> list[str]:
             f"### FAISS search alone ({fa.get('generator')}; {fa.get('n_queries')} single queries, "
             f"k={fa.get('k')}, {fa.get('omp_threads')} OpenMP threads)",
             "",
-            "Kinds built with `rag.index.FaissStore.build(vectors, kind)` (Bron's defaults); "
+            "Kinds built with `rag.stores.faiss.FaissStore.build(vectors, kind)` (Bron's defaults); "
             "`raw IndexFlatIP` is plain faiss in the same run. p50/p90 per single query; "
             "median / min / max over repeats.",
             "",

@@ -1,7 +1,7 @@
 """Retrieval: question embedding, Bron's hybrid search, and FAISS search alone per index kind.
 
 FAISS part: for each size n, `clustered_vectors(n)` (benchmarks.synthetic) is indexed with every kind
-Bron may choose, built through ``rag.index.FaissStore.build(vectors, kind)``, plus a raw
+Bron may choose, built through ``rag.stores.faiss.FaissStore.build(vectors, kind)``, plus a raw
 ``faiss.IndexFlatIP`` built in the same run as the baseline. 200 queries from the same distribution
 are searched one at a time (batch of 1, k=10, as Bron does per question); per repeat we take the p50
 (and p90) latency over the queries, and quote median/min/max of those p50s over repeats.
@@ -97,7 +97,7 @@ def bench_faiss(
     """Latency, recall@10, build time and bytes/vector for each size x kind (see module docstring)."""
     import faiss
 
-    from rag.index import FaissStore, choose_index_type
+    from rag.stores.faiss import FaissStore, choose_index_type
 
     rows, sweep_rows = [], []
     for n in sizes:

@@ -107,45 +107,34 @@ def gold_questions(settings, n: int = 20) -> list[str]:
 
 
 class Context:
-    """Lazily loaded shared pieces: settings, the embedder, a temporary index of the seed articles."""
+    """Shared pieces, loaded on first use by Bron's own Assistant: the embedder, and a temporary index
+    of the seed articles (the settings are the run's, with the index in the temporary folder)."""
 
     def __init__(self, tmp: Path):
+        from rag.answering import Assistant
         from rag.config import Settings
 
         self.tmp = tmp
         self.settings = Settings.load()
-        self._embedder = None
-        self._seed_index = None
+        self._assistant = Assistant(self.settings.replace(index_dir=tmp / "indexes", index="bench-seeds"))
+        self._indexed = False
 
     @property
     def embedder(self):
-        if self._embedder is None:
-            from rag.embedding import Embedder
+        return self._assistant.embedder
 
-            self._embedder = Embedder.from_settings(self.settings)
-        return self._embedder
+    @property
+    def assistant(self):
+        """The Assistant on the temporary seed index (built on first use)."""
+        if not self._indexed:
+            self._assistant.sync_index(rebuild=True, progress=False)
+            self._indexed = True
+        return self._assistant
 
     @property
     def bench_settings(self):
         """Settings pointing at the temporary seed index (built on first use)."""
-        if self._seed_index is None:
-            from rag import index
-            from rag.corpus import load_corpus
-
-            path = self.tmp / "indexes" / "bench-seeds"
-            index.sync(
-                path,
-                load_corpus(self.settings.seeds_dir),
-                self.embedder,
-                self.settings.chunk_size,
-                self.settings.chunk_overlap,
-                self.settings.index_type,
-                self.settings.exact_below,
-                rebuild=True,
-                progress=False,
-            )
-            self._seed_index = path
-        return self.settings.replace(index_dir=self._seed_index.parent, index=self._seed_index.name)
+        return self.assistant.settings
 
     def config_file(self) -> Path:
         """bench.toml pinning the benchmark's settings (and the temporary index) for child processes."""
@@ -163,15 +152,13 @@ def run_section(name: str, ctx: Context, args) -> dict:
         )
     if name == "retrieval":
         from benchmarks import retrieval
-        from rag import index
 
         questions = gold_questions(ctx.settings, args.questions)
         out = {
             "question_embedding": retrieval.bench_question_embedding(ctx.embedder, questions, args.repeats)
         }
-        settings = ctx.bench_settings
         out["retriever"] = retrieval.bench_retriever(
-            index.load(settings.index_path), ctx.embedder, settings, questions, args.repeats
+            ctx.assistant.data, ctx.embedder, ctx.bench_settings, questions, args.repeats
         )
         if args.vector_sizes:
             out["faiss"] = retrieval.bench_faiss(
@@ -185,10 +172,9 @@ def run_section(name: str, ctx: Context, args) -> dict:
         return out
     if name == "answering":
         from benchmarks.answering import bench_answering, load_questions
-        from rag.answering import Assistant
 
         questions = load_questions(Path(ctx.settings.seeds_dir) / "gold.jsonl", args.per_language)
-        return bench_answering(Assistant(ctx.bench_settings), questions, args.repeats)
+        return bench_answering(ctx.assistant, questions, args.repeats)
     if name == "startup":
         from benchmarks.startup import bench_startup
 

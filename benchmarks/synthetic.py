@@ -30,7 +30,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from rag.corpus import Document, content_hash
+from rag.documents import Document, content_hash
 
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=[\"“‘»A-Z0-9ÄÖÜ])")
 

@@ -81,12 +81,11 @@ def build_index(paragraphs: list[str], workdir: Path, settings):
     """Index the paragraphs with Bron's own code: one document per paragraph, id `p0000`."""
     from rag import index as ix
     from rag.answering import Assistant
-    from rag.corpus import parse_document
+    from rag.readers.text import parse_document
 
     docs = [parse_document(f"p{i:04d}", text) for i, text in enumerate(paragraphs)]
     asst = Assistant(settings)
-    ix.sync(settings.index_path, docs, asst.embedder, settings.chunk_size, settings.chunk_overlap,
-            settings.index_type, settings.exact_below, rebuild=True, progress=True)
+    ix.sync(settings.index_path, docs, asst.embedder, settings, rebuild=True, progress=True)
     return asst
 
 

@@ -6,10 +6,14 @@ import time
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rag.config import Settings
 from rag.errors import InputError
 from rag.results import Answer, Passage
+
+if TYPE_CHECKING:
+    from rag.llm import Generator
 
 
 class Assistant:
@@ -19,7 +23,7 @@ class Assistant:
     >>> asst.answer("Hoeveel geld moet er in Stargate vloeien?").text
     """
 
-    def __init__(self, settings: Settings | None = None, generator=None):
+    def __init__(self, settings: Settings | None = None, generator: Generator | None = None):
         self.settings = settings or Settings.load()
         self._embedder = None
         self._data = None
@@ -46,8 +50,7 @@ class Assistant:
             from rag import index
 
             self._data = index.load(self.settings.index_path)
-            index.check_compatible(self._data.manifest, self.embedder, self.settings.chunk_size,
-                                   self.settings.chunk_overlap, self.settings.index_path)
+            index.check_compatible(self._data.manifest, self.embedder, self.settings, self.settings.index_path)
         return self._data
 
     @property
@@ -60,13 +63,11 @@ class Assistant:
         return self._retriever
 
     @property
-    def generator(self):
+    def generator(self) -> Generator:
         if self._generator is None:
-            from rag.generation import LlamaCppGenerator
-            from rag.models import resolve_llm
+            from rag.llm import make_generator
 
-            self._generator = LlamaCppGenerator(resolve_llm(self.settings), self.settings.n_ctx,
-                                                self.settings.threads, use_mmap=self.settings.llm_mmap)
+            self._generator = make_generator(self.settings)
         return self._generator
 
     def load(self) -> Assistant:
@@ -77,7 +78,7 @@ class Assistant:
         calling thread because llama-cpp-python silences stdout/stderr process-wide while it loads.
         """
         if self._retriever is not None or self._generator is not None:
-            _ = self.retriever, self.generator
+            _ = self.retriever, self.generator.load()
             return self
         from concurrent.futures import ThreadPoolExecutor
 
@@ -85,7 +86,7 @@ class Assistant:
         retriever = pool.submit(lambda: self.retriever)
         pool.shutdown(wait=False)
         try:
-            _ = self.generator
+            self.generator.load()
         except BaseException:
             retriever.exception()  # let the other load finish before the error surfaces
             raise
@@ -114,10 +115,8 @@ class Assistant:
         from rag.errors import IndexError_
 
         def run(rebuild: bool):
-            return index.sync(self.settings.index_path, self.source_documents(), self.embedder,
-                              self.settings.chunk_size, self.settings.chunk_overlap, self.settings.index_type,
-                              self.settings.exact_below, rebuild=rebuild, progress=progress,
-                              on_progress=on_progress)
+            return index.sync(self.settings.index_path, self.source_documents(), self.embedder, self.settings,
+                              rebuild=rebuild, progress=progress, on_progress=on_progress)
 
         try:
             report = run(rebuild)
@@ -138,7 +137,7 @@ class Assistant:
         """
         import re
 
-        from rag.corpus import TEXT_SUFFIXES, content_hash, read_document
+        from rag.readers import UnreadableDocument, read_document
 
         messages: list[str] = []
         existing = self.source_documents()
@@ -148,41 +147,20 @@ class Assistant:
         saved = 0
         for name, payload in files:
             base = Path(name).name
-            stem, suffix = Path(base).stem, Path(base).suffix.lower()
-            if suffix not in TEXT_SUFFIXES:
-                messages.append(f"{base}: skipped, only .txt and .md files can be added.")
+            try:  # the same checks as for the articles in seeds_dir, and no content twice
+                doc = read_document(payload, base, max_bytes=self.settings.max_upload_bytes, known_hashes=known)
+            except UnreadableDocument as exc:
+                messages.append(exc.describe())
                 continue
-            if len(payload) > self.settings.max_upload_bytes:
-                messages.append(f"{base}: skipped, {len(payload):,} bytes is over the limit of "
-                                f"{self.settings.max_upload_bytes:,}.")
-                continue
-            if b"\x00" in payload[:4096]:
-                messages.append(f"{base}: skipped, it is a binary file, not text.")
-                continue
-            try:
-                text = payload.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                messages.append(f"{base}: skipped, it is not UTF-8 text. Save it as UTF-8 and try again.")
-                continue
-            if not text.strip():
-                messages.append(f"{base}: skipped, it is empty.")
-                continue
-            if content_hash(text) in known:
-                messages.append(f"{base}: already indexed (same content), not added twice.")
-                continue
-            safe = re.sub(r"[^\w.-]+", "_", stem).strip("._") or "article"
+            safe = re.sub(r"[^\w.-]+", "_", Path(base).stem).strip("._") or "article"
             doc_id, i = safe, 2
             while doc_id in known_ids:
                 doc_id, i = f"{safe}_{i}", i + 1
-            target = self.uploads_dir / f"{doc_id}{suffix}"
+            target = self.uploads_dir / f"{doc_id}{Path(base).suffix.lower()}"
             tmp = target.with_name("." + target.name + ".tmp")
-            tmp.write_text(text, encoding="utf-8")
+            tmp.write_bytes(payload)
             tmp.replace(target)
-            if read_document(target) is None:
-                target.unlink(missing_ok=True)
-                messages.append(f"{base}: skipped, it could not be read as an article.")
-                continue
-            known.add(content_hash(text))
+            known.add(doc.content_hash)
             known_ids.add(doc_id)
             saved += 1
         report = self.sync_index(progress=False, on_progress=on_progress) if saved else None
@@ -230,7 +208,7 @@ class Assistant:
     def stream(self, question: str, top_k: int | None = None) -> Iterator[str | Answer]:
         """Yield the answer's text as it is generated, then the final, checked `Answer`."""
         from rag import language as lang
-        from rag.generation import Generation
+        from rag.llm import Generation
         from rag.prompting import answer_grammar, load_prompts
 
         started = time.perf_counter()
@@ -249,7 +227,7 @@ class Assistant:
                          ["the index has no passages"])
             return
         record = Generation()
-        prefix_file = self._prefix_file(prompts)
+        prefix_file = self.generator.prefix_cache_path(prompts, self.settings.cache_dir)
         if prefix_file is not None and prefix_file not in self._prefix_files:
             self._prefix_files.add(prefix_file)
             self.generator.load_prefix(prefix_file)
@@ -290,40 +268,24 @@ class Assistant:
 
                 logging.getLogger(__name__).warning("Could not save the prompt cache %s: %s", prefix_file, exc)
 
-    def _prefix_file(self, prompts, model: Path | None = None) -> Path | None:
-        """Where this model's KV state for one language's system prompt and examples is kept on disk."""
-        import hashlib
-        import json
-
-        if model is None:
-            model = getattr(self.generator, "model_path", None)
-            if model is None or not hasattr(self.generator, "load_prefix"):
-                return None
-        import llama_cpp
-
-        stat = Path(model).stat()
-        key = json.dumps([str(model), stat.st_size, stat.st_mtime_ns, llama_cpp.__version__, self.settings.n_ctx,
-                          prompts.system, prompts.examples])
-        return self.settings.cache_dir / "prompt-cache" / f"{hashlib.sha1(key.encode()).hexdigest()[:20]}.npz"
-
     def warm_prompt_cache(self, languages: tuple[str, ...] = ("nl", "de", "en")) -> list[str]:
         """Save each language's system prompt and examples as a KV state on disk, so that even the first
         `bron ask` in a language starts from it. Returns the languages it had to prepare (the LLM is
-        loaded only for those)."""
-        from rag.models import resolve_llm
+        loaded only for those; a backend without KV state has none to prepare)."""
+        from rag.llm import make_generator
         from rag.prompting import load_prompts
 
-        model = getattr(self._generator, "model_path", None) or resolve_llm(self.settings, progress=False)
+        generator = self._generator or make_generator(self.settings, load=False)
         missing = []
         for language in languages:
             prompts = load_prompts(self.settings.prompts_dir, language)
-            path = self._prefix_file(prompts, model)
-            if not path.exists():
+            path = generator.prefix_cache_path(prompts, self.settings.cache_dir)
+            if path is not None and not path.exists():
                 missing.append((language, prompts, path))
-        if missing and not hasattr(self.generator, "save_prefix"):
-            return []  # a generator other than llama.cpp has no KV state to save
+        if missing:
+            self._generator = generator
         for _language, prompts, path in missing:
-            self.generator.save_prefix(path, prompts.prefix_messages())
+            generator.save_prefix(path, prompts.prefix_messages())
         return [language for language, _, _ in missing]
 
     def finish(self, question: str, language: str, text: str, passages: list[Passage], abstain: str,

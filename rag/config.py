@@ -40,7 +40,8 @@ class Settings:
     candidates: int = 20  # passages fetched from each retriever before fusion
     hybrid: bool = False  # add BM25 with reciprocal rank fusion (hurt on the gold set; see retrieval.py)
     bm25_weight: float = 0.3  # BM25's weight in the fusion (dense = 1); cross-lingual questions need it low
-    index_type: str = "auto"  # auto | flat | hnsw | ivfpq
+    vector_store: str = "faiss"  # which vector store holds the index's vectors (rag.stores; only faiss so far)
+    index_type: str = "auto"  # the store's variant; FAISS: auto | flat | hnsw | ivfpq
     exact_below: int = 50_000  # "auto" stays exact (flat) below this many vectors
     max_question_chars: int = 1000
     max_upload_bytes: int = 2_000_000
@@ -97,6 +98,11 @@ class Settings:
         if not 0 <= self.score_gap <= 2:
             raise ConfigError(f"score_gap={self.score_gap} is out of range.",
                               "Use a cosine difference from 0 (best passage only) to 2 (no limit).")
+        from rag.stores import STORES
+
+        if self.vector_store not in STORES:
+            raise ConfigError(f"vector_store={self.vector_store!r} is not known.",
+                              f"Use one of: {', '.join(sorted(STORES))}.")
         if self.index_type not in {"auto", "flat", "hnsw", "ivfpq"}:
             raise ConfigError(f"index_type={self.index_type!r} is not known.",
                               "Use one of: auto, flat, hnsw, ivfpq.")

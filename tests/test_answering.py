@@ -3,7 +3,7 @@ import math
 
 from rag.answering import Assistant
 from rag.config import Settings
-from rag.generation import Generation
+from rag.llm import Generation
 from rag.results import Passage
 
 ABSTAIN = "Dat staat niet in de bronnen."
@@ -45,3 +45,32 @@ def test_min_confidence_is_validated():
 
     with pytest.raises(ConfigError, match="min_confidence"):
         Settings(min_confidence=1.5).validate()
+
+
+def test_added_articles_that_cannot_be_used_are_skipped_with_the_reason(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("Stargate krijgt 500 miljard dollar.", encoding="utf-8")
+    assistant = Assistant(Settings(seeds_dir=seeds, index_dir=tmp_path / "indexes", max_upload_bytes=100))
+    report, messages = assistant.add_articles([
+        ("slides.pdf", b"%PDF"), ("bin.txt", b"\x00binary"), ("copy.md", b"Stargate krijgt 500 miljard dollar."),
+        ("big.txt", b"a" * 101)])
+    assert report is None  # nothing to index: no model was loaded
+    assert messages == ["slides.pdf: skipped, only .txt and .md files can be added.",
+                        "bin.txt: skipped, it is a binary file, not text.",
+                        "copy.md: already indexed (same content), not added twice.",
+                        "big.txt: skipped, 101 bytes is over the limit of 100."]
+    assert not list(assistant.uploads_dir.iterdir())
+
+
+def test_a_backend_without_kv_state_has_no_prompt_cache_to_prepare():
+    from rag.llm import Generator
+
+    class Echo(Generator):
+        model_name = "echo"
+
+        def stream(self, messages, max_tokens=200, temperature=0.0, grammar=None, record=None):
+            yield "echo"
+
+    assistant = Assistant(Settings(), generator=Echo())
+    assert assistant.warm_prompt_cache() == [] and assistant.generator.model_name == "echo"

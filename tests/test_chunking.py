@@ -1,6 +1,7 @@
 from rag.chunking import chunk_document, chunk_documents
 from rag.config import PROJECT_DIR
-from rag.corpus import load_corpus, parse_document
+from rag.corpus import load_corpus
+from rag.readers.text import parse_document
 
 
 def test_offsets_point_at_the_chunk_text():

@@ -38,6 +38,7 @@ def test_bron_section_and_relative_paths(tmp_path):
     ("top_k = 99", "top_k"),
     ("colour = 'blue'", "Unknown setting"),
     ("index_type = 'btree'", "index_type"),
+    ("vector_store = 'cassandra'", "vector_store"),
     ("chunk_overlap = 5000", "chunk_overlap"),
     ("top_k = ", "not valid TOML"),
 ])

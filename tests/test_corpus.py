@@ -1,6 +1,10 @@
 import logging
 
-from rag.corpus import load_corpus, make_title, parse_document
+import pytest
+
+from rag.corpus import load_corpus
+from rag.documents import make_title
+from rag.readers.text import parse_document
 
 
 def test_date_marker_becomes_metadata_not_text():
@@ -51,3 +55,31 @@ def test_seed_corpus():
     assert len(docs) == 5
     assert {d.language for d in docs} == {"nl", "de"}
     assert all(d.content_hash and d.title for d in docs)
+
+
+@pytest.mark.parametrize("name, data, reason", [
+    ("notes.pdf", b"%PDF-1.4", "notes.pdf: skipped, only .txt and .md files can be added."),
+    ("binary.md", b"\x00\x01\x02binary", "binary.md: skipped, it is a binary file, not text."),
+    ("latin1.txt", "Caf\xe9 in K\xf6ln".encode("latin-1"),
+     "latin1.txt: skipped, it is not UTF-8 text (byte 3). Save it as UTF-8 and try again."),
+    ("empty.txt", b"  \n", "empty.txt: skipped, it is empty."),
+    ("big.txt", b"a" * 13, "big.txt: skipped, 13 bytes is over the limit of 12."),
+])
+def test_uploads_and_article_files_are_refused_for_the_same_reasons(tmp_path, name, data, reason):
+    from rag.readers import UnreadableDocument, read_document
+
+    (tmp_path / name).write_bytes(data)
+    for source in (data, tmp_path / name):
+        with pytest.raises(UnreadableDocument) as info:
+            read_document(source, name, max_bytes=12)
+        assert info.value.describe() == reason
+
+
+def test_the_same_content_is_not_read_twice():
+    from rag.readers import DuplicateDocument, read_document
+
+    doc = read_document(b" date 2025-01 Een artikel over AI.", "a.txt")
+    assert (doc.id, doc.date, doc.text) == ("a", "2025-01", "Een artikel over AI.")
+    with pytest.raises(DuplicateDocument) as info:
+        read_document(b" date 2025-01 Een artikel over AI.", "b.md", known_hashes={doc.content_hash})
+    assert info.value.describe() == "b.md: already indexed (same content), not added twice."

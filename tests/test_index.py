@@ -7,8 +7,10 @@ import numpy as np
 import pytest
 
 from rag import index as ix
+from rag.config import Settings
 from rag.corpus import load_corpus
 from rag.errors import IndexError_
+from rag.stores.faiss import FaissStore, choose_index_type
 
 
 class CountingEmbedder:
@@ -31,8 +33,9 @@ def corpus(tmp_path, seeds_copy):
     return folder
 
 
-def build(path, folder, embedder, **kw):
-    return ix.sync(path, load_corpus(folder), embedder, 700, 100, progress=False, **kw)
+def build(path, folder, embedder, rebuild=False, **settings):
+    return ix.sync(path, load_corpus(folder), embedder, Settings(chunk_size=700, chunk_overlap=100, **settings),
+                   rebuild=rebuild, progress=False)
 
 
 def test_build_writes_a_complete_manifest(tmp_path, corpus, embedder):
@@ -68,7 +71,7 @@ def test_reindexing_embeds_only_added_changed_and_drops_removed(tmp_path, corpus
     assert counting.embedded == len(changed_chunks) < total
     assert removed.stem not in {c.doc_id for c in data.chunks}
     # the kept vectors are the same as a full rebuild would give
-    fresh = ix.sync(tmp_path / "fresh", load_corpus(corpus), embedder, 700, 100, progress=False)
+    fresh = build(tmp_path / "fresh", corpus, embedder)
     assert fresh.chunks == len(data.chunks)
     rebuilt = ix.load(tmp_path / "fresh")
     order = {c.id: i for i, c in enumerate(rebuilt.chunks)}
@@ -85,7 +88,7 @@ def test_a_crash_during_a_build_leaves_the_old_index(tmp_path, corpus, embedder,
     def crash(self, where):
         raise OSError("disk full")
 
-    monkeypatch.setattr(ix.FaissStore, "save", crash)
+    monkeypatch.setattr(FaissStore, "save", crash)
     with pytest.raises(OSError):
         build(path, corpus, embedder)
     monkeypatch.undo()
@@ -97,7 +100,7 @@ def test_other_embedder_or_chunking_is_refused_with_rebuild_hint(tmp_path, corpu
     path = tmp_path / "idx"
     build(path, corpus, embedder)
     with pytest.raises(IndexError_) as info:
-        ix.sync(path, load_corpus(corpus), embedder, 500, 100, progress=False)
+        ix.sync(path, load_corpus(corpus), embedder, Settings(chunk_size=500, chunk_overlap=100), progress=False)
     assert "chunk_size" in str(info.value) and "--rebuild" in info.value.remedy
     other = CountingEmbedder(embedder)
     other.fingerprint = "someothermodel"
@@ -129,9 +132,9 @@ def test_corrupt_index_gives_a_clear_error(tmp_path, corpus, embedder, damage):
 
 
 def test_choose_index_type():
-    assert ix.choose_index_type(1000) == "flat"
-    assert ix.choose_index_type(2_000_000) == "hnsw"
-    assert ix.choose_index_type(10, "ivfpq") == "ivfpq"
+    assert choose_index_type(1000) == "flat"
+    assert choose_index_type(2_000_000) == "hnsw"
+    assert choose_index_type(10, "ivfpq") == "ivfpq"
 
 
 def test_manifest_is_plain_json(tmp_path, corpus, embedder):
@@ -165,8 +168,8 @@ def test_adding_articles_extends_an_hnsw_graph_instead_of_rebuilding_it(tmp_path
     build(path, corpus, embedder, index_type="hnsw")
     (corpus / "new.txt").write_text("Nieuw artikel: Zonnevlecht BV haalde 37 miljoen euro op.", encoding="utf-8")
     built = []
-    original = ix.FaissStore.build
-    monkeypatch.setattr(ix.FaissStore, "build", classmethod(lambda cls, *a, **k: built.append(1) or original(*a, **k)))
+    original = FaissStore.build
+    monkeypatch.setattr(FaissStore, "build", classmethod(lambda cls, *a, **k: built.append(1) or original(*a, **k)))
     report = build(path, corpus, embedder, index_type="hnsw")
     assert report.added == ["new"] and not built
     data = ix.load(path)

@@ -104,7 +104,7 @@ def test_check_first_grammar_gives_the_stock_grammars_tokens(assistant):
     """Bron's grammar sampler checks the greedy token first; llama-cpp-python checks all 151k: same text."""
     from llama_cpp import Llama
 
-    from rag.generation import Generation
+    from rag.llm import Generation
 
     generator = assistant.generator
     messages, grammar = _grammar_prompt(assistant, "Wann wurde Mistral AI gegründet?")
@@ -124,7 +124,7 @@ def test_check_first_grammar_gives_the_stock_grammars_tokens(assistant):
 
 def test_grammar_makes_the_model_cite_where_it_would_stop(assistant):
     """The grammar ends the answer with a citation where the model stops, instead of making it ramble on."""
-    from rag.generation import Generation
+    from rag.llm import Generation
 
     messages, grammar = _grammar_prompt(assistant, "Warum könnte Elon Musk über Stargate verärgert sein?")
     free, constrained = Generation(), Generation()
@@ -153,7 +153,7 @@ def test_prompt_cache_on_disk_spares_a_new_process_the_examples(assistant, tmp_p
     """The KV state of a language's system prompt and examples is saved to disk and read back."""
     llm = assistant.generator.llm
     cache_file = tmp_path / "prompt-cache" / "de.npz"
-    monkeypatch.setattr(assistant, "_prefix_file", lambda prompts: cache_file)
+    monkeypatch.setattr(assistant.generator, "prefix_cache_path", lambda prompts, cache_dir: cache_file)
     question = "Wie viel Geld soll in Stargate fließen?"
 
     def as_a_new_process():

@@ -3,6 +3,7 @@
 import pytest
 
 from rag import index as ix
+from rag.config import Settings
 from rag.corpus import load_corpus
 from rag.retrieval import Retriever, lexical_tokens
 
@@ -10,7 +11,7 @@ from rag.retrieval import Retriever, lexical_tokens
 @pytest.fixture(scope="module")
 def data(tmp_path_factory, seeds_copy, embedder):
     path = tmp_path_factory.mktemp("retrieval") / "idx"
-    ix.sync(path, load_corpus(seeds_copy), embedder, 450, 80, progress=False)
+    ix.sync(path, load_corpus(seeds_copy), embedder, Settings(chunk_size=450, chunk_overlap=80), progress=False)
     return ix.load(path)
 
 
@@ -40,5 +41,5 @@ def test_lexical_tokens_normalise_numbers():
 
 
 def test_empty_index(tmp_path, embedder):
-    ix.sync(tmp_path / "empty", [], embedder, 450, 80, progress=False)
+    ix.sync(tmp_path / "empty", [], embedder, Settings(chunk_size=450, chunk_overlap=80), progress=False)
     assert Retriever(ix.load(tmp_path / "empty"), embedder).search("Wat is Stargate?", 3) == []

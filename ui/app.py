@@ -22,6 +22,7 @@ import gradio as gr  # noqa: E402
 from rag.answering import Assistant  # noqa: E402
 from rag.config import PROJECT_DIR, Settings  # noqa: E402
 from rag.errors import BronError  # noqa: E402
+from rag.readers import UnreadableDocument, check_size  # noqa: E402
 from rag.results import Answer  # noqa: E402
 from ui import render  # noqa: E402
 
@@ -191,10 +192,10 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         payloads, messages = [], []
         for path in paths:
             name = Path(path).name
-            size = os.path.getsize(path)
-            if size > settings.max_upload_bytes:  # do not read huge files into memory
-                messages.append(f"{name}: skipped, {size:,} bytes is over the limit of "
-                                f"{settings.max_upload_bytes:,}.")
+            try:  # do not read huge files into memory
+                check_size(name, os.path.getsize(path), settings.max_upload_bytes)
+            except UnreadableDocument as exc:
+                messages.append(exc.describe())
                 continue
             payloads.append((name, Path(path).read_bytes()))
 

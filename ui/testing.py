@@ -57,13 +57,14 @@ def shared_server(seeds: Path | None = None) -> ChatServer:
             return _SERVER
         from rag.answering import Assistant
         from rag.config import Settings
+        from rag.readers import reader_for
         from ui.app import launch
 
         root = Path(tempfile.mkdtemp(prefix="bron-ui-"))
         tmp_seeds = root / "seeds"
         tmp_seeds.mkdir()
         for path in sorted((seeds or PROJECT_DIR / "seeds").glob("*")):
-            if path.suffix.lower() in {".txt", ".md"}:
+            if reader_for(path) is not None:
                 shutil.copy2(path, tmp_seeds / path.name)
         settings = Settings.load(index="uitest", index_dir=root / "indexes", seeds_dir=tmp_seeds)
         assistant = Assistant(settings)

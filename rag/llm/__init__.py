@@ -1,0 +1,31 @@
+"""Language model backends behind one `Generator` interface, chosen in one place (`make_generator`).
+
+Today that is llama.cpp running the configured GGUF. A backend module is imported only when it is made,
+so `import rag` stays fast and never loads llama.cpp.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rag.llm.base import Generation, Generator
+
+if TYPE_CHECKING:
+    from rag.config import Settings
+
+
+def make_generator(settings: Settings, load: bool = True) -> Generator:
+    """The generator for `settings`. With load=False the model is not loaded until it is first used
+    (its prompt-cache file names are known without it)."""
+    from rag.errors import ModelError
+    from rag.models import resolve_llm
+
+    model = resolve_llm(settings)
+    try:
+        from rag.llm.llamacpp import LlamaCppGenerator
+    except ImportError as exc:
+        raise ModelError("llama-cpp-python is not installed.", "Run 'make setup'.") from exc
+    return LlamaCppGenerator(model, settings.n_ctx, settings.threads, use_mmap=settings.llm_mmap, load=load)
+
+
+__all__ = ["Generation", "Generator", "make_generator"]

@@ -1,0 +1,71 @@
+"""What Bron needs from a language model backend: the `Generator` base class and the `Generation` record.
+
+The Assistant talks to every backend through these methods only. A backend without a KV cache (an HTTP
+server, say) keeps the defaults of the prompt-prefix hooks: no cache file, nothing loaded or saved.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rag.prompting import PromptSet
+
+
+@dataclass
+class Generation:
+    """Filled in while a stream runs: usage and timing of the last generation."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    first_token_ms: float = 0.0
+    total_ms: float = 0.0
+    finish_reason: str = ""
+    text: str = field(default="", repr=False)
+    token_logprobs: list[float] = field(default_factory=list, repr=False)  # when the sampler reports them
+
+    @property
+    def confidence(self) -> float | None:
+        """Geometric mean probability of the generated tokens (None when the sampler did not report them)."""
+        if not self.token_logprobs:
+            return None
+        return math.exp(sum(self.token_logprobs) / len(self.token_logprobs))
+
+
+class Generator:
+    """Streams chat completions. Lifecycle: made by `rag.llm.make_generator`, `load()`ed (the factory
+    does it unless told not to; a backend may also load on first use), then `stream()` and the
+    prompt-prefix hooks, and `close()` when done."""
+
+    model_name: str = ""
+
+    def load(self) -> Generator:
+        """Load the model now (a no-op once loaded, or for a backend with nothing to load)."""
+        return self
+
+    def stream(self, messages: list[dict[str, str]], max_tokens: int = 200, temperature: float = 0.0,
+               grammar: str | None = None, record: Generation | None = None) -> Iterator[str]:
+        """Yield the answer's text as it is generated; fill in `record` (usage, timing, text, logprobs).
+
+        `grammar` is GBNF text that constrains the output (a backend that cannot may ignore it)."""
+        raise NotImplementedError
+
+    # -- the prompt prefix (system prompt and worked examples) kept across processes ------------------
+    def prefix_cache_path(self, prompts: PromptSet, cache_dir: Path) -> Path | None:
+        """The file under `cache_dir` for the state of `prompts`' shared prefix; None: no such state."""
+        return None
+
+    def load_prefix(self, path: Path) -> bool:
+        """Read a state written by `save_prefix`; False if there was nothing usable."""
+        return False
+
+    def save_prefix(self, path: Path, messages: list[dict[str, str]]) -> bool:
+        """Evaluate `messages` (the shared prefix and a stub question) and write the state to `path`."""
+        return False
+
+    def close(self) -> None:
+        """Free the model (the generator cannot be used afterwards)."""

@@ -1,0 +1,330 @@
+"""The llama.cpp backend: a local GGUF model run by llama-cpp-python.
+
+Everything that touches llama-cpp-python lives here, and only `rag.llm.make_generator` imports this
+module (so `import rag` does not load llama.cpp). What it adds to the stock `Llama`:
+
+* `CheckFirstGrammar`: the answer grammar checks the greedy token first, the vocabulary only if refused;
+* `BronLlama`: one saved KV state per prompt prefix (each language's system prompt and examples);
+* `LlamaCppGenerator`: the `Generator` around it, with the prompt prefix states kept on disk.
+
+Private parts of llama-cpp-python used here, for want of a public way: `Llama._init_sampler` (the only
+place to put another sampler into the chain), `llama_cpp._internals.LlamaSampler` (the chain it must
+return) and `LlamaGrammar._grammar`/`_root` (the grammar text that sampler needs). The KV state is
+copied with llama.cpp's own `llama_state_get_data`/`set_data`: `Llama.save_state()` would also copy up to
+n_batch x vocabulary logits (~300 MB for Qwen2.5) and `load_state()` scan them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import hashlib
+import json
+import math
+import os
+import threading
+import time
+import weakref
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import llama_cpp as lc
+import numpy as np
+from llama_cpp import Llama, LlamaGrammar, _internals
+
+from rag.errors import ModelError
+from rag.llm.base import Generation, Generator
+
+if TYPE_CHECKING:
+    from rag.prompting import PromptSet
+
+PREFIX_STATES = 4  # saved KV states (one per prompt language in practice); ~20 MB each
+PREFIX_STATE_MIN_TOKENS = 128  # a saved state is used only when it spares at least this many tokens
+
+
+class CheckFirstGrammar:
+    """A grammar sampler that checks the greedy token first and the whole vocabulary only if it is refused.
+
+    llama-cpp-python puts the grammar before the sampler, so every token costs a grammar check of all
+    151k vocabulary entries (Bron's answers were 0.55x raw llama.cpp speed). llama.cpp's own samplers do
+    it the other way round: the most likely token is tried alone, and only a refused token makes the
+    grammar filter the full list. With greedy decoding the result is exactly the same token.
+    """
+
+    def __init__(self, vocab, grammar_text: str, root: str = "root", cite_token: int | None = None,
+                 ends_answer=None):
+        self._stack = contextlib.ExitStack()  # owns the llama.cpp grammar sampler
+        self.grammar = lc.llama_sampler_init_grammar(vocab, grammar_text.encode("utf-8"), root.encode("utf-8"))
+        if not self.grammar:
+            raise ModelError("llama.cpp could not parse the answer grammar.", "Check prompts/answer.gbnf.")
+        self._stack.callback(self._free_grammar)
+        self.cite_token, self.ends_answer = cite_token, ends_answer or (lambda _token: False)
+        self.logprobs: list[float] = []  # of each accepted token under the model's unconstrained distribution
+        self._step: tuple | None = None  # (greedy id, its logit, log-sum-exp, copies if it was refused)
+        self._one = (lc.llama_token_data * 1)()
+        self._one_array = lc.llama_token_data_array(data=self._one, size=1, selected=-1, sorted=False)
+        iface = lc.llama_sampler_i()
+        # Keep the callbacks referenced: ctypes frees them with the Python objects.
+        self._callbacks = (lc.llama_sampler_i_name(lambda _s: b"bron-check-first-grammar"),
+                           lc.llama_sampler_i_accept(lambda _s, token: self._accept(token)),
+                           lc.llama_sampler_i_apply(lambda _s, cur_p: self._apply(cur_p)),
+                           lc.llama_sampler_i_reset(lambda _s: lc.llama_sampler_reset(self.grammar)))
+        iface.name, iface.accept, iface.apply, iface.reset = self._callbacks
+        iface.clone = lc.llama_sampler_i_clone(0)
+        iface.free = lc.llama_sampler_i_free(0)
+        self._iface = iface
+        self.sampler = lc.llama_sampler(iface=ctypes.pointer(iface), ctx=None)
+
+    def _apply(self, cur_p) -> None:
+        array = cur_p.contents
+        view = np.ctypeslib.as_array(array.data, shape=(array.size,))
+        logits = view["logit"]
+        best = int(np.argmax(logits))
+        top = float(logits[best])
+        log_total = top + math.log(float(np.exp(logits - top).sum()))
+        self._step = (int(view["id"][best]), top, log_total, None)
+        if self._allowed(int(view["id"][best])):
+            return  # the greedy token is allowed: leave the list as it is
+        # Another token will be chosen: keep the unconstrained logits to look its probability up.
+        self._step = (int(view["id"][best]), top, log_total, (view["id"].copy(), logits.copy()))
+        if self.cite_token is not None and self.ends_answer(int(view["id"][best])) and self._allowed(self.cite_token):
+            # The model wants to stop before it cited: make it cite rather than ramble on until it does.
+            logits = view["logit"]
+            keep = np.flatnonzero(view["id"] == self.cite_token)
+            logits[:] = float("-inf")
+            logits[keep] = 0.0
+            return
+        lc.llama_sampler_apply(self.grammar, cur_p)
+
+    def _accept(self, token: int) -> None:
+        if self._step is not None:
+            greedy, logit, log_total, copies = self._step
+            if token != greedy and copies is not None:
+                ids, logits = copies
+                logit = float(logits[int((ids == token).nonzero()[0][0])])
+            self.logprobs.append(logit - log_total)
+            self._step = None
+        lc.llama_sampler_accept(self.grammar, token)
+
+    def _allowed(self, token: int) -> bool:
+        self._one[0].id, self._one[0].logit, self._one[0].p = token, 0.0, 0.0
+        self._one_array.size, self._one_array.selected, self._one_array.sorted = 1, -1, False
+        lc.llama_sampler_apply(self.grammar, ctypes.byref(self._one_array))
+        return self._one[0].logit != float("-inf")
+
+    def _free_grammar(self) -> None:
+        lc.llama_sampler_free(self.grammar)
+        self.grammar = None
+
+    def close(self) -> None:
+        """Free the grammar sampler (once; the chain that used it no longer samples)."""
+        self._stack.close()
+
+
+class BronLlama(Llama):
+    """llama_cpp.Llama with the check-first grammar sampler (same tokens, less work) and a KV state per
+    prompt prefix (one per language)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.prefix_states: list[tuple[np.ndarray, bytes]] = []  # (token ids, llama.cpp state), newest last
+        self.last_sampler: CheckFirstGrammar | None = None  # of the last generation, for its logprobs
+
+    def token_ids(self) -> np.ndarray:
+        """The ids of the tokens in the KV cache (a view)."""
+        return self.input_ids[:self.n_tokens]
+
+    def generate(self, tokens, *args, **kwargs):
+        """Restore a saved prefix that matches the prompt further than the live KV cache does.
+
+        The system prompt and worked examples differ by language, and the KV cache holds one
+        sequence: without this a German question after a Dutch one re-reads ~400 tokens of prefix.
+        """
+        tokens = list(tokens)
+        self._restore_prefix(tokens)
+        try:
+            yield from super().generate(tokens, *args, **kwargs)
+        finally:
+            self._save_prefix()
+
+    def _restore_prefix(self, tokens: list[int]) -> None:
+        live = self.longest_token_prefix(self.token_ids().tolist(), tokens)
+        best, best_len = None, live + PREFIX_STATE_MIN_TOKENS - 1
+        for ids, state in self.prefix_states:
+            common = self.longest_token_prefix(ids.tolist(), tokens)
+            if common > best_len:
+                best, best_len = (ids, state), common
+        if best is None:
+            return
+        ids, state = best
+        self.reset()  # the logits will belong to the saved sequence, not to this prompt: evaluate before sampling
+        if not self.set_state_bytes(state):
+            return  # a state that does not fit: evaluate the whole prompt as usual
+        self.input_ids[:len(ids)] = ids
+        self.n_tokens = len(ids)
+
+    def _save_prefix(self) -> None:
+        ids = self.token_ids().copy()
+        if len(ids) < PREFIX_STATE_MIN_TOKENS or any(
+                self.longest_token_prefix(saved.tolist(), ids.tolist()) >= PREFIX_STATE_MIN_TOKENS
+                for saved, _ in self.prefix_states):
+            return  # this prefix (e.g. this language's system prompt and examples) is saved already
+        self.prefix_states = (self.prefix_states + [(ids, self.state_bytes())])[-PREFIX_STATES:]
+
+    def state_bytes(self) -> bytes:
+        """The context's llama.cpp state (KV cache of the evaluated tokens) as bytes."""
+        size = lc.llama_state_get_size(self.ctx)
+        buffer = (ctypes.c_uint8 * size)()
+        written = lc.llama_state_get_data(self.ctx, buffer, size)
+        return bytes(buffer)[:written]
+
+    def set_state_bytes(self, state: bytes) -> bool:
+        """Put a state from `state_bytes` back into the context; False if llama.cpp refused it."""
+        buffer = (ctypes.c_uint8 * len(state)).from_buffer_copy(state)
+        return lc.llama_state_set_data(self.ctx, buffer, len(state)) == len(state)
+
+    def _init_sampler(self, *args, **kwargs):
+        grammar = kwargs.get("grammar")
+        if grammar is None or kwargs.get("temp", 0.8) != 0.0 or kwargs.get("logits_processor") or args:
+            return super()._init_sampler(*args, **kwargs)
+        chain = _internals.LlamaSampler()
+        cite = self.tokenize(b" [", add_bos=False, special=False)
+        vocab = lc.llama_model_get_vocab(self.model)
+
+        def ends_answer(token: int) -> bool:  # end of generation, or a line break the grammar forbids
+            return bool(lc.llama_vocab_is_eog(vocab, token)) or self.detokenize([token]).startswith(b"\n")
+
+        check = CheckFirstGrammar(vocab, grammar._grammar, grammar._root, cite[0] if len(cite) == 1 else None,
+                                  ends_answer)
+        lc.llama_sampler_chain_add(chain.sampler, ctypes.pointer(check.sampler))
+        # The chain must not free a Python-owned sampler: LlamaSampler removes these before freeing itself.
+        chain.custom_samplers.append((lc.llama_sampler_chain_n(chain.sampler) - 1, check))
+        weakref.finalize(chain, check.close).atexit = False  # freed with the chain, as llama-cpp-python does
+        chain.add_greedy()
+        self.last_sampler = check
+        return chain
+
+
+class LlamaCppGenerator(Generator):
+    """A GGUF model loaded once; one generation at a time (a lock), prompt prefix states reused."""
+
+    def __init__(self, model_path: Path, n_ctx: int = 4096, n_threads: int = 0, n_batch: int = 512,
+                 seed: int = 0, use_mmap: bool = False, load: bool = True):
+        threads = n_threads or os.cpu_count() or 1
+        self.model_path = Path(model_path)
+        self.model_name = self.model_path.name
+        self.n_ctx = n_ctx
+        self._options = dict(n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads, n_batch=n_batch, seed=seed,
+                             flash_attn=True, use_mmap=use_mmap, verbose=False)
+        self._llm: BronLlama | None = None
+        self._stack = contextlib.ExitStack()  # owns the loaded model
+        self._lock = threading.Lock()  # one generation at a time
+        self._load_lock = threading.Lock()
+        self._grammars: dict[str, LlamaGrammar] = {}
+        if load:
+            self.load()
+
+    def load(self) -> LlamaCppGenerator:
+        with self._load_lock:
+            if self._llm is None:
+                try:
+                    llm = BronLlama(model_path=str(self.model_path), **self._options)
+                except (ValueError, RuntimeError) as exc:
+                    raise ModelError(f"llama.cpp could not load {self.model_path}: {exc}",
+                                     "Check that the file is a complete GGUF model (re-download or re-assemble "
+                                     "it).") from exc
+                self._stack.callback(llm.close)
+                self._llm = llm
+        return self
+
+    @property
+    def llm(self) -> BronLlama:
+        """The llama-cpp-python model (loaded here if the generator was made with load=False)."""
+        if self._llm is None:
+            self.load()
+        return self._llm
+
+    def close(self) -> None:
+        with self._load_lock:
+            self._stack.close()
+            self._llm = None
+
+    def _grammar(self, text: str | None) -> LlamaGrammar | None:
+        if not text:
+            return None
+        if text not in self._grammars:
+            self._grammars[text] = LlamaGrammar.from_string(text, verbose=False)
+        return self._grammars[text]
+
+    def prefix_cache_path(self, prompts: PromptSet, cache_dir: Path) -> Path:
+        """Named by everything the KV state depends on: the model file, llama.cpp's version, the context
+        size and the prefix's text (the model need not be loaded to know it)."""
+        stat = self.model_path.stat()
+        key = json.dumps([str(self.model_path), stat.st_size, stat.st_mtime_ns, lc.__version__, self.n_ctx,
+                          prompts.system, prompts.examples])
+        return Path(cache_dir) / "prompt-cache" / f"{hashlib.sha1(key.encode()).hexdigest()[:20]}.npz"
+
+    def load_prefix(self, path: Path) -> bool:
+        """Add a KV state saved by `save_prefix` (a cold `bron ask` then skips reading the examples).
+
+        A file that does not load (another llama.cpp build, a truncated write) is deleted, not trusted:
+        the state is checked again by llama.cpp when it is restored."""
+        if not path.is_file():
+            return False
+        try:
+            with np.load(path, allow_pickle=False) as saved:
+                ids, state = saved["ids"].astype(np.intc), saved["state"].tobytes()
+        except (OSError, ValueError, KeyError):
+            path.unlink(missing_ok=True)
+            return False
+        states = self.llm.prefix_states
+        with self._lock:
+            if not any(len(i) == len(ids) and (i == ids).all() for i, _ in states):
+                states.insert(0, (ids, state))
+                del states[:-PREFIX_STATES]
+        return True
+
+    def save_prefix(self, path: Path, messages: list[dict[str, str]]) -> bool:
+        """Read `messages` (a system prompt and examples, ending in a stub user turn) and write the KV
+        state to `path` atomically. Only the shared prefix is saved: a state that also held one
+        question's passages would make that question look faster than any other."""
+        llm = self.llm
+        with self._lock:
+            for _ in llm.create_chat_completion(messages=messages, max_tokens=1, temperature=0.0, top_k=1,
+                                                stream=True):
+                pass
+            ids, state = llm.token_ids().copy(), llm.state_bytes()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        with open(tmp, "wb") as fh:
+            np.savez(fh, ids=ids, state=np.frombuffer(state, dtype=np.uint8))
+        tmp.replace(path)
+        return True
+
+    def stream(self, messages: list[dict[str, str]], max_tokens: int = 200, temperature: float = 0.0,
+               grammar: str | None = None, record: Generation | None = None) -> Iterator[str]:
+        record = record if record is not None else Generation()
+        llm = self.llm
+        with self._lock:
+            started = time.perf_counter()
+            llm.last_sampler = None
+            chunks = llm.create_chat_completion(
+                messages=messages, max_tokens=max_tokens, temperature=temperature, top_k=1,
+                repeat_penalty=1.0, grammar=self._grammar(grammar), stream=True)
+            for chunk in chunks:
+                choice = chunk["choices"][0]
+                delta = choice.get("delta", {}).get("content") or ""
+                if choice.get("finish_reason"):
+                    record.finish_reason = choice["finish_reason"]
+                if not delta:
+                    continue
+                if not record.completion_tokens:
+                    record.first_token_ms = (time.perf_counter() - started) * 1000
+                record.completion_tokens += 1
+                record.text += delta
+                yield delta
+            record.total_ms = (time.perf_counter() - started) * 1000
+            record.prompt_tokens = max(0, llm.n_tokens - record.completion_tokens)
+            if llm.last_sampler is not None:
+                record.token_logprobs = list(llm.last_sampler.logprobs)

@@ -1,0 +1,63 @@
+"""Document readers, chosen by file suffix: one place that reads an article file or says why it cannot.
+
+Plain text (.txt, .md) today; a reader for another format subclasses `Reader` and joins `READERS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container
+from pathlib import Path
+
+from rag.documents import Document
+from rag.readers.base import DuplicateDocument, Reader, UnreadableDocument
+from rag.readers.text import TextReader
+
+READERS: tuple[Reader, ...] = (TextReader(),)
+SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(s for reader in READERS for s in reader.suffixes)
+
+
+def reader_for(name: str | Path) -> Reader | None:
+    """The reader for a file name or path, by its suffix (None: a format Bron does not read)."""
+    return next((reader for reader in READERS if reader.handles(name)), None)
+
+
+def suffixes_text() -> str:
+    """'.txt and .md': the readable formats, for messages."""
+    *rest, last = SUPPORTED_SUFFIXES
+    return f"{', '.join(rest)} and {last}" if rest else last
+
+
+def check_size(name: str, size: int, max_bytes: int) -> None:
+    """Refuse a file of `size` bytes over `max_bytes` (before reading it into memory)."""
+    if size > max_bytes:
+        raise UnreadableDocument(name, f"{size:,} bytes is over the limit of {max_bytes:,}")
+
+
+def read_document(source: Path | bytes, name: str | None = None, *, max_bytes: int | None = None,
+                  known_hashes: Container[str] = ()) -> Document:
+    """Read an article file (a path, or uploaded bytes and their file name).
+
+    Raises UnreadableDocument with the reason when the format is not supported, the file is larger than
+    `max_bytes`, cannot be read or decoded, is empty, or (DuplicateDocument) its content hash is in
+    `known_hashes`."""
+    if name is None:
+        if isinstance(source, bytes | bytearray):
+            raise TypeError("read_document(bytes) needs the file's name")
+        name = str(source)
+    reader = reader_for(name)
+    if reader is None:
+        raise UnreadableDocument(name, f"only {suffixes_text()} files can be added")
+    if max_bytes is not None:
+        try:
+            size = len(source) if isinstance(source, bytes | bytearray) else Path(source).stat().st_size
+        except OSError as exc:
+            raise UnreadableDocument(name, f"it cannot be read ({exc.strerror or exc})") from None
+        check_size(name, size, max_bytes)
+    document = reader.read(source, name)
+    if document.content_hash in known_hashes:
+        raise DuplicateDocument(name)
+    return document
+
+
+__all__ = ["READERS", "SUPPORTED_SUFFIXES", "DuplicateDocument", "Reader", "UnreadableDocument", "check_size",
+           "read_document", "reader_for", "suffixes_text"]

@@ -1,0 +1,57 @@
+"""What a document reader is: the file suffixes it handles and how it turns one file into a Document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rag.documents import Document
+from rag.errors import InputError
+
+
+class UnreadableDocument(InputError):
+    """A file that cannot be used as an article: the message names the file and says why."""
+
+    def __init__(self, name: str, reason: str, remedy: str = ""):
+        super().__init__(f"{name}: skipped, {reason}.", remedy)
+        self.name, self.reason = name, reason
+
+    def describe(self) -> str:
+        """One line for the user: the file, why it was skipped and what to do about it."""
+        return f"{self.message} {self.remedy}".rstrip()
+
+
+class DuplicateDocument(UnreadableDocument):
+    """A file whose content is indexed already (under whatever name)."""
+
+    def __init__(self, name: str):
+        super().__init__(name, "already indexed (same content)")
+        self.message = f"{name}: already indexed (same content), not added twice."
+
+
+class Reader:
+    """Reads the files whose suffix is in `suffixes` (lower case, with the dot) into Documents."""
+
+    suffixes: tuple[str, ...] = ()
+
+    def handles(self, name: str | Path) -> bool:
+        return Path(name).suffix.lower() in self.suffixes
+
+    def read(self, source: Path | bytes, name: str | None = None) -> Document:
+        """One article from a file, or from its bytes and `name`; the document id is the name's stem.
+
+        Raises UnreadableDocument saying why the file cannot be used."""
+        if isinstance(source, bytes | bytearray):
+            if name is None:
+                raise TypeError("read(bytes) needs the file's name")
+            data, path = bytes(source), ""
+        else:
+            path, name = str(source), name or str(source)
+            try:
+                data = Path(source).read_bytes()
+            except OSError as exc:
+                raise UnreadableDocument(name, f"it cannot be read ({exc.strerror or exc})") from None
+        return self.parse(data, Path(name).stem, name, path)
+
+    def parse(self, data: bytes, doc_id: str, name: str, path: str) -> Document:
+        """The Document in `data` (the file `name`, stored at `path` or "" for an upload)."""
+        raise NotImplementedError
