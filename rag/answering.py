@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rag.config import Settings
-from rag.errors import InputError
 from rag.results import Answer, Passage
 
 if TYPE_CHECKING:
@@ -171,14 +170,10 @@ class Assistant:
 
     # -- answering ----------------------------------------------------------------------------
     def check_question(self, question: str) -> str:
-        if not isinstance(question, str) or not question.strip():
-            raise InputError("The question is empty.", "Type a question, e.g. 'Hoeveel geld gaat er naar Stargate?'")
-        question = question.strip()
-        if len(question) > self.settings.max_question_chars:
-            raise InputError(f"The question is {len(question):,} characters long; the limit is "
-                             f"{self.settings.max_question_chars:,}.",
-                             "Shorten it to the question itself (raise max_question_chars in bron.toml if needed).")
-        return question
+        """The question, cleaned; an InputError says what is wrong with one Bron cannot answer (rag.questions)."""
+        from rag.questions import check_question
+
+        return check_question(question, self.settings.max_question_chars)
 
     def retrieve(self, question: str, top_k: int | None = None) -> list[Passage]:
         """The best passages in rank order while they fit the prompt budget and score near the best one.
@@ -215,6 +210,11 @@ class Assistant:
         question = self.check_question(question)
         self.load()  # a no-op once loaded; a cold start loads the retriever and the LLM side by side
         question_language = lang.detect(question)
+        notes: list[str] = []
+        if not lang.supported(question_language):  # searched all the same: the articles may still answer it
+            notes.append(f"Bron answers in Dutch, German and English; this question is in another language "
+                         f"({question_language}), so the answer is in English.")
+            question_language = "en"
         prompts = load_prompts(self.settings.prompts_dir, question_language)
         passages = self.retrieve(question, top_k)
         retrieve_ms = (time.perf_counter() - started) * 1000
@@ -224,7 +224,7 @@ class Assistant:
             yield prompts.abstain
             timings["total_ms"] = (time.perf_counter() - started) * 1000
             yield Answer(question, prompts.abstain, question_language, True, [], [], timings,
-                         ["the index has no passages"])
+                         notes + ["the index has no passages"], abstain_reason="no-passages")
             return
         record = Generation()
         prefix_file = self.generator.prefix_cache_path(prompts, self.settings.cache_dir)
@@ -234,11 +234,11 @@ class Assistant:
         grammar = answer_grammar(self.settings.prompts_dir, prompts.abstain, len(passages)) \
             if self.settings.grammar else None
         for delta in self.generator.stream(prompts.messages(question, passages), self.settings.max_tokens,
-                                           self.settings.temperature, grammar, record):
+                                           self.settings.temperature, grammar, record, prompts.abstain):
             if not timings["first_token_ms"]:
                 timings["first_token_ms"] = (time.perf_counter() - started) * 1000
             yield delta
-        text, notes = record.text, []
+        text = record.text
         if (lang.prompt_language(question_language) == question_language and not text.startswith(prompts.abstain)
                 and not lang.answer_language_ok(text, question_language)):
             # One retry in the right language; the prompt and the first answer are in the KV cache.
@@ -246,18 +246,19 @@ class Assistant:
             messages = prompts.messages(question, passages) + [
                 {"role": "assistant", "content": text}, {"role": "user", "content": prompts.retry}]
             second = "".join(self.generator.stream(messages, self.settings.max_tokens, self.settings.temperature,
-                                                   grammar, retry))
+                                                   grammar, retry, prompts.abstain))
             if lang.answer_language_ok(second, question_language):
                 notes.append(f"rewritten in {question_language}: the first answer was in another language")
                 text = second
                 record.token_logprobs = retry.token_logprobs
+                record.abstain_logprob = retry.abstain_logprob
                 yield "\n\n" + second
             record.completion_tokens += retry.completion_tokens
         timings["total_ms"] = (time.perf_counter() - started) * 1000
         timings["prompt_tokens"] = record.prompt_tokens
         timings["completion_tokens"] = record.completion_tokens
         answer = self.finish(question, question_language, text, passages, prompts.abstain, timings,
-                             record.confidence)
+                             record.confidence, record.abstain_probability)
         answer.notes[:0] = notes
         yield answer
         if prefix_file is not None and not prefix_file.exists():
@@ -289,35 +290,46 @@ class Assistant:
         return [language for language, _, _ in missing]
 
     def finish(self, question: str, language: str, text: str, passages: list[Passage], abstain: str,
-               timings: dict, confidence: float | None = None) -> Answer:
-        """Turn the model's text into an Answer: abstention, valid citations, supporting quotes."""
+               timings: dict, confidence: float | None = None, abstain_probability: float | None = None) -> Answer:
+        """Turn the model's text into an Answer: verified citations and quotes, or an abstention with its reason.
+
+        Order matters for the strictness trade-off that `bron eval` reports: verification runs first, so an
+        answer that abstains only for uncertainty ("uncertain") is known to have passed verification."""
         from rag import verification as v
 
-        text = text.strip()
+        draft = text = text.strip()
+
+        def abstained(reason: str, notes: list[str]) -> Answer:
+            return Answer(question, abstain, language, True, [], passages, timings, notes, confidence,
+                          abstain_probability, reason, draft)
+
         if not text or text.startswith(abstain):
-            return Answer(question, abstain, language, True, [], passages, timings, confidence=confidence)
+            return abstained("model", [])
+        rejected = f"the model's rejected answer: {text}"
         if confidence is not None and confidence < self.settings.min_confidence:
-            return Answer(question, abstain, language, True, [], passages, timings,
-                          [f"abstained: the model was unsure of its answer (confidence {confidence:.2f} < "
-                           f"min_confidence {self.settings.min_confidence:.2f})",
-                           f"the model's rejected answer: {text}"], confidence)
+            return abstained("unsure", [f"abstained: the model was unsure of its answer (confidence {confidence:.2f}"
+                                        f" < min_confidence {self.settings.min_confidence:.2f})", rejected])
         text = v.cite_before_full_stop(v.remove_invalid_citations(text, {p.n for p in passages}))
-        scale_notes: list[str] = []
+        notes: list[str] = []
         if self.settings.verify:
-            text, scale_notes = v.repair_scales(text, "\n".join(p.text for p in passages), language)
-        checked, made_up, check_notes = v.check_answer(text, question, passages)
-        check_notes = scale_notes + check_notes
-        if made_up and self.settings.verify:  # keep what the model said, for the eval report and debugging
-            return Answer(question, abstain, language, True, [], passages, timings,
-                          check_notes + [f"the model's rejected answer: {text}"], confidence)
-        if self.settings.verify:
+            text, notes = v.repair_scales(text, "\n".join(p.text for p in passages), language)
+            checked, made_up, check_notes = v.check_answer(text, question, passages, language)
+            notes += check_notes
+            if made_up:  # keep what the model said, for the eval report and debugging
+                return abstained("unsupported", notes + [rejected])
             text = checked
-        citations, notes = v.build_citations(text, passages)
-        notes = check_notes + notes
-        missing = v.unsupported_numbers(text, citations)
+        threshold = 1 - self.settings.strictness
+        if self.settings.strictness and abstain_probability is not None and abstain_probability >= threshold:
+            return abstained("uncertain", [f"abstained: the model's probability that the sources do not answer "
+                                           f"this is {abstain_probability:.2f} (strictness {self.settings.strictness}"
+                                           f" abstains from {threshold:.2f})", rejected])
+        citations, citation_notes = v.build_citations(text, passages)
+        notes += citation_notes
+        missing = v.unsupported_facts(text, question, [c.text for c in citations], language)
         if missing:
-            notes.append("numbers not found in the cited passages: " + ", ".join(sorted(missing)))
-        return Answer(question, text, language, False, citations, passages, timings, notes, confidence)
+            notes.append("not found in the cited passages: " + ", ".join(missing))
+        return Answer(question, text, language, False, citations, passages, timings, notes, confidence,
+                      abstain_probability, "", draft)
 
 
 @lru_cache(maxsize=4)

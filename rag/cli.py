@@ -124,11 +124,12 @@ def cmd_add(args) -> int:
     return 0 if report else 1
 
 
-def _print_answer(res, streamed: bool) -> None:
-    if not streamed or res.notes:
-        print(("\n" if streamed else "") + res.text)
-    else:
-        print()
+def _print_answer(res) -> None:
+    """The checked answer, its sources, and for an abstention what was found closest."""
+    print(res.text)
+    for note in res.notes:
+        if note.startswith("Bron answers in"):
+            print(note, file=sys.stderr)
     if res.citations:
         print()
         for c in res.citations:
@@ -145,16 +146,30 @@ def _print_answer(res, streamed: bool) -> None:
 
 
 def _ask_one(asst, question: str, as_json: bool, top_k: int | None) -> None:
+    """Print one answer. On a terminal the model's draft streams in dim text and is then replaced by the
+    checked answer, so only the answer Bron stands behind stays on screen; elsewhere only that is printed."""
+    import shutil
+
     from rag.results import Answer
 
     if as_json:
         print(json.dumps(asst.answer(question, top_k).to_dict(), ensure_ascii=False, indent=1))
         return
+    live = sys.stdout.isatty()
+    draft = ""
     for item in asst.stream(question, top_k):
         if isinstance(item, Answer):
-            _print_answer(item, streamed=True)
-        else:
-            print(item, end="", flush=True)
+            if draft:
+                width = max(20, shutil.get_terminal_size().columns)
+                rows = sum(max(1, -(-len(line) // width)) for line in draft.split("\n"))
+                sys.stdout.write("\x1b[0m\r" + (f"\x1b[{rows - 1}A" if rows > 1 else "") + "\x1b[J")
+            _print_answer(item)
+        elif live:
+            if not draft:
+                sys.stdout.write("\x1b[2m")  # dim: a draft until it is checked
+            draft += item
+            sys.stdout.write(item)
+            sys.stdout.flush()
 
 
 def cmd_ask(args) -> int:

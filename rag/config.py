@@ -53,6 +53,9 @@ class Settings:
     verify: bool = True  # check and repair citations after generation
     grammar: bool = True  # constrain the output format with a llama.cpp grammar
     min_confidence: float = 0.0  # abstain when the model's mean token probability for its answer is lower
+    # Abstain when the model's probability of answering "not in the sources" is at least 1 - strictness
+    # (0: only when the model itself abstains). Chosen by cross-validation on the gold sets (README).
+    strictness: float = 0.0
     embed_batch_size: int = 32
 
     @classmethod
@@ -92,6 +95,18 @@ class Settings:
                               f"Got chunk_overlap={self.chunk_overlap}, chunk_size={self.chunk_size}.")
         if not 1 <= self.top_k <= 20:
             raise ConfigError(f"top_k={self.top_k} is out of range.", "Use a number from 1 to 20.")
+        for name, low, high, hint in _RANGES:
+            value = getattr(self, name)
+            if not low <= value <= high:
+                raise ConfigError(f"{name}={value} is out of range.", f"Use a value from {low} to {high}{hint}.")
+        needed = self.prompt_tokens_needed
+        if self.n_ctx < needed:
+            raise ConfigError(f"n_ctx={self.n_ctx} is too small for the prompt: the system prompt, worked examples, "
+                              f"{self.context_chars:,} characters of passages, a question of up to "
+                              f"{self.max_question_chars:,} characters and an answer of {self.max_tokens} tokens "
+                              f"need about {needed:,} tokens.",
+                              f"Set n_ctx to at least {needed:,} (4096 is the default), or lower context_chars, "
+                              "max_question_chars or max_tokens.")
         if not 0 <= self.min_confidence < 1:
             raise ConfigError(f"min_confidence={self.min_confidence} is out of range.",
                               "Use a probability from 0 (off) to below 1, e.g. 0.65.")
@@ -111,12 +126,36 @@ class Settings:
                               "Use a simple name such as 'seeds'.")
 
     @property
+    def prompt_tokens_needed(self) -> int:
+        """A generous estimate of the context a prompt can fill: ~3 characters per token for passages and
+        question, 700 tokens for the system prompt, examples and passage titles, and the answer twice (the
+        language retry keeps the first answer in the context)."""
+        return 700 + (self.context_chars + self.max_question_chars) // 3 + 2 * self.max_tokens
+
+    @property
     def index_path(self) -> Path:
         return self.index_dir / self.index
 
     @property
     def threads(self) -> int:
         return self.n_threads or os.cpu_count() or 1
+
+
+# Numeric settings and their valid ranges (min_confidence, score_gap and chunk_overlap are checked apart).
+_RANGES = (
+    ("context_chars", 100, 100_000, " characters"),
+    ("candidates", 1, 1000, ""),
+    ("bm25_weight", 0.0, 10.0, ""),
+    ("exact_below", 1, 10**9, " vectors"),
+    ("max_question_chars", 10, 100_000, " characters"),
+    ("max_upload_bytes", 1, 10**10, " bytes"),
+    ("n_ctx", 256, 1_048_576, " tokens"),
+    ("n_threads", 0, 1024, " (0: all cores)"),
+    ("max_tokens", 8, 8192, " tokens"),
+    ("temperature", 0.0, 2.0, ""),
+    ("strictness", 0.0, 0.99, " (0: abstain only when the model does; higher abstains more)"),
+    ("embed_batch_size", 1, 4096, ""),
+)
 
 
 def _find_config_file() -> Path | None:

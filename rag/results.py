@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 
@@ -25,24 +25,14 @@ class Passage:
 
 
 @dataclass(frozen=True)
-class Citation:
-    """A passage the answer cites as [n]; `quote` is the part of it that supports the answer."""
+class Citation(Passage):
+    """A passage the answer cites as [n]; `quote` is the sentence of it that supports the answer."""
 
-    n: int
-    doc_id: str
-    title: str
-    date: str | None
-    chunk_id: str
-    text: str
-    start: int
-    end: int
-    score: float
     quote: str = ""  # the supporting sentence inside `text` ("" when not located)
 
     @classmethod
     def from_passage(cls, passage: Passage, quote: str = "") -> Citation:
-        return cls(passage.n, passage.doc_id, passage.title, passage.date, passage.chunk_id,
-                   passage.text, passage.start, passage.end, passage.score, quote)
+        return cls(**{f.name: getattr(passage, f.name) for f in fields(Passage)}, quote=quote)
 
 
 @dataclass
@@ -58,6 +48,9 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what verification changed or flagged
     confidence: float | None = None  # the model's geometric mean token probability for its answer
+    abstain_probability: float | None = None  # the model's probability of writing the abstention instead
+    abstain_reason: str = ""  # why it abstained: model, unsupported, uncertain, unsure, no-passages ("" answered)
+    draft: str = ""  # what the model wrote, before verification repaired or rejected it
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -69,7 +69,7 @@ def test_a_backend_without_kv_state_has_no_prompt_cache_to_prepare():
     class Echo(Generator):
         model_name = "echo"
 
-        def stream(self, messages, max_tokens=200, temperature=0.0, grammar=None, record=None):
+        def stream(self, messages, max_tokens=200, temperature=0.0, grammar=None, record=None, abstain=None):
             yield "echo"
 
     assistant = Assistant(Settings(), generator=Echo())

@@ -27,6 +27,9 @@ class Generation:
     finish_reason: str = ""
     text: str = field(default="", repr=False)
     token_logprobs: list[float] = field(default_factory=list, repr=False)  # when the sampler reports them
+    # log P(abstention sentence) under the model, summed over the tokens the answer shared with it and the
+    # token where it left it (the rest of the sentence is near-certain once begun). None: not reported.
+    abstain_logprob: float | None = None
 
     @property
     def confidence(self) -> float | None:
@@ -34,6 +37,11 @@ class Generation:
         if not self.token_logprobs:
             return None
         return math.exp(sum(self.token_logprobs) / len(self.token_logprobs))
+
+    @property
+    def abstain_probability(self) -> float | None:
+        """The model's probability of answering "the sources do not contain the answer" instead."""
+        return None if self.abstain_logprob is None else math.exp(self.abstain_logprob)
 
 
 class Generator:
@@ -48,10 +56,13 @@ class Generator:
         return self
 
     def stream(self, messages: list[dict[str, str]], max_tokens: int = 200, temperature: float = 0.0,
-               grammar: str | None = None, record: Generation | None = None) -> Iterator[str]:
+               grammar: str | None = None, record: Generation | None = None,
+               abstain: str | None = None) -> Iterator[str]:
         """Yield the answer's text as it is generated; fill in `record` (usage, timing, text, logprobs).
 
-        `grammar` is GBNF text that constrains the output (a backend that cannot may ignore it)."""
+        `grammar` is GBNF text that constrains the output (a backend that cannot may ignore it). `abstain`
+        is the abstention sentence: a backend that can, reports the model's probability of writing it in
+        `record.abstain_logprob` (the strictness setting abstains on it)."""
         raise NotImplementedError
 
     # -- the prompt prefix (system prompt and worked examples) kept across processes ------------------

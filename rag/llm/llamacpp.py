@@ -53,7 +53,7 @@ class CheckFirstGrammar:
     """
 
     def __init__(self, vocab, grammar_text: str, root: str = "root", cite_token: int | None = None,
-                 ends_answer=None):
+                 ends_answer=None, abstain_ids: list[int] | None = None):
         self._stack = contextlib.ExitStack()  # owns the llama.cpp grammar sampler
         self.grammar = lc.llama_sampler_init_grammar(vocab, grammar_text.encode("utf-8"), root.encode("utf-8"))
         if not self.grammar:
@@ -61,6 +61,11 @@ class CheckFirstGrammar:
         self._stack.callback(self._free_grammar)
         self.cite_token, self.ends_answer = cite_token, ends_answer or (lambda _token: False)
         self.logprobs: list[float] = []  # of each accepted token under the model's unconstrained distribution
+        # log P(the abstention sentence) along the tokens the answer shares with it, and the step where it left
+        # them: the model's own estimate that the sources do not answer the question (see Generation).
+        self.abstain_ids = list(abstain_ids or [])
+        self.abstain_logprob: float | None = 0.0 if self.abstain_ids else None
+        self._abstain_step = 0 if self.abstain_ids else -1
         self._step: tuple | None = None  # (greedy id, its logit, log-sum-exp, copies if it was refused)
         self._one = (lc.llama_token_data * 1)()
         self._one_array = lc.llama_token_data_array(data=self._one, size=1, selected=-1, sorted=False)
@@ -84,6 +89,10 @@ class CheckFirstGrammar:
         top = float(logits[best])
         log_total = top + math.log(float(np.exp(logits - top).sum()))
         self._step = (int(view["id"][best]), top, log_total, None)
+        if 0 <= self._abstain_step < len(self.abstain_ids):
+            want = np.flatnonzero(view["id"] == self.abstain_ids[self._abstain_step])
+            if len(want):
+                self.abstain_logprob += float(logits[want[0]]) - log_total
         if self._allowed(int(view["id"][best])):
             return  # the greedy token is allowed: leave the list as it is
         # Another token will be chosen: keep the unconstrained logits to look its probability up.
@@ -98,6 +107,9 @@ class CheckFirstGrammar:
         lc.llama_sampler_apply(self.grammar, cur_p)
 
     def _accept(self, token: int) -> None:
+        if 0 <= self._abstain_step:  # still on the abstention's path, or leaving it with this token
+            on_path = self._abstain_step < len(self.abstain_ids) and token == self.abstain_ids[self._abstain_step]
+            self._abstain_step = self._abstain_step + 1 if on_path else -1
         if self._step is not None:
             greedy, logit, log_total, copies = self._step
             if token != greedy and copies is not None:
@@ -130,6 +142,7 @@ class BronLlama(Llama):
         super().__init__(*args, **kwargs)
         self.prefix_states: list[tuple[np.ndarray, bytes]] = []  # (token ids, llama.cpp state), newest last
         self.last_sampler: CheckFirstGrammar | None = None  # of the last generation, for its logprobs
+        self.abstain_ids: list[int] = []  # the abstention sentence's tokens, for the next generation's sampler
 
     def token_ids(self) -> np.ndarray:
         """The ids of the tokens in the KV cache (a view)."""
@@ -196,7 +209,7 @@ class BronLlama(Llama):
             return bool(lc.llama_vocab_is_eog(vocab, token)) or self.detokenize([token]).startswith(b"\n")
 
         check = CheckFirstGrammar(vocab, grammar._grammar, grammar._root, cite[0] if len(cite) == 1 else None,
-                                  ends_answer)
+                                  ends_answer, self.abstain_ids)
         lc.llama_sampler_chain_add(chain.sampler, ctypes.pointer(check.sampler))
         # The chain must not free a Python-owned sampler: LlamaSampler removes these before freeing itself.
         chain.custom_samplers.append((lc.llama_sampler_chain_n(chain.sampler) - 1, check))
@@ -303,16 +316,18 @@ class LlamaCppGenerator(Generator):
         return True
 
     def stream(self, messages: list[dict[str, str]], max_tokens: int = 200, temperature: float = 0.0,
-               grammar: str | None = None, record: Generation | None = None) -> Iterator[str]:
+               grammar: str | None = None, record: Generation | None = None,
+               abstain: str | None = None) -> Iterator[str]:
         record = record if record is not None else Generation()
         llm = self.llm
         with self._lock:
             started = time.perf_counter()
             llm.last_sampler = None
+            llm.abstain_ids = llm.tokenize(abstain.encode("utf-8"), add_bos=False, special=False) if abstain else []
             chunks = llm.create_chat_completion(
                 messages=messages, max_tokens=max_tokens, temperature=temperature, top_k=1,
                 repeat_penalty=1.0, grammar=self._grammar(grammar), stream=True)
-            for chunk in chunks:
+            for chunk in _context_checked(chunks, llm.n_ctx()):
                 choice = chunk["choices"][0]
                 delta = choice.get("delta", {}).get("content") or ""
                 if choice.get("finish_reason"):
@@ -328,3 +343,17 @@ class LlamaCppGenerator(Generator):
             record.prompt_tokens = max(0, llm.n_tokens - record.completion_tokens)
             if llm.last_sampler is not None:
                 record.token_logprobs = list(llm.last_sampler.logprobs)
+                record.abstain_logprob = llm.last_sampler.abstain_logprob
+
+
+def _context_checked(chunks: Iterator[dict], n_ctx: int) -> Iterator[dict]:
+    """llama-cpp-python refuses a prompt longer than the context with a bare ValueError: say what to change."""
+    try:
+        yield from chunks
+    except ValueError as exc:
+        if "context window" not in str(exc):
+            raise
+        from rag.errors import ConfigError
+
+        raise ConfigError(f"The prompt does not fit the model's context (n_ctx={n_ctx}): {exc}",
+                          "Raise n_ctx in bron.toml (4096 is the default), or lower context_chars or top_k.") from None
