@@ -73,7 +73,7 @@ test: index browser lint
 	$(BIN)/python -m pytest -q
 
 screenshot: index browser
-	BRON_UPDATE_SCREENSHOT=1 $(BIN)/python -m pytest -q tests/test_browser.py
+	BRON_UPDATE_SCREENSHOT=1 $(BIN)/python -m pytest -q tests/integration/test_browser.py
 
 bench: index
 	$(BIN)/python -m benchmarks.run

@@ -43,43 +43,7 @@ THEME = gr.themes.Default(font=["system-ui", "-apple-system", "Segoe UI", "Robot
                                 "Arial", "sans-serif"],
                           font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"])
 CSS = (STATIC / "bron.css").read_text(encoding="utf-8")
-# [n] links and "open in article" links: open the collapsed <details> around the target, then scroll to it.
-JS = """
-() => {
-  if (window.__bron) return;
-  window.__bron = true;
-  const reveal = (el) => {
-    for (let p = el.parentElement; p; p = p.parentElement) if (p.tagName === 'DETAILS') p.open = true;
-  };
-  const centre = (details) => {
-    const box = details.querySelector('.bron-article-text');
-    const hit = box && box.querySelector('.bron-in-article');
-    if (hit) box.scrollTop = Math.max(0, hit.offsetTop - box.clientHeight / 4);
-  };
-  const go = (id) => {
-    const el = document.getElementById(id);
-    if (!el) return;
-    reveal(el);
-    const article = el.closest('details.bron-article');
-    if (article) centre(article);
-    el.scrollIntoView({behavior: 'smooth', block: 'center'});
-    el.classList.remove('bron-flash');
-    void el.offsetWidth;
-    el.classList.add('bron-flash');
-  };
-  document.addEventListener('click', (e) => {
-    const a = e.target.closest && e.target.closest('a[href^="#src-"], a[href^="#art-"]');
-    if (!a) return;
-    e.preventDefault();
-    e.stopPropagation();
-    go(a.getAttribute('href').slice(1));
-  }, true);
-  document.addEventListener('toggle', (e) => {
-    const d = e.target;
-    if (d && d.classList && d.classList.contains('bron-article') && d.open) centre(d);
-  }, true);
-}
-"""
+JS = (STATIC / "bron.js").read_text(encoding="utf-8")  # [n] and "open in article" links
 
 
 def _new_state() -> dict:
@@ -87,11 +51,10 @@ def _new_state() -> dict:
 
 
 def _report_link() -> str:
-    for name in ("report.html", "report.md"):
-        path = REPORT_DIR / name
-        if path.is_file():
-            return (f'<a href="gradio_api/file={render.esc(str(path))}" target="_blank" rel="noopener">'
-                    f"Latest evaluation report ({name})</a>")
+    path = REPORT_DIR / "report.md"
+    if path.is_file():
+        return (f'<a href="gradio_api/file={render.esc(str(path))}" target="_blank" rel="noopener">'
+                "Latest evaluation report (report.md)</a>")
     return "No evaluation report yet: run <code>bron eval</code> (or <code>make eval</code>) to create one."
 
 

@@ -1,4 +1,4 @@
-"""Run the chat on a throwaway copy of the seed articles (used by tests/test_ui.py and tests/test_browser.py).
+"""Run the chat on a throwaway copy of the seed articles (for tests/integration/test_chat_api.py and test_browser.py).
 
 The real models are used; only the index lives in a temporary folder, so uploads made by tests never touch
 the project's index. One server per process: both test files share it (the LLM loads once).

@@ -9,7 +9,7 @@ import pytest
 
 from rag.evaluation import answer_correct, load_gold
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 GOLD = SEEDS / "gold.jsonl"
 
 

@@ -19,8 +19,8 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts"
 ANSWER_TIMEOUT = 300  # seconds; an answer takes 5-15 s on an idle 2-core machine, much longer under load
 QUESTION = "Wie viel Geld stellt Chinas neuer KI-Fonds bereit?"
 
@@ -34,7 +34,7 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def server():
-    from ui.testing import shared_server
+    from tests.support.chat_server import shared_server
 
     return shared_server()
 
