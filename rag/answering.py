@@ -117,13 +117,14 @@ class Assistant:
             return index.sync(self.settings.index_path, self.source_documents(), self.embedder, self.settings,
                               rebuild=rebuild, progress=progress, on_progress=on_progress)
 
-        try:
-            report = run(rebuild)
-        except IndexError_ as exc:  # built with another embedder or chunking: indexing is the remedy
-            if "was built with" not in exc.message:
-                raise
-            logging.getLogger(__name__).warning("%s Rebuilding it.", exc.message)
-            report = run(True)
+        with index.write_lock(self.settings.index_path, self.settings.index_lock_timeout):
+            try:  # under the lock, so the articles read are the ones indexed
+                report = run(rebuild)
+            except IndexError_ as exc:  # built with another embedder or chunking: indexing is the remedy
+                if "was built with" not in exc.message:
+                    raise
+                logging.getLogger(__name__).warning("%s Rebuilding it.", exc.message)
+                report = run(True)
         if report.modified or rebuild:
             self._data = self._retriever = None
         return report
@@ -132,37 +133,40 @@ class Assistant:
         """Save uploaded articles into the index's uploads folder and index them incrementally.
 
         Returns (report, messages): one message per file that was skipped and why. Nothing already
-        indexed is touched when a file is rejected.
+        indexed is touched when a file is rejected. Holds the index's write lock, so two uploads (or an
+        upload and `bron index`) never pick the same file name or interleave their syncs.
         """
         import re
 
+        from rag import index
         from rag.readers import UnreadableDocument, read_document
 
-        messages: list[str] = []
-        existing = self.source_documents()
-        known = {d.content_hash for d in existing}
-        known_ids = {d.id for d in existing}
-        self.uploads_dir.mkdir(parents=True, exist_ok=True)
-        saved = 0
-        for name, payload in files:
-            base = Path(name).name
-            try:  # the same checks as for the articles in seeds_dir, and no content twice
-                doc = read_document(payload, base, max_bytes=self.settings.max_upload_bytes, known_hashes=known)
-            except UnreadableDocument as exc:
-                messages.append(exc.describe())
-                continue
-            safe = re.sub(r"[^\w.-]+", "_", Path(base).stem).strip("._") or "article"
-            doc_id, i = safe, 2
-            while doc_id in known_ids:
-                doc_id, i = f"{safe}_{i}", i + 1
-            target = self.uploads_dir / f"{doc_id}{Path(base).suffix.lower()}"
-            tmp = target.with_name("." + target.name + ".tmp")
-            tmp.write_bytes(payload)
-            tmp.replace(target)
-            known.add(doc.content_hash)
-            known_ids.add(doc_id)
-            saved += 1
-        report = self.sync_index(progress=False, on_progress=on_progress) if saved else None
+        with index.write_lock(self.settings.index_path, self.settings.index_lock_timeout):
+            messages: list[str] = []
+            existing = self.source_documents()
+            known = {d.content_hash for d in existing}
+            known_ids = {d.id for d in existing}
+            self.uploads_dir.mkdir(parents=True, exist_ok=True)
+            saved = 0
+            for name, payload in files:
+                base = Path(name).name
+                try:  # the same checks as for the articles in seeds_dir, and no content twice
+                    doc = read_document(payload, base, max_bytes=self.settings.max_upload_bytes, known_hashes=known)
+                except UnreadableDocument as exc:
+                    messages.append(exc.describe())
+                    continue
+                safe = re.sub(r"[^\w.-]+", "_", Path(base).stem).strip("._") or "article"
+                doc_id, i = safe, 2
+                while doc_id in known_ids:
+                    doc_id, i = f"{safe}_{i}", i + 1
+                target = self.uploads_dir / f"{doc_id}{Path(base).suffix.lower()}"
+                tmp = target.with_name("." + target.name + ".tmp")
+                tmp.write_bytes(payload)
+                tmp.replace(target)
+                known.add(doc.content_hash)
+                known_ids.add(doc_id)
+                saved += 1
+            report = self.sync_index(progress=False, on_progress=on_progress) if saved else None
         return report, messages
 
     def documents(self):

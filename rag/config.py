@@ -45,6 +45,7 @@ class Settings:
     exact_below: int = 50_000  # "auto" stays exact (flat) below this many vectors
     max_question_chars: int = 1000
     max_upload_bytes: int = 2_000_000
+    index_lock_timeout: float = 60.0  # seconds a writer waits for another one (bron index, bron add, uploads)
     n_ctx: int = 4096
     n_threads: int = 0  # 0: all cores
     llm_mmap: bool = False  # mmap the GGUF: faster cold load, but ~600 MB more resident (repacked weights twice)
@@ -149,6 +150,7 @@ _RANGES = (
     ("exact_below", 1, 10**9, " vectors"),
     ("max_question_chars", 10, 100_000, " characters"),
     ("max_upload_bytes", 1, 10**10, " bytes"),
+    ("index_lock_timeout", 0.0, 86_400.0, " seconds"),
     ("n_ctx", 256, 1_048_576, " tokens"),
     ("n_threads", 0, 1024, " (0: all cores)"),
     ("max_tokens", 8, 8192, " tokens"),

@@ -8,15 +8,20 @@ Layout of ``indexes/<name>/``::
     uploads/           articles added through the chat or `bron add` (kept as files, never deleted)
 
 A build writes a complete new version folder and only then points CURRENT at it, so a crash never
-leaves a half-written index, and readers always see a whole version.
+leaves a half-written index, and readers always see a whole version. Writers (`bron index`, `bron add`,
+uploads in the chat) take the index's lock file `.lock` first, so two never interleave: the second waits
+(`index_lock_timeout` seconds) or stops with a message. Under the lock every temporary folder is a
+leftover of a crashed build and every version but the current one is old, so each write cleans both.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -116,9 +121,50 @@ def load(index_path: Path) -> IndexData:
     return IndexData(manifest, documents, chunks, vectors, store)
 
 
+_LOCKS: dict[Path, object] = {}  # one lock object per index and process, so a writer may re-enter it
+
+
+@contextlib.contextmanager
+def write_lock(index_path: Path, timeout: float = 60.0) -> Iterator[None]:
+    """Hold the index's write lock (a lock file, released if the process dies) while changing it."""
+    from filelock import FileLock, Timeout
+
+    index_path.mkdir(parents=True, exist_ok=True)
+    key = index_path.resolve()
+    lock = _LOCKS.setdefault(key, FileLock(str(key / ".lock"), thread_local=False))
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout:
+        raise IndexError_(f"Another process is changing the index at {index_path} (bron index, bron add or an "
+                          f"upload in the chat), and it did not finish within {timeout:.0f} s.",
+                          "Wait for it to finish and try again (or raise index_lock_timeout in bron.toml).") from None
+    try:
+        if lock.lock_counter == 1:
+            clean_leftovers(index_path)
+        yield
+    finally:
+        lock.release()
+
+
+def clean_leftovers(index_path: Path) -> list[str]:
+    """Remove temporary folders of crashed builds and versions that CURRENT no longer names (call under
+    the write lock). Returns the names removed."""
+    live = current_version(index_path)
+    removed = []
+    for path in index_path.iterdir():
+        stale = path.name.startswith((".tmp-", ".CURRENT-")) or (path.name.startswith("v-") and path != live)
+        if stale and (live is not None or not path.name.startswith("v-")):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            removed.append(path.name)
+    return removed
+
+
 def save(index_path: Path, manifest: Manifest, documents: list[Document], chunks: list[Chunk],
          vectors: np.ndarray, store: VectorStore) -> Path:
-    """Write a new version folder completely, then switch CURRENT to it atomically."""
+    """Write a new version folder completely, then switch CURRENT to it atomically (under the write lock)."""
     index_path.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{time.time_ns() % 10**9:09d}"
     version = index_path / f"v-{stamp}"
@@ -146,9 +192,7 @@ def save(index_path: Path, manifest: Manifest, documents: list[Document], chunks
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    for old in index_path.iterdir():  # older versions and leftovers of crashed builds
-        if old.name != version.name and (old.name.startswith("v-") or old.name.startswith(".tmp-")):
-            shutil.rmtree(old, ignore_errors=True)
+    clean_leftovers(index_path)  # the version that was live until now
     return version
 
 
@@ -197,7 +241,14 @@ def sync(index_path: Path, documents: list[Document], embedder, settings: Settin
     """Bring the index in line with `documents`, embedding only new or changed articles.
 
     `settings` give the chunking (chunk_size, chunk_overlap) and the vector store (vector_store,
-    index_type, exact_below); an index built with other ones is refused unless `rebuild`."""
+    index_type, exact_below); an index built with other ones is refused unless `rebuild`. Holds the
+    write lock throughout, so the version it reads is the one it replaces."""
+    with write_lock(index_path, settings.index_lock_timeout):
+        return _sync(index_path, documents, embedder, settings, rebuild, progress, on_progress)
+
+
+def _sync(index_path: Path, documents: list[Document], embedder, settings: Settings, rebuild: bool,
+          progress: bool, on_progress) -> IndexReport:
     from rag.chunking import chunk_documents
 
     started = time.perf_counter()

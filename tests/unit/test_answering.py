@@ -74,3 +74,22 @@ def test_a_backend_without_kv_state_has_no_prompt_cache_to_prepare():
 
     assistant = Assistant(Settings(), generator=Echo())
     assert assistant.warm_prompt_cache() == [] and assistant.generator.model_name == "echo"
+
+
+def test_abstention_reasons_and_the_strictness_threshold():
+    assistant = Assistant(Settings(strictness=0.8))  # abstain when P(abstention) >= 0.2
+    question = "Hoeveel geld krijgt Stargate?"
+
+    def run(text, probability):
+        return assistant.finish(question, "nl", text, PASSAGES, ABSTAIN, {}, None, probability)
+
+    assert run(ABSTAIN, 0.9).abstain_reason == "model"
+    kept = run("500 miljard dollar [1].", 0.1)
+    assert not kept.abstained and kept.abstain_reason == "" and kept.abstain_probability == 0.1
+    unsure = run("500 miljard dollar [1].", 0.3)
+    assert unsure.abstained and unsure.abstain_reason == "uncertain" and unsure.draft == "500 miljard dollar [1]."
+    assert not Assistant(Settings()).finish(question, "nl", "500 miljard dollar [1].", PASSAGES, ABSTAIN, {}, None,
+                                            0.9).abstained  # strictness 0: only the model's own abstention
+    made_up = run("Canberra [1].", 0.0)  # a one-word name that no passage contains
+    assert made_up.abstained and made_up.abstain_reason == "unsupported"
+    assert "the model's rejected answer: Canberra [1]." in made_up.notes
