@@ -291,7 +291,21 @@ class Assistant:
             self._generator = generator
         for _language, prompts, path in missing:
             generator.save_prefix(path, prompts.prefix_messages())
+        self._prune_prompt_cache(generator, languages)
         return [language for language, _, _ in missing]
+
+    def _prune_prompt_cache(self, generator, languages: tuple[str, ...]) -> None:
+        """Remove saved prompt states that the current model and prompts no longer use (a reassembled or
+        replaced model, edited examples): their names are keyed by both, so they are never read again."""
+        from rag.prompting import load_prompts
+
+        keep = {generator.prefix_cache_path(load_prompts(self.settings.prompts_dir, lang), self.settings.cache_dir)
+                for lang in languages}
+        keep.discard(None)
+        for folder in {path.parent for path in keep}:
+            for stale in folder.glob("*.npz"):
+                if stale not in keep:
+                    stale.unlink(missing_ok=True)
 
     def finish(self, question: str, language: str, text: str, passages: list[Passage], abstain: str,
                timings: dict, confidence: float | None = None, abstain_probability: float | None = None) -> Answer:

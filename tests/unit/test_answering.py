@@ -93,3 +93,24 @@ def test_abstention_reasons_and_the_strictness_threshold():
     made_up = run("Canberra [1].", 0.0)  # a one-word name that no passage contains
     assert made_up.abstained and made_up.abstain_reason == "unsupported"
     assert "the model's rejected answer: Canberra [1]." in made_up.notes
+
+
+def test_bron_setup_removes_prompt_states_the_current_model_no_longer_uses(tmp_path):
+    from rag.llm import Generator
+
+    class Keyed(Generator):
+        model_name = "keyed"
+
+        def prefix_cache_path(self, prompts, cache_dir):
+            return cache_dir / "prompt-cache" / f"current-{prompts.language}.npz"
+
+        def save_prefix(self, path, messages):
+            path.write_bytes(b"state")
+            return True
+
+    folder = tmp_path / "prompt-cache"
+    folder.mkdir()
+    (folder / "old-model-nl.npz").write_bytes(b"stale")
+    assistant = Assistant(Settings(cache_dir=tmp_path), generator=Keyed())
+    assert assistant.warm_prompt_cache() == ["nl", "de", "en"]
+    assert sorted(p.name for p in folder.iterdir()) == ["current-de.npz", "current-en.npz", "current-nl.npz"]
