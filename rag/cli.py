@@ -41,6 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
     p.add_argument("--port", type=int, default=7860)
     p.add_argument("--open", action="store_true", help="open a browser window")
+    p.add_argument("--users", help="users file for the login (required with a --host other than this machine)")
+    p.add_argument("--no-auth", action="store_true", help="share without a login (only on a network you trust)")
+    p.add_argument("--read-only", action="store_true", help="no 'Add articles' in the chat")
+    p = sub.add_parser("users", help="manage the chat's users (for a chat shared on a network)")
+    p.add_argument("action", choices=["add"], help="add a user, or change a user's password")
+    p.add_argument("name")
+    p.add_argument("--users", default="bron-users.txt", help="users file (default: ./bron-users.txt)")
     p = sub.add_parser("eval", help="evaluate answers against a gold question set")
     p.add_argument("--gold", help="gold file (default: seeds/gold.jsonl)")
     p.add_argument("--out", default=None, help="report folder (default: reports/latest)")
@@ -195,9 +202,26 @@ def cmd_ask(args) -> int:
 
 
 def cmd_chat(args) -> int:
+    from pathlib import Path
+
     from ui.app import launch
 
-    launch(host=args.host, port=args.port, settings=_settings(args), inbrowser=args.open)
+    settings = _settings(args, chat_uploads=False if args.read_only else None)
+    launch(host=args.host, port=args.port, settings=settings, inbrowser=args.open,
+           users=Path(args.users) if args.users else None, no_auth=args.no_auth)
+    return 0
+
+
+def cmd_users(args) -> int:
+    import getpass
+    import os
+    from pathlib import Path
+
+    from ui.auth import add_user
+
+    password = os.environ.get("BRON_NEW_PASSWORD") or getpass.getpass(f"Password for {args.name}: ")
+    add_user(Path(args.users), args.name, password)
+    print(f"{args.name} can now log in to a chat started with --users {args.users}")
     return 0
 
 
@@ -223,7 +247,7 @@ def cmd_eval(args) -> int:
 
 
 COMMANDS = {"setup": cmd_setup, "index": cmd_index, "add": cmd_add, "ask": cmd_ask, "chat": cmd_chat,
-            "eval": cmd_eval}
+            "eval": cmd_eval, "users": cmd_users}
 
 if __name__ == "__main__":
     sys.exit(main())

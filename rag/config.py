@@ -45,6 +45,8 @@ class Settings:
     exact_below: int = 50_000  # "auto" stays exact (flat) below this many vectors
     max_question_chars: int = 1000
     max_upload_bytes: int = 2_000_000
+    chat_users: Path | None = None  # users file (bron users add); required to share the chat beyond this machine
+    chat_uploads: bool = True  # the chat's "Add articles"; false for a read-only deployment
     index_lock_timeout: float = 60.0  # seconds a writer waits for another one (bron index, bron add, uploads)
     n_ctx: int = 4096
     n_threads: int = 0  # 0: all cores
@@ -194,6 +196,10 @@ def _read_env() -> dict[str, Any]:
 
 def _coerce(name: str, type_name: Any, value: Any) -> Any:
     kind = type_name if isinstance(type_name, str) else getattr(type_name, "__name__", str(type_name))
+    if kind.endswith(" | None"):  # optional: empty means unset
+        if value is None or value == "":
+            return None
+        kind = kind.removesuffix(" | None")
     try:
         if kind == "Path":
             path = Path(os.path.expanduser(str(value)))

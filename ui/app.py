@@ -21,7 +21,7 @@ import gradio as gr  # noqa: E402
 
 from rag.answering import Assistant  # noqa: E402
 from rag.config import PROJECT_DIR, Settings  # noqa: E402
-from rag.errors import BronError  # noqa: E402
+from rag.errors import BronError, ConfigError  # noqa: E402
 from rag.readers import UnreadableDocument, check_size  # noqa: E402
 from rag.results import Answer  # noqa: E402
 from ui import render  # noqa: E402
@@ -215,7 +215,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             with gr.Column(scale=2, min_width=320):
                 sources = gr.HTML(render.sources_panel([]), label="Sources", elem_id="bron-sources",
                                   container=True, padding=True)
-        with gr.Accordion("Add articles", open=False, elem_id="bron-upload"):
+        with gr.Accordion("Add articles", open=False, elem_id="bron-upload", visible=settings.chat_uploads):
             gr.Markdown(f"Upload one or more UTF-8 **.txt** or **.md** articles (at most "
                         f"{settings.max_upload_bytes // 1000:,} kB each). An optional first line "
                         "`date YYYY-MM-DD` sets the article's date. They are added to the index; nothing "
@@ -240,8 +240,9 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         clear.click(new_chat, outputs=[question, chat, sources, state], api_name="new_chat",
                     cancels=[asking], queue=False)
         chat.clear(new_chat, outputs=[question, chat, sources, state], api_visibility="private", queue=False)
-        add.click(add_files, inputs=[files], outputs=[upload_status, articles, count, files],
-                  api_name="add_articles", concurrency_id=QUEUE, concurrency_limit=1)
+        if settings.chat_uploads:  # read-only deployments expose no upload endpoint at all
+            add.click(add_files, inputs=[files], outputs=[upload_status, articles, count, files],
+                      api_name="add_articles", concurrency_id=QUEUE, concurrency_limit=1)
         demo.load(refresh, outputs=[articles, count, report], api_name="list_articles", queue=False)
     return demo
 
@@ -255,13 +256,24 @@ def launch_options() -> dict:
 
 def launch(host: str = "127.0.0.1", port: int = 7860, settings: Settings | None = None,
            inbrowser: bool = False, prevent_thread_lock: bool = False,
-           assistant: Assistant | None = None) -> gr.Blocks:
-    """Load the models and the index once, then serve the chat on http://host:port (never shared)."""
+           assistant: Assistant | None = None, users: Path | None = None, no_auth: bool = False) -> gr.Blocks:
+    """Load the models and the index once, then serve the chat on http://host:port (never a share link).
+
+    Bound to anything but this machine (loopback), the chat asks for a login from `users` (a users file,
+    see ui/auth.py) and refuses to start without one, unless `no_auth` says the network is trusted."""
+    from ui.auth import authenticator, is_loopback
+
     asst = assistant or Assistant(settings or Settings.load())
+    users = users or asst.settings.chat_users
+    if not is_loopback(host) and users is None and not no_auth:
+        raise ConfigError(f"Binding the chat to {host} shares it with the network, and no users are set up.",
+                          "Add users (bron users add NAME) and start with --users FILE (or chat_users in "
+                          "bron.toml), or pass --no-auth on a network you trust.")
+    auth = authenticator(users) if users is not None else None
     asst.load()
     demo = build_app(asst)
     demo.queue(default_concurrency_limit=1)
-    demo.launch(server_name=host, server_port=port, inbrowser=inbrowser,
+    demo.launch(server_name=host, server_port=port, inbrowser=inbrowser, auth=auth,
                 prevent_thread_lock=prevent_thread_lock, show_error=True, **launch_options())
     return demo
 
