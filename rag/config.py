@@ -40,8 +40,8 @@ class Settings:
     candidates: int = 20  # passages fetched from each retriever before fusion
     hybrid: bool = False  # add BM25 with reciprocal rank fusion (hurt on the gold set; see retrieval.py)
     bm25_weight: float = 0.3  # BM25's weight in the fusion (dense = 1); cross-lingual questions need it low
-    vector_store: str = "faiss"  # which vector store holds the index's vectors (rag.stores; only faiss so far)
-    index_type: str = "auto"  # the store's variant; FAISS: auto | flat | hnsw | ivfpq
+    vector_store: str = "faiss"  # which vector store holds the index's vectors (rag.stores): faiss | qdrant
+    index_type: str = "auto"  # the store's variant; FAISS: auto | flat | hnsw | ivfpq (Qdrant: flat | hnsw)
     exact_below: int = 50_000  # "auto" stays exact (flat) below this many vectors
     max_question_chars: int = 1000
     max_upload_bytes: int = 2_000_000
