@@ -190,7 +190,8 @@ class OpenAIHTTPGenerator(Generator):
                 raise self._cut(record, None)
             record.total_ms = (time.perf_counter() - started) * 1000
             record.token_logprobs = logprobs
-            record.abstain_logprob = tracker.logprob if tracker is not None else None
+            # No logprobs seen (the server does not send them): unknown, not "certain".
+            record.abstain_logprob = tracker.logprob if tracker is not None and tracker.steps else None
 
     def _cut(self, record: Generation, exc: Exception | None) -> ModelError:
         why = f" ({type(exc).__name__})" if exc is not None else ""
@@ -219,7 +220,8 @@ class OpenAIHTTPGenerator(Generator):
                     and "grammar" in detail:
                 self._send_grammar = False
                 continue
-            if response.status_code in (400, 422) and self._send_logprobs and "logprob" in detail:
+            # llama_cpp.server started with --logits_all False answers 500 "logprobs is not supported ...".
+            if response.status_code in (400, 422, 500) and self._send_logprobs and "logprob" in detail:
                 self._send_logprobs = False
                 continue
             self._raise_for_status(response)
@@ -253,8 +255,10 @@ class _AbstainTracker:
         self.text = ""
         self.logprob: float | None = 0.0
         self.following = True
+        self.steps = 0
 
     def step(self, item: dict) -> None:
+        self.steps += 1
         if not self.following or self.logprob is None:
             return
         token, logprob = item.get("token") or "", item.get("logprob")

@@ -43,8 +43,9 @@ NORMAL = [
 class FakeServer:
     """An OpenAI-like server; `mode` says how /chat/completions answers."""
 
-    def __init__(self, mode="normal", models=("bron-test",), key=None, refuse_grammar=False):
+    def __init__(self, mode="normal", models=("bron-test",), key=None, refuse_grammar=False, refuse_logprobs=False):
         self.mode, self.models, self.key, self.refuse_grammar = mode, list(models), key, refuse_grammar
+        self.refuse_logprobs = refuse_logprobs
         self.requests: list[dict] = []
         server = self
 
@@ -87,6 +88,9 @@ class FakeServer:
                 if body.get("model") not in server.models:
                     return self._json(404, {"error": {"message": f"The model `{body.get('model')}` does not exist.",
                                                       "type": "NotFoundError"}})
+                if server.refuse_logprobs and body.get("logprobs"):
+                    return self._json(500, {"error": {"message": "logprobs is not supported for models created "
+                                                                 "with logits_all=False"}})
                 if server.refuse_grammar and "grammar" in body:
                     return self._json(400, {"error": {"message": "Unrecognized request argument: grammar"}})
                 self.send_response(200)
@@ -101,6 +105,9 @@ class FakeServer:
                 if server.mode in ("cut", "cut_clean"):
                     events = events[:2]
                 self._write(": ping\n\n")
+                if not body.get("logprobs"):
+                    events = [{**e, "choices": [{k: v for k, v in c.items() if k != "logprobs"} for c in e["choices"]]}
+                              for e in events]
                 for event in events:
                     self._write(f"data: {json.dumps(event)}\n\n")
                 if server.mode == "cut":
@@ -181,6 +188,15 @@ def test_grammar_modes():
         none = OpenAIHTTPGenerator(server.url, grammar="none", timeout=5)
         list(none.stream(MESSAGES, grammar="root ::= x"))
         assert "grammar" not in server.requests[-1]
+
+
+def test_a_server_without_logprobs_is_asked_again_without_them():
+    with FakeServer(refuse_logprobs=True) as server:
+        gen = OpenAIHTTPGenerator(server.url, timeout=5)
+        record = Generation()
+        assert "".join(gen.stream(MESSAGES, record=record, abstain=ABSTAIN)) == "500 miljard [1]"
+        assert server.requests[0]["logprobs"] is True and "logprobs" not in server.requests[1]
+        assert record.token_logprobs == [] and record.abstain_logprob is None
 
 
 def test_401_names_the_environment_variable_and_never_shows_the_key(monkeypatch):
