@@ -273,6 +273,10 @@ class QdrantStore(VectorStore):
         except IndexError_:
             raise
         except Exception as exc:  # noqa: BLE001
+            if "not found" in str(exc).lower() or "does not exist" in str(exc).lower():
+                raise IndexError_(f"The collection {self.collection} of this index version is gone: another process "
+                                  "replaced the index and dropped it.",
+                                  "Restart this process (e.g. bron chat) to load the new version.") from None
             raise _server_error(self.location["url"], exc) from None
         for i, response in enumerate(responses):
             for j, point in enumerate(response.points[:k]):

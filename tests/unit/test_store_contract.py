@@ -14,6 +14,7 @@ import pytest
 
 from rag import index
 from rag.config import Settings
+from rag.errors import IndexError_
 from rag.stores import STORES, discard_store, load_store, make_store, store_class
 
 DIM = 16
@@ -174,8 +175,12 @@ def test_qdrant_shared_path_drops_collections_of_removed_versions(tmp_path):
     store = make_store("qdrant", _vectors(4), "flat", settings=settings)
     store.save(tmp_path / "a")
     name = json.loads((tmp_path / "a" / "qdrant.json").read_text())["collection"]
-    assert len(load_store("qdrant", tmp_path / "a", "flat", settings)) == 4
-    discard_store(tmp_path / "a")
+    loaded = load_store("qdrant", tmp_path / "a", "flat", settings)
+    assert len(loaded) == 4 and loaded.search(_vectors(1), 2)[1].shape == (1, 2)
+    discard_store(tmp_path / "a")  # another process replaced the version and dropped its collection
+    with pytest.raises(IndexError_, match="gone") as info:
+        loaded.search(_vectors(1), 2)
+    assert "Restart" in info.value.remedy
     from rag.stores import qdrant
 
     qdrant._close_client(None, shared.resolve())
