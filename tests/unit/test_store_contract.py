@@ -227,3 +227,61 @@ def test_qdrant_is_a_known_store_and_import_rag_stays_light():
            "print('qdrant_client' in sys.modules, 'httpx' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "False"]
+
+
+class HashEmbedder:
+    """A stand-in embedder: a fixed random unit vector per text (no model)."""
+
+    model_id, fingerprint, dim = "hash", "hash-1", DIM
+
+    def encode_passages(self, texts, progress=False):
+        import hashlib
+
+        seeds = [int(hashlib.sha1(t.encode()).hexdigest()[:8], 16) for t in texts]
+        return np.stack([_vectors(1, seed=s)[0] for s in seeds]) if texts else np.zeros((0, DIM), np.float32)
+
+
+@pytest.mark.parametrize("store", ["faiss", "qdrant"])
+def test_index_sync_through_each_store(tmp_path, store):
+    """rag.index.sync builds, extends (only additions) and reloads an index with either store."""
+    from qdrant_client import QdrantClient
+
+    from rag.corpus import load_corpus
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for i in range(3):
+        (articles / f"a{i}.txt").write_text(f"Title {i}\n\n" + f"Sentence {i} about topic {i}. " * 40)
+    settings = Settings.load(vector_store=store, chunk_size=300, chunk_overlap=50)
+    path, emb = tmp_path / "idx", HashEmbedder()
+    report = index.sync(path, load_corpus(articles), emb, settings, progress=False)
+    first = index.load(path, settings)
+    assert report.chunks == len(first.store) == len(first.chunks) > 3
+    (articles / "a3.txt").write_text("Title 3\n\n" + "Another text entirely. " * 40)
+    report = index.sync(path, load_corpus(articles), emb, settings, progress=False)
+    assert report.added == ["a3"] and report.embedded < report.chunks
+    data = index.load(path, settings)
+    assert len(data.store) == len(data.chunks) == report.chunks
+    scores, rows = data.store.search(np.asarray(data.vectors[[0, len(data.chunks) - 1]]), 3)
+    assert rows[:, 0].tolist() == [0, len(data.chunks) - 1]
+    version = index.current_version(path)
+    assert len([p for p in path.iterdir() if p.name.startswith("v-")]) == 1
+    if store == "qdrant":
+        from rag.stores import qdrant
+
+        pointer = json.loads((version / "qdrant.json").read_text())
+        qdrant._close_client(None, version / "qdrant")
+        client = QdrantClient(path=str(version / "qdrant"))
+        try:
+            last = len(data.chunks) - 1
+            payload = client.retrieve(pointer["collection"], [last], with_payload=True)[0].payload
+            chunk = data.chunks[last]
+            assert payload["row"] == last and payload["doc_id"] == chunk.doc_id == "a3"
+            assert (payload["start"], payload["end"], payload["chunk_id"]) == (chunk.start, chunk.end, chunk.id)
+            assert "language" in payload and "date" in payload
+        finally:
+            client.close()
+    other = "faiss" if store == "qdrant" else "qdrant"
+    with pytest.raises(IndexError_, match="vector_store"):
+        index.sync(path, load_corpus(articles), emb, Settings.load(vector_store=other, chunk_size=300,
+                                                                    chunk_overlap=50), progress=False)
