@@ -48,7 +48,7 @@ class Assistant:
         if self._data is None:
             from rag import index
 
-            self._data = index.load(self.settings.index_path)
+            self._data = index.load(self.settings.index_path, self.settings)
             index.check_compatible(self._data.manifest, self.embedder, self.settings, self.settings.index_path)
         return self._data
 

@@ -99,7 +99,7 @@ def cmd_setup(args) -> int:
 
     asst = _assistant(args)
     print(f"embedder: {asst.embedder.model_id}")
-    print(f"LLM:      {resolve_llm(asst.settings)}")
+    print(f"LLM:      {asst.settings.llm_url or resolve_llm(asst.settings)}")  # a server: no GGUF here
     warmed = asst.warm_prompt_cache()
     if warmed:
         print(f"prompt cache: saved the system prompt and examples for {', '.join(warmed)}")

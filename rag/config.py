@@ -40,8 +40,8 @@ class Settings:
     candidates: int = 20  # passages fetched from each retriever before fusion
     hybrid: bool = False  # add BM25 with reciprocal rank fusion (hurt on the gold set; see retrieval.py)
     bm25_weight: float = 0.3  # BM25's weight in the fusion (dense = 1); cross-lingual questions need it low
-    vector_store: str = "faiss"  # which vector store holds the index's vectors (rag.stores; only faiss so far)
-    index_type: str = "auto"  # the store's variant; FAISS: auto | flat | hnsw | ivfpq
+    vector_store: str = "faiss"  # which vector store holds the index's vectors (rag.stores): faiss | qdrant
+    index_type: str = "auto"  # the store's variant; FAISS: auto | flat | hnsw | ivfpq (Qdrant: flat | hnsw)
     exact_below: int = 50_000  # "auto" stays exact (flat) below this many vectors
     max_question_chars: int = 1000
     max_upload_bytes: int = 2_000_000
@@ -60,6 +60,14 @@ class Settings:
     # (0: only when the model itself abstains). Chosen by cross-validation on the gold sets (README).
     strictness: float = 0.0
     embed_batch_size: int = 32
+    # Beyond one machine (README, "More machines"). The LLM server's API key is read from the environment
+    # variable BRON_LLM_API_KEY only, never a setting; Qdrant's from BRON_QDRANT_API_KEY.
+    llm_url: str | None = None  # an OpenAI-compatible server (e.g. http://127.0.0.1:8080/v1); then no GGUF is loaded
+    llm_model: str | None = None  # the served model's name (empty: the first the server lists)
+    llm_grammar: str = "auto"  # send the answer grammar to the server: auto (if it accepts it) | gbnf | none
+    llm_timeout: float = 120.0  # seconds to wait for the server (connect, and between streamed tokens)
+    qdrant_url: str | None = None  # vector_store = "qdrant": a Qdrant server; empty: embedded (local files)
+    qdrant_path: Path | None = None  # embedded Qdrant's folder; empty: inside each index version folder
 
     @classmethod
     def load(cls, config_file: str | Path | None = None, **overrides: Any) -> Settings:
@@ -121,6 +129,14 @@ class Settings:
         if self.vector_store not in STORES:
             raise ConfigError(f"vector_store={self.vector_store!r} is not known.",
                               f"Use one of: {', '.join(sorted(STORES))}.")
+        if self.llm_grammar not in {"auto", "gbnf", "none"}:
+            raise ConfigError(f"llm_grammar={self.llm_grammar!r} is not known.", "Use one of: auto, gbnf, none.")
+        for name in ("llm_url", "qdrant_url"):
+            url = getattr(self, name)
+            if url is not None and not url.startswith(("http://", "https://")):
+                raise ConfigError(f"{name}={url!r} is not an http(s) URL.",
+                                  "Give the server's URL, e.g. http://127.0.0.1:8080/v1 (llm_url) or "
+                                  "http://127.0.0.1:6333 (qdrant_url), or leave it empty.")
         if self.index_type not in {"auto", "flat", "hnsw", "ivfpq"}:
             raise ConfigError(f"index_type={self.index_type!r} is not known.",
                               "Use one of: auto, flat, hnsw, ivfpq.")
@@ -159,6 +175,7 @@ _RANGES = (
     ("temperature", 0.0, 2.0, ""),
     ("strictness", 0.0, 0.99, " (0: abstain only when the model does; higher abstains more)"),
     ("embed_batch_size", 1, 4096, ""),
+    ("llm_timeout", 1.0, 3600.0, " seconds"),
 )
 
 

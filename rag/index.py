@@ -4,7 +4,7 @@ Layout of ``indexes/<name>/``::
 
     CURRENT            name of the live version folder (replaced atomically)
     v-<stamp>/         manifest.json, documents.jsonl, chunks.jsonl, vectors.npy and the store's files
-                       (FAISS: faiss.index)
+                       (FAISS: faiss.index; Qdrant: qdrant.json naming its collection, see rag.stores.qdrant)
     uploads/           articles added through the chat or `bron add` (kept as files, never deleted)
 
 A build writes a complete new version folder and only then points CURRENT at it, so a crash never
@@ -31,7 +31,7 @@ import numpy as np
 from rag.chunking import Chunk
 from rag.documents import Document
 from rag.errors import IndexError_
-from rag.stores import STORES, VectorStore, load_store, make_store, store_class
+from rag.stores import STORES, VectorStore, discard_store, load_store, make_store, store_class
 
 if TYPE_CHECKING:
     from rag.config import Settings
@@ -90,8 +90,9 @@ def exists(index_path: Path) -> bool:
     return current_version(index_path) is not None
 
 
-def load(index_path: Path) -> IndexData:
-    """Load the live version; every kind of damage becomes an IndexError_ with the remedy."""
+def load(index_path: Path, settings: Settings | None = None) -> IndexData:
+    """Load the live version; every kind of damage becomes an IndexError_ with the remedy. `settings` may
+    tell a store that lives elsewhere (a Qdrant server) how this machine reaches it."""
     version = current_version(index_path)
     if version is None:
         raise IndexError_(f"No index found at {index_path}.", "Build it: bron index  (or: make index)")
@@ -111,7 +112,7 @@ def load(index_path: Path) -> IndexData:
         with open(version / "chunks.jsonl", encoding="utf-8") as fh:
             chunks = [Chunk(**json.loads(line)) for line in fh]
         vectors = np.load(version / "vectors.npy", mmap_mode="r", allow_pickle=False)  # FAISS has its own copy
-        store = load_store(manifest.vector_store, version, manifest.index_type)
+        store = load_store(manifest.vector_store, version, manifest.index_type, settings)
     except (OSError, ValueError, TypeError, RuntimeError, json.JSONDecodeError) as exc:
         raise IndexError_(f"The index at {index_path} is damaged: {exc}", REBUILD_HINT) from None
     if not (len(chunks) == len(vectors) == len(store) == manifest.n_chunks) or \
@@ -155,11 +156,22 @@ def clean_leftovers(index_path: Path) -> list[str]:
         stale = path.name.startswith((".tmp-", ".CURRENT-")) or (path.name.startswith("v-") and path != live)
         if stale and (live is not None or not path.name.startswith("v-")):
             if path.is_dir():
+                _discard(path)
                 shutil.rmtree(path, ignore_errors=True)
             else:
                 path.unlink(missing_ok=True)
             removed.append(path.name)
     return removed
+
+
+def _discard(folder: Path) -> None:
+    """Free a removed version's data kept outside its folder; a failure leaves it behind, with a warning."""
+    try:
+        discard_store(folder)
+    except Exception as exc:  # noqa: BLE001 - a server that is down must not stop the write
+        import warnings
+
+        warnings.warn(f"Could not free the vector store data of {folder.name}: {exc}", stacklevel=2)
 
 
 def save(index_path: Path, manifest: Manifest, documents: list[Document], chunks: list[Chunk],
@@ -183,6 +195,8 @@ def save(index_path: Path, manifest: Manifest, documents: list[Document], chunks
         store.save(tmp)
         (tmp / "manifest.json").write_text(json.dumps(asdict(manifest), indent=1, ensure_ascii=False))
         for file in tmp.iterdir():
+            if not file.is_file():
+                continue  # a store's own folder (embedded Qdrant writes and syncs its files itself)
             with open(file, "rb") as fh:
                 os.fsync(fh.fileno())
         os.replace(tmp, version)
@@ -255,7 +269,7 @@ def _sync(index_path: Path, documents: list[Document], embedder, settings: Setti
     report = IndexReport()
     old = None
     if not rebuild and exists(index_path):
-        old = load(index_path)
+        old = load(index_path, settings)
         check_compatible(old.manifest, embedder, settings, index_path)
     old_hashes = old.manifest.documents if old else {}
     wanted = {d.id: d for d in documents}
@@ -287,13 +301,15 @@ def _sync(index_path: Path, documents: list[Document], embedder, settings: Setti
     chunks += new_chunks
     parts.append(new_vectors)
     vectors = np.concatenate(parts) if parts else np.zeros((0, embedder.dim), np.float32)
-    kind = store_class(settings.vector_store).choose_kind(len(vectors), settings.index_type, settings.exact_below)
+    cls = store_class(settings.vector_store)
+    kind = cls.choose_kind(len(vectors), settings.index_type, settings.exact_below)
     if old is not None and kind == old.manifest.index_type and len(keep) == len(old.chunks):
         # Only additions: extend the loaded graph (a fresh copy in memory) instead of rebuilding it.
         store = old.store
-        store.add(new_vectors)
+        store.add(new_vectors, _payloads(new_chunks, wanted, len(old.chunks)) if cls.wants_payloads else None)
     else:
-        store = make_store(settings.vector_store, vectors.reshape(-1, embedder.dim), kind)
+        store = make_store(settings.vector_store, vectors.reshape(-1, embedder.dim), kind, settings=settings,
+                           payloads=_payloads(chunks, wanted) if cls.wants_payloads else None)
     manifest = Manifest(FORMAT_VERSION, embedder.model_id, embedder.fingerprint, embedder.dim, settings.chunk_size,
                         settings.chunk_overlap, kind, {d.id: d.content_hash for d in documents},
                         vector_store=settings.vector_store)
@@ -301,6 +317,17 @@ def _sync(index_path: Path, documents: list[Document], embedder, settings: Setti
     report.chunks, report.index_type = len(chunks), kind
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _payloads(chunks: list[Chunk], documents: dict[str, Document], first_row: int = 0) -> list[dict]:
+    """What a store that keeps payloads stores with each vector (row = position in chunks.jsonl)."""
+    out = []
+    for row, chunk in enumerate(chunks, first_row):
+        doc = documents.get(chunk.doc_id)
+        out.append({"row": row, "chunk_id": chunk.id, "doc_id": chunk.doc_id, "start": chunk.start, "end": chunk.end,
+                    "position": chunk.position, "date": doc.date if doc else None,
+                    "language": doc.language if doc else None})
+    return out
 
 
 def _embed(embedder, texts: list[str], progress: bool, on_progress, batch: int = 256) -> np.ndarray:

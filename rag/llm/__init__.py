@@ -1,7 +1,8 @@
 """Language model backends behind one `Generator` interface, chosen in one place (`make_generator`).
 
-Today that is llama.cpp running the configured GGUF. A backend module is imported only when it is made,
-so `import rag` stays fast and never loads llama.cpp.
+llama.cpp running the configured GGUF (llamacpp.py), or, when the `llm_url` setting is set, an
+OpenAI-compatible HTTP server (openai_http.py; no GGUF is loaded then). A backend module is imported
+only when it is made, so `import rag` stays fast and never loads llama.cpp.
 """
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ def make_generator(settings: Settings, load: bool = True) -> Generator:
     from rag.errors import ModelError
     from rag.models import resolve_llm
 
+    if settings.llm_url:
+        from rag.llm.openai_http import OpenAIHTTPGenerator
+
+        return OpenAIHTTPGenerator(settings.llm_url, settings.llm_model, grammar=settings.llm_grammar,
+                                   timeout=settings.llm_timeout, load=load)
     model = resolve_llm(settings)
     try:
         from rag.llm.llamacpp import LlamaCppGenerator

@@ -1,7 +1,8 @@
 """Vector stores behind one `VectorStore` interface, chosen by the `vector_store` setting.
 
-Only "faiss" today. A store's module is imported when it is first used (FAISS is not loaded by
-`import rag`); another store subclasses VectorStore and joins `STORES`.
+"faiss" (the default) and "qdrant" (embedded or a server). A store's module is imported when it is
+first used (neither FAISS nor qdrant-client is loaded by `import rag`); another store subclasses
+VectorStore and joins `STORES`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,14 @@ from rag.stores.base import VectorStore
 if TYPE_CHECKING:
     import numpy as np
 
-STORES: dict[str, str] = {"faiss": "rag.stores.faiss:FaissStore"}  # vector_store setting -> module:class
+    from rag.config import Settings
+
+STORES: dict[str, str] = {  # vector_store setting -> module:class
+    "faiss": "rag.stores.faiss:FaissStore",
+    "qdrant": "rag.stores.qdrant:QdrantStore",
+}
+# Files that mark a version folder whose store keeps data elsewhere (freed by `discard` before deleting it).
+POINTERS: dict[str, str] = {"qdrant.json": "qdrant"}
 
 
 def store_class(name: str) -> type[VectorStore]:
@@ -26,14 +34,22 @@ def store_class(name: str) -> type[VectorStore]:
     return getattr(importlib.import_module(module), cls)
 
 
-def make_store(name: str, vectors: np.ndarray, kind: str) -> VectorStore:
-    """A new store of type `name` holding `vectors`."""
-    return store_class(name).build(vectors, kind)
+def make_store(name: str, vectors: np.ndarray, kind: str, *, payloads: list[dict] | None = None,
+               settings: Settings | None = None) -> VectorStore:
+    """A new store of type `name` holding `vectors` (`payloads`: one per vector, for stores that want them)."""
+    return store_class(name).build(vectors, kind, payloads=payloads, settings=settings)
 
 
-def load_store(name: str, folder: Path, kind: str) -> VectorStore:
+def load_store(name: str, folder: Path, kind: str, settings: Settings | None = None) -> VectorStore:
     """The store of type `name` saved in an index version folder."""
-    return store_class(name).load(folder, kind)
+    return store_class(name).load(folder, kind, settings)
 
 
-__all__ = ["STORES", "VectorStore", "load_store", "make_store", "store_class"]
+def discard_store(folder: Path) -> None:
+    """Before a version folder is deleted: free what its store keeps outside it (e.g. a Qdrant collection)."""
+    for file, name in POINTERS.items():
+        if (Path(folder) / file).is_file():
+            store_class(name).discard(folder)
+
+
+__all__ = ["STORES", "VectorStore", "discard_store", "load_store", "make_store", "store_class"]

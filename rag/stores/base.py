@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, ClassVar
 if TYPE_CHECKING:
     import numpy as np
 
+    from rag.config import Settings
+
 
 class VectorStore:
     """One index version's vectors, searchable. `kind` is the store's own variant (e.g. FAISS's flat or
@@ -16,6 +18,9 @@ class VectorStore:
 
     name: ClassVar[str] = ""
     kind: str = ""
+    # True: build/add want one payload per vector (the chunk's row, ids, offsets, date, language), which a
+    # store that keeps them (Qdrant) stores with the vector; FAISS does not.
+    wants_payloads: ClassVar[bool] = False
 
     @classmethod
     def choose_kind(cls, n_vectors: int, requested: str = "auto", exact_below: int = 50_000) -> str:
@@ -23,21 +28,27 @@ class VectorStore:
         return requested
 
     @classmethod
-    def build(cls, vectors: np.ndarray, kind: str) -> VectorStore:
-        """A new store holding `vectors` (float32, one row per chunk)."""
+    def build(cls, vectors: np.ndarray, kind: str, *, payloads: list[dict] | None = None,
+              settings: Settings | None = None) -> VectorStore:
+        """A new store holding `vectors` (float32, one row per chunk); `settings` say where a store that
+        lives outside the index folder (a server) puts its data."""
         raise NotImplementedError
 
     @classmethod
-    def load(cls, folder: Path, kind: str) -> VectorStore:
+    def load(cls, folder: Path, kind: str, settings: Settings | None = None) -> VectorStore:
         """The store that `save(folder)` wrote into an index version folder."""
         raise NotImplementedError
+
+    @classmethod
+    def discard(cls, folder: Path) -> None:
+        """Free what the store keeps outside `folder` (a server's collection) before the folder is deleted."""
 
     def save(self, folder: Path) -> None:
         """Write the store's files into `folder` (an index version folder being written)."""
         raise NotImplementedError
 
-    def add(self, vectors: np.ndarray) -> None:
-        """Append vectors: they get the next row numbers."""
+    def add(self, vectors: np.ndarray, payloads: list[dict] | None = None) -> None:
+        """Append vectors: they get the next row numbers. A saved version is never changed in place."""
         raise NotImplementedError
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

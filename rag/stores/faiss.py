@@ -33,7 +33,8 @@ class FaissStore(VectorStore):
         return choose_index_type(n_vectors, requested, exact_below)
 
     @classmethod
-    def build(cls, vectors: np.ndarray, kind: str = "flat", ef_search: int = 96) -> FaissStore:
+    def build(cls, vectors: np.ndarray, kind: str = "flat", ef_search: int = 96, *, payloads=None,
+              settings=None) -> FaissStore:
         dim = vectors.shape[1]
         if kind == "flat":
             index = faiss.IndexFlatIP(dim)
@@ -54,13 +55,13 @@ class FaissStore(VectorStore):
         return store
 
     @classmethod
-    def load(cls, folder: Path, kind: str) -> FaissStore:
+    def load(cls, folder: Path, kind: str, settings=None) -> FaissStore:
         return cls(faiss.read_index(str(Path(folder) / cls.FILE)), kind)
 
     def save(self, folder: Path) -> None:
         faiss.write_index(self.index, str(Path(folder) / self.FILE))
 
-    def add(self, vectors: np.ndarray) -> None:
+    def add(self, vectors: np.ndarray, payloads=None) -> None:
         if len(vectors):
             self.index.add(np.ascontiguousarray(vectors, dtype=np.float32))
 
