@@ -1,6 +1,7 @@
 """Document readers, chosen by file suffix: one place that reads an article file or says why it cannot.
 
-Plain text (.txt, .md) today; a reader for another format subclasses `Reader` and joins `READERS`.
+Plain text (.txt, .md), web pages (.html, .htm), PDF and Word (.docx); a reader for another format
+subclasses `Reader` and joins `READERS`. Readers import their libraries only when they read a file.
 """
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ from collections.abc import Container
 from pathlib import Path
 
 from rag.documents import Document
-from rag.readers.base import DuplicateDocument, Reader, UnreadableDocument
+from rag.readers.base import DuplicateDocument, ReadLimits, Reader, UnreadableDocument
+from rag.readers.html import HtmlReader
 from rag.readers.text import TextReader
 
-READERS: tuple[Reader, ...] = (TextReader(),)
+READERS: tuple[Reader, ...] = (TextReader(), HtmlReader())
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(s for reader in READERS for s in reader.suffixes)
 
 

@@ -1,0 +1,71 @@
+"""Saved web pages (.html, .htm): the article's main text and metadata, extracted with trafilatura.
+
+trafilatura parses the page with lxml and keeps the main content: navigation, cookie banners, comments,
+related-article lists, scripts and styles are dropped (nothing in the page is ever run). The publication
+date comes from htmldate (through trafilatura), title, author, site name and canonical URL from the
+page's metadata.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from rag.documents import Document, make_document
+from rag.readers.base import ReadLimits, Reader, UnreadableDocument
+
+_MAX_TREE = 200_000  # elements; a bigger page is refused (trafilatura's max_tree_size)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Containers removed before extraction, besides what trafilatura removes itself: reader comments under
+# names it does not know (a German "forum", Dutch "reacties") and consent dialogs.
+_BOILERPLATE = ("comment", "kommentar", "reactie", "reaction", "forum", "discussion", "disqus", "consent",
+                "cookie")
+_PRUNE = [f"//*[not(self::html or self::body or self::article or self::main)][contains(translate(@class, "
+          f"'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), '{word}') or contains(translate(@id, "
+          f"'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), '{word}')]" for word in _BOILERPLATE]
+
+
+def _config():
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")  # trafilatura's own timeout uses signals (main thread only)
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "200")
+    return config
+
+
+def _clean(text: str) -> str:
+    """Collapse runs of blank lines and trailing spaces."""
+    return re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", text)).strip()
+
+
+class HtmlReader(Reader):
+    suffixes = (".html", ".htm")
+
+    def parse(self, data: bytes, doc_id: str, name: str, path: str, limits: ReadLimits) -> Document:
+        import trafilatura
+        from trafilatura.utils import load_html
+
+        started = time.monotonic()
+        tree = load_html(data)
+        if tree is None:
+            raise UnreadableDocument(name, "it is not an HTML page that can be parsed")
+        size = sum(1 for _ in tree.iter())
+        if size > _MAX_TREE:
+            raise UnreadableDocument(name, f"the page has {size:,} HTML elements (the limit is {_MAX_TREE:,})")
+        result = trafilatura.bare_extraction(
+            tree, with_metadata=True, include_comments=False, include_tables=True, include_images=False,
+            include_links=False, favor_precision=True, deduplicate=False, config=_config(), prune_xpath=_PRUNE,
+            date_extraction_params={"extensive_search": True, "original_date": True, "outputformat": "%Y-%m-%d"})
+        if time.monotonic() - started > limits.max_read_seconds:
+            raise UnreadableDocument(name, f"reading it took longer than {limits.max_read_seconds:g} s",
+                                     "Raise max_read_seconds or save the article as text.")
+        text = _clean(result.text or "") if result is not None else ""
+        if not text:
+            raise UnreadableDocument(name, "no article text was found in the page",
+                                     "Save the article's own page (not a front page or a list), or copy its "
+                                     "text into a .txt file.")
+        date = result.date if result.date and _ISO_DATE.match(result.date) else None
+        title = (result.title or "").strip() or None
+        return make_document(doc_id, text, data, date, path, title=title, url=result.url or None,
+                             source=result.sitename or None, author=result.author or None)
