@@ -1,6 +1,6 @@
 """Document readers, chosen by file suffix: one place that reads an article file or says why it cannot.
 
-Plain text (.txt, .md), web pages (.html, .htm), PDF and Word (.docx); a reader for another format
+Plain text (.txt, .md), web pages (.html, .htm), PDF, Word (.docx) and OpenDocument text (.odt); a reader for another format
 subclasses `Reader` and joins `READERS`. Readers import their libraries only when they read a file.
 """
 
@@ -11,10 +11,13 @@ from pathlib import Path
 
 from rag.documents import Document
 from rag.readers.base import DuplicateDocument, ReadLimits, Reader, UnreadableDocument
+from rag.readers.docx import DocxReader
 from rag.readers.html import HtmlReader
+from rag.readers.odt import OdtReader
+from rag.readers.pdf import PdfReader
 from rag.readers.text import TextReader
 
-READERS: tuple[Reader, ...] = (TextReader(), HtmlReader())
+READERS: tuple[Reader, ...] = (TextReader(), HtmlReader(), PdfReader(), DocxReader(), OdtReader())
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(s for reader in READERS for s in reader.suffixes)
 
 
