@@ -1,7 +1,8 @@
 """Document readers, chosen by file suffix: one place that reads an article file or says why it cannot.
 
-Plain text (.txt, .md), web pages (.html, .htm), PDF, Word (.docx) and OpenDocument text (.odt); a reader for another format
-subclasses `Reader` and joins `READERS`. Readers import their libraries only when they read a file.
+Plain text (.txt, .md), web pages (.html, .htm), PDF, Word (.docx) and OpenDocument text (.odt); a reader
+for another format subclasses `Reader` and joins `READERS`. Readers import their libraries only when they
+read a file.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Container
 from pathlib import Path
 
 from rag.documents import Document
-from rag.readers.base import DuplicateDocument, ReadLimits, Reader, UnreadableDocument
+from rag.readers.base import DuplicateDocument, Reader, ReadLimits, UnreadableDocument
 from rag.readers.docx import DocxReader
 from rag.readers.html import HtmlReader
 from rag.readers.odt import OdtReader
@@ -39,12 +40,14 @@ def check_size(name: str, size: int, max_bytes: int) -> None:
 
 
 def read_document(source: Path | bytes, name: str | None = None, *, max_bytes: int | None = None,
-                  known_hashes: Container[str] = ()) -> Document:
-    """Read an article file (a path, or uploaded bytes and their file name).
+                  known_hashes: Container[str] = (), limits: ReadLimits | None = None,
+                  doc_id: str | None = None) -> Document:
+    """Read an article file (a path, or uploaded bytes and their file name) within `limits` (the defaults
+    of the settings when not given); the document id is `doc_id` or the file name's stem.
 
     Raises UnreadableDocument with the reason when the format is not supported, the file is larger than
-    `max_bytes`, cannot be read or decoded, is empty, or (DuplicateDocument) its content hash is in
-    `known_hashes`."""
+    `max_bytes`, cannot be read, decoded or parsed, is encrypted, scanned or over a limit, is empty, or
+    (DuplicateDocument) its content hash is in `known_hashes`."""
     if name is None:
         if isinstance(source, bytes | bytearray):
             raise TypeError("read_document(bytes) needs the file's name")
@@ -58,11 +61,18 @@ def read_document(source: Path | bytes, name: str | None = None, *, max_bytes: i
         except OSError as exc:
             raise UnreadableDocument(name, f"it cannot be read ({exc.strerror or exc})") from None
         check_size(name, size, max_bytes)
-    document = reader.read(source, name)
+    try:
+        document = reader.read(source, name, limits, doc_id)
+    except UnreadableDocument:
+        raise
+    except (MemoryError, RecursionError, ValueError, TypeError, KeyError, IndexError, AttributeError,
+            OSError, AssertionError, ZeroDivisionError, LookupError, RuntimeError) as exc:
+        # a damaged file can trip a parsing library anywhere: one line for that file, never a traceback
+        raise UnreadableDocument(name, f"it could not be parsed ({type(exc).__name__})") from None
     if document.content_hash in known_hashes:
         raise DuplicateDocument(name)
     return document
 
 
-__all__ = ["READERS", "SUPPORTED_SUFFIXES", "DuplicateDocument", "Reader", "UnreadableDocument", "check_size",
-           "read_document", "reader_for", "suffixes_text"]
+__all__ = ["READERS", "SUPPORTED_SUFFIXES", "DuplicateDocument", "ReadLimits", "Reader", "UnreadableDocument",
+           "check_size", "read_document", "reader_for", "suffixes_text"]

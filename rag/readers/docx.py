@@ -11,7 +11,7 @@ import time
 import zipfile
 
 from rag.documents import Document, make_document
-from rag.readers.base import ReadLimits, Reader, UnreadableDocument
+from rag.readers.base import Reader, ReadLimits, UnreadableDocument
 
 _MAX_MEMBERS = 10_000  # files inside the archive
 _MAX_RATIO = 200  # uncompressed / compressed size of a single member; text compresses about 10:1

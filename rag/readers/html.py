@@ -12,7 +12,7 @@ import re
 import time
 
 from rag.documents import Document, make_document
-from rag.readers.base import ReadLimits, Reader, UnreadableDocument
+from rag.readers.base import Reader, ReadLimits, UnreadableDocument
 
 _MAX_TREE = 200_000  # elements; a bigger page is refused (trafilatura's max_tree_size)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -7,7 +7,7 @@ XML parser resolves no entities and loads nothing from the network.
 from __future__ import annotations
 
 from rag.documents import Document, make_document
-from rag.readers.base import ReadLimits, Reader, UnreadableDocument
+from rag.readers.base import Reader, ReadLimits, UnreadableDocument
 from rag.readers.docx import check_archive
 
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"

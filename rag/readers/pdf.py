@@ -13,7 +13,7 @@ import time
 from collections import Counter
 
 from rag.documents import Document, make_document
-from rag.readers.base import ReadLimits, Reader, UnreadableDocument
+from rag.readers.base import Reader, ReadLimits, UnreadableDocument
 
 _EDGE_LINES = 2  # lines at the top and at the bottom of a page that may be a running header or footer
 _MIN_CHARS_PER_PAGE = 20  # fewer letters per page on average: no text layer (a scan)

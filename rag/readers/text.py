@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from rag.documents import Document, make_document
-from rag.readers.base import ReadLimits, Reader, UnreadableDocument
+from rag.readers.base import Reader, ReadLimits, UnreadableDocument
 
 _DATE = re.compile(r"^\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)\s*")
 _FIELD = re.compile(r"^\s*(title|date|source|url|author)\s*:\s*(.*?)\s*$", re.IGNORECASE)

@@ -60,8 +60,8 @@ def make_odt(paragraphs: list[tuple[str, str]], title: str | None = None, date: 
     import zipfile
     from xml.sax.saxutils import escape
 
-    body = "".join(f'<text:h text:outline-level="1">{escape(t)}</text:h>' if kind == "h" else f"<text:p>{escape(t)}</text:p>"
-                   for kind, t in paragraphs)
+    body = "".join(f'<text:h text:outline-level="1">{escape(t)}</text:h>' if kind == "h"
+                   else f"<text:p>{escape(t)}</text:p>" for kind, t in paragraphs)
     content = ('<?xml version="1.0" encoding="UTF-8"?><office:document-content '
                'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
                'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
