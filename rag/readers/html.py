@@ -15,6 +15,7 @@ from rag.documents import Document, make_document
 from rag.readers.base import Reader, ReadLimits, UnreadableDocument
 
 _MAX_TREE = 200_000  # elements; a bigger page is refused (trafilatura's max_tree_size)
+_MIN_WORDS = 8
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Containers removed before extraction, besides what trafilatura removes itself: reader comments under
 # names it does not know (a German "forum", Dutch "reacties") and consent dialogs.
@@ -61,7 +62,7 @@ class HtmlReader(Reader):
             raise UnreadableDocument(name, f"reading it took longer than {limits.max_read_seconds:g} s",
                                      "Raise max_read_seconds or save the article as text.")
         text = _clean(result.text or "") if result is not None else ""
-        if not text:
+        if len(text.split()) < _MIN_WORDS:  # a menu or a lone link is not an article
             raise UnreadableDocument(name, "no article text was found in the page",
                                      "Save the article's own page (not a front page or a list), or copy its "
                                      "text into a .txt file.")

@@ -17,8 +17,7 @@ from rag.readers.base import Reader, ReadLimits, UnreadableDocument
 
 _EDGE_LINES = 2  # lines at the top and at the bottom of a page that may be a running header or footer
 _MIN_CHARS_PER_PAGE = 20  # fewer letters per page on average: no text layer (a scan)
-_HYPHEN = re.compile(r"(\w)[-\u00ad]\n(?=[a-zäöüßàâçéèêëîïôûùÿñæœ])")
-_SOFT_BREAK = re.compile(r"(?<=[^\s.!?:;\"”’)])\n(?=[a-zäöüßàâçéèêëîïôûùÿñæœ0-9(„“‘\"])")
+_HYPHEN_END = re.compile(r"\w[-\u00ad]$")
 _JUNK_TITLE = re.compile(r"^(untitled|microsoft word|document\d*|\S+\.(docx?|pdf|odt|rtf|tex|indd))", re.IGNORECASE)
 
 
@@ -47,10 +46,30 @@ def remove_running_lines(pages: list[list[str]]) -> list[list[str]]:
     return cleaned
 
 
-def join_lines(text: str) -> str:
-    """Hyphenated words at line ends joined, and line breaks inside a sentence made spaces."""
-    text = _HYPHEN.sub(r"\1", text)
-    return _SOFT_BREAK.sub(" ", text)
+def join_lines(lines: list[str]) -> str:
+    """A page's lines as text: a word hyphenated at the line end joined ("stroom-/net" -> "stroomnet",
+    "Noord-/Brabant" keeps its hyphen), and a line break inside a sentence made a space. A break stays
+    after a sentence's end, and after a short line (a heading) unless the next line starts in lower case."""
+    lines = [line.strip() for line in lines]
+    longest = max((len(line) for line in lines), default=0)
+    out = ""
+    for i, line in enumerate(lines):
+        if i == 0 or not out:
+            out = line
+            continue
+        previous = lines[i - 1]
+        if not line or not previous:
+            out += "\n" + line
+        elif _HYPHEN_END.search(previous) and line[:1].islower():
+            out = out[:-1] + line
+        elif previous.endswith("-") and line[:1].isupper():
+            out += line
+        elif previous[-1] in ".!?:;\"”’" or not (line[:1].islower() or line[:1].isdigit()
+                                                  or len(previous) >= 0.7 * longest):
+            out += "\n" + line
+        else:
+            out += " " + line
+    return re.sub(r"\n{3,}", "\n\n", out).strip()
 
 
 def _date(value) -> str | None:
@@ -111,7 +130,7 @@ class PdfReader(Reader):
         pages = remove_running_lines(pages)
         parts, offsets, position = [], [], 0
         for lines in pages:
-            body = join_lines("\n".join(lines).strip())
+            body = join_lines(lines)
             offsets.append(position)
             if body:
                 parts.append(body)
