@@ -22,7 +22,7 @@ import gradio as gr  # noqa: E402
 from rag.answering import Assistant  # noqa: E402
 from rag.config import PROJECT_DIR, Settings  # noqa: E402
 from rag.errors import BronError, ConfigError  # noqa: E402
-from rag.readers import SUPPORTED_SUFFIXES, UnreadableDocument, check_size, suffixes_text  # noqa: E402
+from rag.readers import UnreadableDocument, check_size, suffixes_text  # noqa: E402
 from rag.results import Answer  # noqa: E402
 from ui import render  # noqa: E402
 
@@ -222,8 +222,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                         "In a text file, an optional first line `date YYYY-MM-DD` or a block of `title:`, "
                         "`date:`, `source:` and `url:` lines between `---` lines sets the article's metadata. "
                         "They are added to the index; nothing already indexed is removed.")
-            files = gr.File(label="Articles", file_count="multiple", type="filepath", elem_id="bron-files",
-                            file_types=list(SUPPORTED_SUFFIXES))
+            # no file_types filter: a file of another type gets its own "skipped" line instead of vanishing
+            files = gr.File(label="Articles", file_count="multiple", type="filepath", elem_id="bron-files")
             add = gr.Button("Add to the index", variant="primary", elem_id="bron-add")
             upload_status = gr.HTML(elem_id="bron-upload-status")
             count = gr.Markdown(elem_id="bron-count")
