@@ -331,3 +331,24 @@ def test_old_documents_load_without_the_new_fields():
     again = Document(**old)
     assert (again.source, again.author, again.pages, again.page_at(5)) == (None, None, [], None)
     assert Document(**json.loads(json.dumps(asdict(doc)))) == doc
+
+
+def test_bron_add_a_folder_prints_one_line_per_unusable_file(tmp_path, monkeypatch, capsys):
+    from rag.cli import main
+
+    seeds, drop = tmp_path / "seeds", tmp_path / "drop"
+    (drop / "sub").mkdir(parents=True)
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("Stargate krijgt 500 miljard dollar.", encoding="utf-8")
+    (drop / "copy.txt").write_text("Stargate krijgt 500 miljard dollar.", encoding="utf-8")
+    (drop / "sub" / "scan.pdf").write_bytes(make_pdf([["x"] * 20], image_only=True))
+    (drop / "sub" / "slides.pptx").write_bytes(b"PK")
+    (drop / "big.html").write_bytes(b"<p>" + b"x" * 3_000_000)
+    monkeypatch.setenv("BRON_INDEX_DIR", str(tmp_path / "indexes"))
+    assert main(["--seeds", str(seeds), "add", str(drop)]) == 1  # nothing added: no model is loaded
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 4
+    assert any("copy.txt: already indexed" in line for line in lines)
+    assert any("scan.pdf: skipped, it has no text layer" in line for line in lines)
+    assert any("slides.pptx: skipped, only" in line for line in lines)
+    assert any("big.html: skipped, 3,000,003 bytes is over the limit" in line for line in lines)
