@@ -352,3 +352,62 @@ def test_bron_add_a_folder_prints_one_line_per_unusable_file(tmp_path, monkeypat
     assert any("scan.pdf: skipped, it has no text layer" in line for line in lines)
     assert any("slides.pptx: skipped, only" in line for line in lines)
     assert any("big.html: skipped, 3,000,003 bytes is over the limit" in line for line in lines)
+
+
+class FakeEmbedder:
+    """Deterministic 8-d vectors: enough for the index's bookkeeping, no model."""
+
+    model_id, fingerprint, dim = "fake", "fake-1", 8
+
+    def __init__(self):
+        self.embedded = 0
+
+    def encode_passages(self, texts, progress=False):
+        import numpy as np
+
+        self.embedded += len(texts)
+        rows = [np.frombuffer(__import__("hashlib").sha256(t.encode()).digest()[:32], np.uint8)[:8] for t in texts]
+        vectors = np.array(rows, np.float32).reshape(-1, 8) + 1
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_an_index_written_before_the_new_fields_loads_and_gets_the_new_metadata_without_embedding(tmp_path):
+    from dataclasses import asdict, replace
+
+    from rag import index as ix
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "ki.txt").write_text(" date 2025-01 IlluPics/IMAGO Die Rechenzentren wachsen schnell.\n\n"
+                                   "Der Wettlauf um KI geht in die nächste Runde.", encoding="utf-8")
+    (folder / "net.pdf").write_bytes(news_pdf())
+    settings, embedder, path = Settings(chunk_size=200, chunk_overlap=20), FakeEmbedder(), tmp_path / "index"
+    docs = load_corpus(folder)
+    ix.sync(path, docs, embedder, settings, progress=False)
+    version = path / (path / "CURRENT").read_text().strip()
+    # rewrite documents.jsonl as an older Bron wrote it: no source/author/pages, the photo credit as title
+    rows = []
+    for doc in docs:
+        row = {k: v for k, v in asdict(doc).items() if k not in {"source", "author", "pages"}}
+        if doc.id == "ki":
+            row["title"] = "IlluPics/IMAGO Die Rechenzentren wachsen schnell."
+        rows.append(json.dumps(row, ensure_ascii=False))
+    (version / "documents.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    old = ix.load(path)
+    assert old.documents["ki"].title.startswith("IlluPics") and old.documents["net"].pages == []
+    embedded = embedder.embedded
+    report = ix.sync(path, docs, embedder, settings, progress=False)
+    assert not report.modified and embedder.embedded == embedded  # nothing embedded again
+    new = ix.load(path)
+    assert new.documents["ki"].title == "Die Rechenzentren wachsen schnell."
+    assert new.documents["net"].pages == docs[1].pages and len(new.chunks) == len(old.chunks)
+    assert replace(new.documents["net"]) == docs[1]
+    from rag.retrieval import Retriever
+
+    retriever = Retriever(new, embedder, hybrid=False)
+    by_doc = {}
+    for row, chunk in enumerate(new.chunks):
+        passage = retriever._passage(1, row, 1.0, 1.0)
+        by_doc.setdefault(chunk.doc_id, []).append(passage.page)
+    assert by_doc["ki"] == [None] * len(by_doc["ki"])  # text has no pages
+    assert by_doc["net"][0] == 1 and by_doc["net"][-1] == 4 and by_doc["net"] == sorted(by_doc["net"])
