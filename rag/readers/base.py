@@ -31,15 +31,17 @@ class DuplicateDocument(UnreadableDocument):
 
 @dataclass(frozen=True)
 class ReadLimits:
-    """What a reader may spend on one file (settings max_pdf_pages, max_read_seconds, max_unpacked_bytes)."""
+    """What a reader may spend on one file (the settings of the same names)."""
 
     max_pdf_pages: int = 500
     max_read_seconds: float = 60.0  # checked between pages and parsing steps
     max_unpacked_bytes: int = 100_000_000  # uncompressed size of a .docx/.odt (zip) archive
+    max_html_elements: int = 50_000  # a news page has 2,000-10,000; extraction takes about 0.2 ms each
 
     @classmethod
     def from_settings(cls, settings) -> ReadLimits:
-        return cls(settings.max_pdf_pages, settings.max_read_seconds, settings.max_unpacked_bytes)
+        return cls(settings.max_pdf_pages, settings.max_read_seconds, settings.max_unpacked_bytes,
+                   settings.max_html_elements)
 
 
 class Reader:

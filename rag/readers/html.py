@@ -14,7 +14,6 @@ import time
 from rag.documents import Document, make_document
 from rag.readers.base import Reader, ReadLimits, UnreadableDocument
 
-_MAX_TREE = 200_000  # elements; a bigger page is refused (trafilatura's max_tree_size)
 _MIN_WORDS = 8
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Containers removed before extraction, besides what trafilatura removes itself: reader comments under
@@ -52,8 +51,9 @@ class HtmlReader(Reader):
         if tree is None:
             raise UnreadableDocument(name, "it is not an HTML page that can be parsed")
         size = sum(1 for _ in tree.iter())
-        if size > _MAX_TREE:
-            raise UnreadableDocument(name, f"the page has {size:,} HTML elements (the limit is {_MAX_TREE:,})")
+        if size > limits.max_html_elements:
+            raise UnreadableDocument(name, f"the page has {size:,} HTML elements (the limit is "
+                                     f"{limits.max_html_elements:,})", "Raise max_html_elements if it is genuine.")
         result = trafilatura.bare_extraction(
             tree, with_metadata=True, include_comments=False, include_tables=True, include_images=False,
             include_links=False, favor_precision=True, deduplicate=False, config=_config(), prune_xpath=_PRUNE,

@@ -64,6 +64,8 @@ def test_html_without_an_article_and_hostile_html_are_refused_cleanly():
     message = refused(deep, "deep.html")
     assert time.monotonic() - started < 30
     assert "deep.html: skipped" in message
+    flat = b"<html><body>" + b"<div><span>x</span></div>" * 30_000 + b"</body></html>"
+    assert "60,002 HTML elements (the limit is 50,000)" in refused(flat, "flat.html")
 
 
 def test_html_upload_bytes_with_a_charset():
@@ -147,6 +149,10 @@ def test_pdf_page_and_time_limits():
     message = refused(many, "book.pdf", limits=ReadLimits(max_pdf_pages=20))
     assert "30 pages (the limit is 20)" in message and "max_pdf_pages" in message
     assert "longer than" in refused(news_pdf(), "slow.pdf", limits=ReadLimits(max_read_seconds=1e-9))
+    huge = make_pdf([["Seite"]] * 5_000)
+    started = time.monotonic()
+    assert "5,000 pages (the limit is 500)" in refused(huge, "huge.pdf")  # the default limit, before any text
+    assert time.monotonic() - started < 10
 
 
 # -- Word and OpenDocument ---------------------------------------------------------------------------------
@@ -313,9 +319,10 @@ def test_a_bad_batch_indexes_the_good_files_and_names_each_bad_one(tmp_path, cap
 
 def test_suffixes_and_settings():
     assert set(SUPPORTED_SUFFIXES) == {".txt", ".md", ".html", ".htm", ".pdf", ".docx", ".odt"}
-    limits = ReadLimits.from_settings(Settings(max_pdf_pages=7, max_read_seconds=3, max_unpacked_bytes=5_000))
-    assert limits == ReadLimits(7, 3.0, 5_000)
-    for bad in ({"max_pdf_pages": 0}, {"max_read_seconds": 0}, {"max_unpacked_bytes": 10},
+    limits = ReadLimits.from_settings(Settings(max_pdf_pages=7, max_read_seconds=3, max_unpacked_bytes=5_000,
+                                               max_html_elements=900))
+    assert limits == ReadLimits(7, 3.0, 5_000, 900)
+    for bad in ({"max_pdf_pages": 0}, {"max_read_seconds": 0}, {"max_unpacked_bytes": 10}, {"max_html_elements": 5},
                 {"max_document_bytes": 0}):
         with pytest.raises(ConfigError):
             Settings.from_dict(bad)
