@@ -17,7 +17,8 @@ _MAX_MEMBERS = 10_000  # files inside the archive
 _MAX_RATIO = 200  # uncompressed / compressed size of a single member; text compresses about 10:1
 
 
-def check_archive(data: bytes, name: str, limits: ReadLimits, required: str) -> zipfile.ZipFile:
+def check_archive(data: bytes, name: str, limits: ReadLimits, required: str,
+                  kind: str = "a Word document") -> zipfile.ZipFile:
     """The zip archive in `data` after checking it holds `required` and will not unpack to more than
     `max_unpacked_bytes` (sizes from the archive's directory, which a bomb cannot understate: the
     members are read with those sizes as the limit)."""
@@ -25,7 +26,7 @@ def check_archive(data: bytes, name: str, limits: ReadLimits, required: str) -> 
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise UnreadableDocument(name, "it is damaged or not a Word document (not a zip archive)") from None
+        raise UnreadableDocument(name, f"it is damaged or not {kind} (not a zip archive)") from None
     if len(members) > _MAX_MEMBERS:
         raise UnreadableDocument(name, f"the archive holds {len(members):,} files")
     total = sum(member.file_size for member in members)
@@ -37,7 +38,7 @@ def check_archive(data: bytes, name: str, limits: ReadLimits, required: str) -> 
             raise UnreadableDocument(name, f"{member.filename} inside it is compressed {_MAX_RATIO}+ times "
                                      "(a zip bomb?)")
     if required not in archive.namelist():
-        raise UnreadableDocument(name, f"it is damaged or not a Word document ({required} is missing)")
+        raise UnreadableDocument(name, f"it is damaged or not {kind} ({required} is missing)")
     return archive
 
 

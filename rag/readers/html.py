@@ -8,6 +8,8 @@ page's metadata.
 
 from __future__ import annotations
 
+import functools
+import logging
 import re
 import time
 
@@ -25,6 +27,7 @@ _PRUNE = [f"//*[not(self::html or self::body or self::article or self::main)][co
           f"'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), '{word}')]" for word in _BOILERPLATE]
 
 
+@functools.cache
 def _config():
     from trafilatura.settings import use_config
 
@@ -46,6 +49,8 @@ class HtmlReader(Reader):
         import trafilatura
         from trafilatura.utils import load_html
 
+        for noisy in ("trafilatura", "htmldate", "courlan", "justext"):  # their per-page notes are not Bron's
+            logging.getLogger(noisy).setLevel(logging.ERROR)
         started = time.monotonic()
         tree = load_html(data)
         if tree is None:

@@ -20,7 +20,7 @@ class OdtReader(Reader):
     def parse(self, data: bytes, doc_id: str, name: str, path: str, limits: ReadLimits) -> Document:
         from lxml import etree
 
-        archive = check_archive(data, name, limits, "content.xml")
+        archive = check_archive(data, name, limits, "content.xml", "an OpenDocument text")
         parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
         try:
             content = etree.fromstring(archive.read("content.xml"), parser)
