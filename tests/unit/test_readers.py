@@ -418,3 +418,17 @@ def test_an_index_written_before_the_new_fields_loads_and_gets_the_new_metadata_
         by_doc.setdefault(chunk.doc_id, []).append(passage.page)
     assert by_doc["ki"] == [None] * len(by_doc["ki"])  # text has no pages
     assert by_doc["net"][0] == 1 and by_doc["net"][-1] == 4 and by_doc["net"] == sorted(by_doc["net"])
+
+
+def test_the_cli_citation_line_shows_site_and_page(capsys):
+    from rag.cli import _print_answer
+    from rag.results import Answer, Citation
+
+    cited = Citation(n=1, doc_id="net", title="Stroomnet", date="2025-03-14", chunk_id="net#2", text="…",
+                     start=160, end=300, score=1.0, source="NOS", page=2, quote="11.000 bedrijven wachten.")
+    plain = Citation(n=2, doc_id="ki", title="KI", date=None, chunk_id="ki#0", text="…", start=0, end=90, score=0.9)
+    _print_answer(Answer("Hoeveel?", "11.000 [1] [2]", "nl", False, citations=[cited, plain],
+                         timings={"first_token_ms": 1.0, "total_ms": 2.0}))
+    out = capsys.readouterr().out
+    assert "[1] Stroomnet, NOS, 2025-03-14, p. 2 (net, chars 160-300)" in out
+    assert "[2] KI (ki, chars 0-90)" in out
