@@ -42,6 +42,22 @@ def _clean(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", text)).strip()
 
 
+def _date_in_text(data: bytes) -> str | None:
+    """A publication date from the page's visible text ("Bijgewerkt op 3 februari 2025"), when its markup
+    has none. htmldate's text search turns a bare year ("© 2024") into January 1st: such a date is dropped."""
+    from htmldate import find_date
+    from trafilatura.utils import load_html
+
+    tree = load_html(data)
+    if tree is None:
+        return None
+    try:
+        found = find_date(tree, extensive_search=True, original_date=True, outputformat="%Y-%m-%d")
+    except (ValueError, TypeError):
+        return None
+    return found if found and _ISO_DATE.match(found) and not found.endswith("-01-01") else None
+
+
 class HtmlReader(Reader):
     suffixes = (".html", ".htm")
 
@@ -62,7 +78,7 @@ class HtmlReader(Reader):
         result = trafilatura.bare_extraction(
             tree, with_metadata=True, include_comments=False, include_tables=True, include_images=False,
             include_links=False, favor_precision=True, deduplicate=False, config=_config(), prune_xpath=_PRUNE,
-            date_extraction_params={"extensive_search": True, "original_date": True, "outputformat": "%Y-%m-%d"})
+            date_extraction_params={"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%d"})
         if time.monotonic() - started > limits.max_read_seconds:
             raise UnreadableDocument(name, f"reading it took longer than {limits.max_read_seconds:g} s",
                                      "Raise max_read_seconds or save the article as text.")
@@ -72,6 +88,8 @@ class HtmlReader(Reader):
                                      "Save the article's own page (not a front page or a list), or copy its "
                                      "text into a .txt file.")
         date = result.date if result.date and _ISO_DATE.match(result.date) else None
+        if date is None:
+            date = _date_in_text(data)
         title = (result.title or "").strip() or None
         return make_document(doc_id, text, data, date, path, title=title, url=result.url or None,
                              source=result.sitename or None, author=result.author or None)

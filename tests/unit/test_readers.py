@@ -432,3 +432,12 @@ def test_the_cli_citation_line_shows_site_and_page(capsys):
     out = capsys.readouterr().out
     assert "[1] Stroomnet, NOS, 2025-03-14, p. 2 (net, chars 160-300)" in out
     assert "[2] KI (ki, chars 0-90)" in out
+
+
+def test_a_page_without_a_dated_markup_takes_a_date_from_its_text_but_not_a_copyright_year():
+    page = ("<html><head><title>Gemeente opent nieuw zwembad</title></head><body><article><h1>Gemeente opent "
+            "nieuw zwembad</h1><p>" + "De gemeente Zwolle heeft zaterdag het nieuwe zwembad geopend. " * 5 +
+            "</p></article><footer>© Stadskrant 2024 · Alle rechten voorbehouden</footer></body></html>")
+    assert read_document(page.encode(), "zwembad.html").date is None
+    dated = page.replace("<footer>", "<p class='meta'>Bijgewerkt op 3 februari 2025</p><footer>")
+    assert read_document(dated.encode(), "zwembad.html").date == "2025-02-03"
