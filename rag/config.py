@@ -47,7 +47,7 @@ class Settings:
     max_upload_bytes: int = 2_000_000
     max_document_bytes: int = 50_000_000  # an article file in seeds_dir (uploads: max_upload_bytes) is refused above
     max_pdf_pages: int = 500  # a longer PDF is refused (it is a book or a report, not an article)
-    max_read_seconds: float = 60.0  # time budget for reading one file (checked between pages and parsing steps)
+    max_read_seconds: float = 60.0  # budget for reading one file (readers stop between pages; a stuck one is dropped)
     max_unpacked_bytes: int = 100_000_000  # a .docx/.odt that unpacks to more is refused (zip bomb) before parsing
     max_html_elements: int = 50_000  # a web page with more elements is refused (a news page has 2,000-10,000)
     chat_users: Path | None = None  # users file (bron users add); required to share the chat beyond this machine

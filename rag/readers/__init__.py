@@ -7,7 +7,8 @@ read a file.
 
 from __future__ import annotations
 
-from collections.abc import Container
+import threading
+from collections.abc import Callable, Container
 from pathlib import Path
 
 from rag.documents import Document
@@ -39,6 +40,29 @@ def check_size(name: str, size: int, max_bytes: int) -> None:
         raise UnreadableDocument(name, f"{size:,} bytes is over the limit of {max_bytes:,}")
 
 
+def _within(seconds: float, name: str, read: Callable[[], Document]) -> Document:
+    """`read()` in a daemon thread, given up after the time budget (plus a grace for the readers' own checks,
+    which stop cleanly between pages): a file that makes a parsing library loop cannot make Bron wait. The
+    abandoned thread finishes or dies with the process; it holds nothing but that file's bytes."""
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["document"] = read()
+        except BaseException as exc:  # handed to the caller
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name=f"bron-read {name}", daemon=True)
+    worker.start()
+    worker.join(seconds * 1.25 + 1.0)
+    if worker.is_alive():
+        raise UnreadableDocument(name, f"reading it took longer than {seconds:g} s",
+                                 "Raise max_read_seconds, or save the article in a simpler format.")
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["document"]  # type: ignore[return-value]
+
+
 def read_document(source: Path | bytes, name: str | None = None, *, max_bytes: int | None = None,
                   known_hashes: Container[str] = (), limits: ReadLimits | None = None,
                   doc_id: str | None = None) -> Document:
@@ -61,8 +85,9 @@ def read_document(source: Path | bytes, name: str | None = None, *, max_bytes: i
         except OSError as exc:
             raise UnreadableDocument(name, f"it cannot be read ({exc.strerror or exc})") from None
         check_size(name, size, max_bytes)
+    limits = limits or ReadLimits()
     try:
-        document = reader.read(source, name, limits, doc_id)
+        document = _within(limits.max_read_seconds, name, lambda: reader.read(source, name, limits, doc_id))
     except UnreadableDocument:
         raise
     except (MemoryError, RecursionError, ValueError, TypeError, KeyError, IndexError, AttributeError,

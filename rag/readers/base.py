@@ -34,7 +34,7 @@ class ReadLimits:
     """What a reader may spend on one file (the settings of the same names)."""
 
     max_pdf_pages: int = 500
-    max_read_seconds: float = 60.0  # checked between pages and parsing steps
+    max_read_seconds: float = 60.0  # checked between pages; a reader stuck inside one is abandoned soon after
     max_unpacked_bytes: int = 100_000_000  # uncompressed size of a .docx/.odt (zip) archive
     max_html_elements: int = 50_000  # a news page has 2,000-10,000; extraction takes about 0.2 ms each
 

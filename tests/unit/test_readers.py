@@ -441,3 +441,20 @@ def test_a_page_without_a_dated_markup_takes_a_date_from_its_text_but_not_a_copy
     assert read_document(page.encode(), "zwembad.html").date is None
     dated = page.replace("<footer>", "<p class='meta'>Bijgewerkt op 3 februari 2025</p><footer>")
     assert read_document(dated.encode(), "zwembad.html").date == "2025-02-03"
+
+
+def test_a_reader_that_hangs_is_given_up_after_the_time_budget(monkeypatch):
+    import rag.readers as readers
+    from rag.readers.base import Reader
+
+    class Stuck(Reader):
+        suffixes = (".stuck",)
+
+        def parse(self, data, doc_id, name, path, limits):
+            time.sleep(30)  # a parsing library caught in a loop on one page
+
+    monkeypatch.setattr(readers, "READERS", (*readers.READERS, Stuck()))
+    started = time.monotonic()
+    message = refused(b"data", "loop.stuck", limits=ReadLimits(max_read_seconds=0.2))
+    assert message.startswith("loop.stuck: skipped, reading it took longer than 0.2 s")
+    assert time.monotonic() - started < 3
