@@ -100,10 +100,10 @@ class Assistant:
     def source_documents(self):
         from rag.corpus import load_corpus
 
-        docs = load_corpus(self.settings.seeds_dir)
+        docs = load_corpus(self.settings.seeds_dir, self.settings)
         if self.uploads_dir.is_dir():
             seen = {d.id for d in docs}
-            docs += [d for d in load_corpus(self.uploads_dir) if d.id not in seen]
+            docs += [d for d in load_corpus(self.uploads_dir, self.settings) if d.id not in seen]
         return docs
 
     def sync_index(self, rebuild: bool = False, progress: bool = True, on_progress=None):
@@ -139,7 +139,7 @@ class Assistant:
         import re
 
         from rag import index
-        from rag.readers import UnreadableDocument, read_document
+        from rag.readers import ReadLimits, UnreadableDocument, read_document
 
         with index.write_lock(self.settings.index_path, self.settings.index_lock_timeout):
             messages: list[str] = []
@@ -151,7 +151,8 @@ class Assistant:
             for name, payload in files:
                 base = Path(name).name
                 try:  # the same checks as for the articles in seeds_dir, and no content twice
-                    doc = read_document(payload, base, max_bytes=self.settings.max_upload_bytes, known_hashes=known)
+                    doc = read_document(payload, base, max_bytes=self.settings.max_upload_bytes, known_hashes=known,
+                                        limits=ReadLimits.from_settings(self.settings))
                 except UnreadableDocument as exc:
                     messages.append(exc.describe())
                     continue

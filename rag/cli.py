@@ -22,7 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--config", help="settings file (default: ./bron.toml or the project's bron.toml)")
     parser.add_argument("--index", help="index name under indexes/ (default: seeds)")
-    parser.add_argument("--seeds", help="folder of .txt/.md articles to index (default: seeds/)")
+    parser.add_argument("--seeds", help="folder of articles to index, subfolders included (default: seeds/)")
     parser.add_argument("--embedder", help="sentence-transformers model folder (default: multilingual-e5-small)")
     parser.add_argument("--model", dest="llm", help="GGUF model file (default: Qwen2.5-Coder-1.5B-Instruct)")
     parser.add_argument("-v", "--verbose", action="store_true", help="show debug logging")
@@ -31,8 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("setup", help="prepare the default models (convert the embedder, assemble the LLM)")
     p = sub.add_parser("index", help="build or update the index (only new or changed articles are embedded)")
     p.add_argument("--rebuild", action="store_true", help="re-embed everything from scratch")
-    p = sub.add_parser("add", help="add article files (.txt/.md) to the index")
-    p.add_argument("files", nargs="+")
+    p = sub.add_parser("add", help="add article files or folders (.txt .md .html .pdf .docx .odt) to the index")
+    p.add_argument("files", nargs="+", help="files, or folders read with their subfolders")
     p = sub.add_parser("ask", help="answer a question (no question: interactive prompt)")
     p.add_argument("question", nargs="?")
     p.add_argument("-k", "--top-k", type=int, help="number of passages given to the model")
@@ -115,15 +115,33 @@ def cmd_index(args) -> int:
 def cmd_add(args) -> int:
     from pathlib import Path
 
+    from rag.corpus import article_files
     from rag.errors import InputError
+    from rag.readers import UnreadableDocument, check_size
 
-    files = []
+    settings = _settings(args)
+    paths, messages = [], []
     for name in args.files:
-        try:
-            files.append((name, Path(name).read_bytes()))
+        path = Path(name)
+        if path.is_dir():  # a folder: every file in it and its subfolders (each unsupported one gets a line)
+            paths += article_files(path)
+        elif path.exists():
+            paths.append(path)
+        else:
+            raise InputError(f"Cannot read {name}: no such file or folder", "Check the name.")
+    files = []
+    for path in paths:
+        try:  # an oversized file is refused before it is read into memory
+            check_size(str(path), path.stat().st_size, settings.max_upload_bytes)
+            files.append((str(path), path.read_bytes()))
+        except UnreadableDocument as exc:
+            messages.append(exc.describe())
         except OSError as exc:
-            raise InputError(f"Cannot read {name}: {exc.strerror}", "Check the file name.") from None
-    report, messages = _assistant(args).add_articles(files)
+            messages.append(f"{path}: skipped, it cannot be read ({exc.strerror or exc}).")
+    report = None
+    if files:
+        report, skipped = _assistant(args).add_articles(files)
+        messages += skipped
     for message in messages:
         print(message, file=sys.stderr)
     if report:
@@ -141,7 +159,9 @@ def _print_answer(res) -> None:
         print()
         for c in res.citations:
             date = f", {c.date}" if c.date else ""
-            print(f"[{c.n}] {c.title}{date} ({c.doc_id}, chars {c.start}-{c.end})")
+            source = f", {c.source}" if getattr(c, "source", None) else ""
+            page = f", p. {c.page}" if getattr(c, "page", None) else ""
+            print(f"[{c.n}] {c.title}{source}{date}{page} ({c.doc_id}, chars {c.start}-{c.end})")
             if c.quote:
                 print(f"    “{c.quote}”")
     elif res.abstained and res.passages:

@@ -45,6 +45,11 @@ class Settings:
     exact_below: int = 50_000  # "auto" stays exact (flat) below this many vectors
     max_question_chars: int = 1000
     max_upload_bytes: int = 2_000_000
+    max_document_bytes: int = 50_000_000  # an article file in seeds_dir (uploads: max_upload_bytes) is refused above
+    max_pdf_pages: int = 500  # a longer PDF is refused (it is a book or a report, not an article)
+    max_read_seconds: float = 60.0  # budget for reading one file (readers stop between pages; a stuck one is dropped)
+    max_unpacked_bytes: int = 100_000_000  # a .docx/.odt that unpacks to more is refused (zip bomb) before parsing
+    max_html_elements: int = 50_000  # a web page with more elements is refused (a news page has 2,000-10,000)
     chat_users: Path | None = None  # users file (bron users add); required to share the chat beyond this machine
     chat_uploads: bool = True  # the chat's "Add articles"; false for a read-only deployment
     index_lock_timeout: float = 60.0  # seconds a writer waits for another one (bron index, bron add, uploads)
@@ -168,6 +173,11 @@ _RANGES = (
     ("exact_below", 1, 10**9, " vectors"),
     ("max_question_chars", 10, 100_000, " characters"),
     ("max_upload_bytes", 1, 10**10, " bytes"),
+    ("max_document_bytes", 1, 10**11, " bytes"),
+    ("max_pdf_pages", 1, 100_000, " pages"),
+    ("max_read_seconds", 0.1, 86_400.0, " seconds"),
+    ("max_unpacked_bytes", 1_000, 10**11, " bytes"),
+    ("max_html_elements", 100, 10**8, " elements"),
     ("index_lock_timeout", 0.0, 86_400.0, " seconds"),
     ("n_ctx", 256, 1_048_576, " tokens"),
     ("n_threads", 0, 1024, " (0: all cores)"),

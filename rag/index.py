@@ -284,7 +284,10 @@ def _sync(index_path: Path, documents: list[Document], embedder, settings: Setti
             to_embed.append(doc)
         else:
             report.unchanged += 1
-    if old is not None and not report.modified:
+    # Same content but other metadata (a reader now finds a better title, a site name, pages): the new
+    # version gets the documents as read now, without embedding anything again.
+    refreshed = old is not None and any(old.documents.get(d.id) != d for d in documents)
+    if old is not None and not report.modified and not refreshed:
         report.chunks, report.index_type = len(old.chunks), old.manifest.index_type
         return report
 

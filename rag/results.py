@@ -22,6 +22,8 @@ class Passage:
     score: float  # fused retrieval score (higher is better)
     dense_score: float = 0.0  # cosine similarity to the question
     language: str = ""
+    source: str | None = None  # the site or publication, when the article's file says
+    page: int | None = None  # the page the passage starts on (PDF articles)
 
 
 @dataclass(frozen=True)

@@ -90,4 +90,5 @@ class Retriever:
         return Passage(n=n, doc_id=chunk.doc_id, title=doc.title if doc else chunk.doc_id,
                        date=doc.date if doc else None, chunk_id=chunk.id, text=chunk.text,
                        start=chunk.start, end=chunk.end, score=round(score, 6), dense_score=round(dense, 6),
-                       language=doc.language if doc else "")
+                       language=doc.language if doc else "", source=doc.source if doc else None,
+                       page=doc.page_at(chunk.start) if doc else None)

@@ -22,7 +22,7 @@ import gradio as gr  # noqa: E402
 from rag.answering import Assistant  # noqa: E402
 from rag.config import PROJECT_DIR, Settings  # noqa: E402
 from rag.errors import BronError, ConfigError  # noqa: E402
-from rag.readers import UnreadableDocument, check_size  # noqa: E402
+from rag.readers import UnreadableDocument, check_size, suffixes_text  # noqa: E402
 from rag.results import Answer  # noqa: E402
 from ui import render  # noqa: E402
 
@@ -145,11 +145,11 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         return rows, f"{len(rows)} articles, {passages} passages indexed."
 
     def add_files(files, progress=gr.Progress()):
-        """Validate and index uploaded .txt/.md files; say what happened to every file."""
+        """Validate and index uploaded articles (rag.readers.SUPPORTED_SUFFIXES); say what happened to every file."""
         paths = [f if isinstance(f, str) else getattr(f, "name", str(f)) for f in (files or [])]
         if not paths:
             rows, count = list_articles()
-            note = render.status_notice("Choose one or more .txt or .md files first.", "warn")
+            note = render.status_notice(f"Choose one or more {suffixes_text()} files first.", "warn")
             return note, rows, count, None
         progress(0, desc="Reading the files")
         payloads, messages = [], []
@@ -216,10 +216,13 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 sources = gr.HTML(render.sources_panel([]), label="Sources", elem_id="bron-sources",
                                   container=True, padding=True)
         with gr.Accordion("Add articles", open=False, elem_id="bron-upload", visible=settings.chat_uploads):
-            gr.Markdown(f"Upload one or more UTF-8 **.txt** or **.md** articles (at most "
-                        f"{settings.max_upload_bytes // 1000:,} kB each). An optional first line "
-                        "`date YYYY-MM-DD` sets the article's date. They are added to the index; nothing "
-                        "already indexed is removed.")
+            gr.Markdown(f"Upload one or more articles: UTF-8 **.txt** or **.md**, saved web pages (**.html**, "
+                        f"**.htm**), **.pdf** with a text layer (no scans, at most {settings.max_pdf_pages:,} pages), "
+                        f"or Word **.docx** / **.odt** (at most {settings.max_upload_bytes // 1000:,} kB each). "
+                        "In a text file, an optional first line `date YYYY-MM-DD` or a block of `title:`, "
+                        "`date:`, `source:` and `url:` lines between `---` lines sets the article's metadata. "
+                        "They are added to the index; nothing already indexed is removed.")
+            # no file_types filter: a file of another type gets its own "skipped" line instead of vanishing
             files = gr.File(label="Articles", file_count="multiple", type="filepath", elem_id="bron-files")
             add = gr.Button("Add to the index", variant="primary", elem_id="bron-add")
             upload_status = gr.HTML(elem_id="bron-upload-status")

@@ -131,7 +131,9 @@ def _in_article(article: str | None, passage: Passage | Citation, quote: str, tu
 
 def source_card(passage: Passage | Citation, turn: int, article: str | None, quote: str = "",
                 cited: bool = True, similarity: float | None = None) -> str:
-    meta = " · ".join(x for x in (passage.date, getattr(passage, "language", ""), passage.doc_id) if x)
+    page = getattr(passage, "page", None)
+    meta = " · ".join(x for x in (getattr(passage, "source", None), passage.date, f"p. {page}" if page else "",
+                                  getattr(passage, "language", ""), passage.doc_id) if x)
     if similarity:
         meta += f" · similarity {similarity:.2f}"
     text = _highlight(passage.text, quote)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from rag.documents import Document
@@ -28,6 +29,21 @@ class DuplicateDocument(UnreadableDocument):
         self.message = f"{name}: already indexed (same content), not added twice."
 
 
+@dataclass(frozen=True)
+class ReadLimits:
+    """What a reader may spend on one file (the settings of the same names)."""
+
+    max_pdf_pages: int = 500
+    max_read_seconds: float = 60.0  # checked between pages; a reader stuck inside one is abandoned soon after
+    max_unpacked_bytes: int = 100_000_000  # uncompressed size of a .docx/.odt (zip) archive
+    max_html_elements: int = 50_000  # a news page has 2,000-10,000; extraction takes about 0.2 ms each
+
+    @classmethod
+    def from_settings(cls, settings) -> ReadLimits:
+        return cls(settings.max_pdf_pages, settings.max_read_seconds, settings.max_unpacked_bytes,
+                   settings.max_html_elements)
+
+
 class Reader:
     """Reads the files whose suffix is in `suffixes` (lower case, with the dot) into Documents."""
 
@@ -36,8 +52,9 @@ class Reader:
     def handles(self, name: str | Path) -> bool:
         return Path(name).suffix.lower() in self.suffixes
 
-    def read(self, source: Path | bytes, name: str | None = None) -> Document:
-        """One article from a file, or from its bytes and `name`; the document id is the name's stem.
+    def read(self, source: Path | bytes, name: str | None = None, limits: ReadLimits | None = None,
+             doc_id: str | None = None) -> Document:
+        """One article from a file, or from its bytes and `name`; the document id is `doc_id` or the name's stem.
 
         Raises UnreadableDocument saying why the file cannot be used."""
         if isinstance(source, bytes | bytearray):
@@ -50,8 +67,10 @@ class Reader:
                 data = Path(source).read_bytes()
             except OSError as exc:
                 raise UnreadableDocument(name, f"it cannot be read ({exc.strerror or exc})") from None
-        return self.parse(data, Path(name).stem, name, path)
+        if not data.strip():
+            raise UnreadableDocument(name, "it is empty")
+        return self.parse(data, doc_id or Path(name).stem, name, path, limits or ReadLimits())
 
-    def parse(self, data: bytes, doc_id: str, name: str, path: str) -> Document:
-        """The Document in `data` (the file `name`, stored at `path` or "" for an upload)."""
+    def parse(self, data: bytes, doc_id: str, name: str, path: str, limits: ReadLimits) -> Document:
+        """The Document in `data` (the file `name`, stored at `path` or "" for an upload), read within `limits`."""
         raise NotImplementedError

@@ -97,6 +97,7 @@ def upload_dir(tmp_path_factory) -> Path:
     (folder / "binary.txt").write_bytes(b"\x00\x01\x02binary\x00" * 50)
     (folder / "latin1.txt").write_bytes("Café naïef, één artikel".encode("latin-1"))
     (folder / "slides.pdf").write_bytes(b"%PDF-1.4 not an article")
+    (folder / "slides.pptx").write_bytes(b"PK\x03\x04 not a format Bron reads")
     (folder / "empty.md").write_text("   \n", encoding="utf-8")
     return folder
 
@@ -112,7 +113,8 @@ def test_upload_validates_every_file_and_indexes_the_new_article(client, server,
     status, table, count, cleared = client.predict(files, api_name="/add_articles")
     assert "Added 1 article" in status and "zonnevlecht" in status
     for expected in ("big.txt: skipped", "over the limit", "binary.txt: skipped, it is a binary file",
-                     "latin1.txt: skipped, it is not UTF-8", "slides.pdf: skipped, only .txt and .md",
+                     "latin1.txt: skipped, it is not UTF-8", "slides.pdf: skipped, it is not a readable PDF",
+                     "slides.pptx: skipped, only .txt, .md",
                      "empty.md: skipped, it is empty", "zonnevlecht_kopie.txt: already indexed"):
         assert expected in status, expected
     assert "<script" not in status

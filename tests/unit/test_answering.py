@@ -53,10 +53,10 @@ def test_added_articles_that_cannot_be_used_are_skipped_with_the_reason(tmp_path
     (seeds / "a.txt").write_text("Stargate krijgt 500 miljard dollar.", encoding="utf-8")
     assistant = Assistant(Settings(seeds_dir=seeds, index_dir=tmp_path / "indexes", max_upload_bytes=100))
     report, messages = assistant.add_articles([
-        ("slides.pdf", b"%PDF"), ("bin.txt", b"\x00binary"), ("copy.md", b"Stargate krijgt 500 miljard dollar."),
+        ("slides.pptx", b"PK"), ("bin.txt", b"\x00binary"), ("copy.md", b"Stargate krijgt 500 miljard dollar."),
         ("big.txt", b"a" * 101)])
     assert report is None  # nothing to index: no model was loaded
-    assert messages == ["slides.pdf: skipped, only .txt and .md files can be added.",
+    assert messages == ["slides.pptx: skipped, only .txt, .md, .html, .htm, .pdf, .docx and .odt files can be added.",
                         "bin.txt: skipped, it is a binary file, not text.",
                         "copy.md: already indexed (same content), not added twice.",
                         "big.txt: skipped, 101 bytes is over the limit of 100."]

@@ -58,7 +58,9 @@ def test_seed_corpus():
 
 
 @pytest.mark.parametrize("name, data, reason", [
-    ("notes.pdf", b"%PDF-1.4", "notes.pdf: skipped, only .txt and .md files can be added."),
+    ("notes.rtf", b"{\\rtf1",
+     "notes.rtf: skipped, only .txt, .md, .html, .htm, .pdf, .docx and .odt files can be added."),
+    ("notes.pdf", b"%PDF-1.4", "notes.pdf: skipped, it is not a readable PDF (PdfStreamError)."),
     ("binary.md", b"\x00\x01\x02binary", "binary.md: skipped, it is a binary file, not text."),
     ("latin1.txt", "Caf\xe9 in K\xf6ln".encode("latin-1"),
      "latin1.txt: skipped, it is not UTF-8 text (byte 3). Save it as UTF-8 and try again."),
