@@ -191,6 +191,8 @@ def names_in(text: str) -> set[str]:
         parts = match.group(0).split()
         while len(parts) > 1 and parts[0].lower() in skip:
             parts = parts[1:]
+        if all(is_unit_or_scale(part) for part in parts):  # "Milliarden Euro" is an amount, not a name
+            continue
         if len(parts) > 1 or _NAME.fullmatch(parts[0]):
             names.add(" ".join(parts).lower())
     return names

@@ -39,7 +39,7 @@ WRITER = textwrap.dedent("""
                     die()
             os.replace = replace
     settings = Settings.load(index_dir=sys.argv[1], seeds_dir=sys.argv[2], index="idx", chunk_size=120,
-                             chunk_overlap=20, index_lock_timeout=120)
+                             chunk_overlap=20, index_lock_timeout=900)
     report = Assistant(settings).sync_index(rebuild=True, progress=False)
     print(report.summary())
 """)

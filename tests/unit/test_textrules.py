@@ -84,3 +84,9 @@ def test_the_rules_take_any_text(text):
     assert all(isinstance(n, str) for n in t.numbers_in(text))
     t.split_sentences(text)
     t.scale_of(text)
+
+
+def test_capitalised_amounts_are_not_names():
+    """German capitalises scale and currency words: "20 Milliarden Euro" states a number, not a name."""
+    assert t.all_names_in("20 Milliarden Euro [1].", "de") == set()
+    assert t.names_in("Die EU will 200 Milliarden Euro mobilisieren.") == {"eu"}
