@@ -138,7 +138,7 @@ def write_out_large_numbers(text: str, truth: dict[str, int], language: str,
 def facts_in(sentence: str, question: str, language: str = "en") -> tuple[set[str], set[str]]:
     """Numbers and names that the sentence states beyond what the question already says."""
     plain = strip_citations(sentence)
-    asked = all_names_in(question, language) | names_in(question) | words(question)
+    asked = all_names_in(question, language) | words(question)
     names = {n for n in all_names_in(plain, language) if n not in asked and not set(n.split()) <= words(question)}
     return numbers_in(plain) - numbers_in(question), names
 

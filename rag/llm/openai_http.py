@@ -90,9 +90,13 @@ class OpenAIHTTPGenerator(Generator):
 
     def _request(self, method: str, path: str, **kwargs) -> httpx.Response:
         """One request (not streamed), retried a few times when the server cannot be reached."""
+        return self._with_retries(self._client.build_request(method, self.url + path, **kwargs), stream=False)
+
+    def _with_retries(self, request: httpx.Request, stream: bool) -> httpx.Response:
+        """Send `request`, retrying only while the server cannot be reached (so never mid-stream)."""
         for attempt in range(self.connect_retries + 1):
             try:
-                return self._client.request(method, self.url + path, **kwargs)
+                return self._client.send(request, stream=stream)
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 if attempt == self.connect_retries:
                     raise self._unreachable(exc) from None
@@ -228,19 +232,7 @@ class OpenAIHTTPGenerator(Generator):
 
     def _send(self, body: dict) -> httpx.Response:
         request = self._client.build_request("POST", self.url + "/chat/completions", json=body)
-        for attempt in range(self.connect_retries + 1):  # only before anything was streamed
-            try:
-                return self._client.send(request, stream=True)
-            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-                if attempt == self.connect_retries:
-                    raise self._unreachable(exc) from None
-                time.sleep(0.2 * 2 ** attempt)
-            except httpx.TimeoutException:
-                raise self._timed_out() from None
-            except httpx.HTTPError as exc:
-                raise ModelError(f"The request to the LLM server at {self.url} failed: {type(exc).__name__}.",
-                                 "Check that the server is running and llm_url is right.") from None
-        raise AssertionError("unreachable")
+        return self._with_retries(request, stream=True)  # retried only before anything was streamed
 
 
 class _AbstainTracker:
