@@ -36,6 +36,7 @@ from pathlib import Path
 
 from benchmarks.common import log, stat
 from rag.evaluation import percentile
+from rag.results import Answer
 
 VARIANTS = ("bron", "raw", "raw+grammar")
 
@@ -59,8 +60,8 @@ def _consume(stream, started: float) -> dict:
         delta = item if isinstance(item, str) else None
         if delta is None and isinstance(item, dict):  # raw llama.cpp chunk
             delta = item["choices"][0].get("delta", {}).get("content") or ""
-        if delta is None:  # Bron's final Answer
-            final = item
+        if delta is None:  # Bron's Found (passages before the answer), then its final Answer
+            final = item if isinstance(item, Answer) else final
             continue
         if not delta:
             continue

@@ -55,7 +55,7 @@ for item in assistant.stream(sys.argv[2]):
             first = time.time()
             stages["first_token"] = mem()
         n += 1
-    else:
+    elif type(item).__name__ == "Answer":  # not the Found that comes first
         answer = item
 stages["end"] = mem()
 print(json.dumps({"first_token_s": first - spawned if first else None, "total_s": time.time() - spawned,

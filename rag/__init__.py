@@ -3,12 +3,14 @@
     from rag import answer
     res = answer("Hoeveel geld moet er in Stargate vloeien?")
     print(res.text, res.citations)
+    follow_up = answer("Wie betaalt dat?", history=[res])   # a follow-up in a conversation
 """
 
 from rag.answering import Assistant, answer
 from rag.config import Settings
+from rag.conversation import Conversation
 from rag.errors import BronError, ConfigError, IndexError_, InputError, ModelError
-from rag.results import Answer, Citation, Passage
+from rag.results import Answer, Citation, Found, Passage
 
 __version__ = "0.1.0"
 
@@ -20,5 +22,5 @@ def evaluate(*args, **kwargs):
     return _evaluate(*args, **kwargs)
 
 
-__all__ = ["Answer", "Assistant", "BronError", "Citation", "ConfigError", "IndexError_", "InputError",
-           "ModelError", "Passage", "Settings", "answer", "evaluate"]
+__all__ = ["Answer", "Assistant", "BronError", "Citation", "ConfigError", "Conversation", "Found", "IndexError_",
+           "InputError", "ModelError", "Passage", "Settings", "answer", "evaluate"]

@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rag.config import Settings
-from rag.results import Answer, Passage
+from rag.results import Answer, Found, Passage
 
 if TYPE_CHECKING:
+    from rag.conversation import Conversation, History, Rewrite
     from rag.llm import Generator
 
 
@@ -196,17 +197,35 @@ class Assistant:
             used += len(p.text)
         return kept
 
-    def answer(self, question: str, top_k: int | None = None) -> Answer:
+    def conversation(self) -> Conversation:
+        """A conversation for a notebook: `conv.ask(...)` passes the earlier turns as history."""
+        from rag.conversation import Conversation
+
+        return Conversation(self)
+
+    def standalone_question(self, question: str, history: History | None, language: str) -> Rewrite:
+        """The question to search for and answer: a follow-up rewritten from the last turns (rag.conversation)."""
+        from rag.conversation import rewrite_question
+
+        return rewrite_question(self.generator, self.settings.prompts_dir, question, history, language,
+                                self.settings.history_turns, self.settings.grammar)
+
+    def answer(self, question: str, top_k: int | None = None, *, history: History | None = None) -> Answer:
+        """The checked answer to `question`; `history` (earlier Answers or (question, answer) pairs) makes
+        it a follow-up in a conversation."""
         result = None
-        for item in self.stream(question, top_k):
+        for item in self.stream(question, top_k, history=history):
             if isinstance(item, Answer):
                 result = item
         if result is None:  # stream() always ends with an Answer; this guards a broken Generator plug-in
             raise RuntimeError("The answer stream ended without an Answer.")
         return result
 
-    def stream(self, question: str, top_k: int | None = None) -> Iterator[str | Answer]:
-        """Yield the answer's text as it is generated, then the final, checked `Answer`."""
+    def stream(self, question: str, top_k: int | None = None, *,
+               history: History | None = None) -> Iterator[Found | str | Answer]:
+        """Yield what was `Found` as soon as retrieval is done, the answer's text as it is generated, then
+        the final, checked `Answer`. With `history`, a follow-up is first rewritten into a standalone
+        question, which is searched for and answered (`Answer.searched_for`)."""
         from rag import language as lang
         from rag.llm import Generation
         from rag.prompting import answer_grammar, load_prompts
@@ -221,15 +240,22 @@ class Assistant:
                          f"({question_language}), so the answer is in English.")
             question_language = "en"
         prompts = load_prompts(self.settings.prompts_dir, question_language)
+        asked = question
+        rewrite = self.standalone_question(question, history, question_language)
+        question, searched_for = rewrite.question, (rewrite.question if rewrite.question != asked else "")
+        if rewrite.note:
+            notes.append(rewrite.note)
+        retrieve_started = time.perf_counter()
         passages = self.retrieve(question, top_k)
-        retrieve_ms = (time.perf_counter() - started) * 1000
-        timings = {"retrieve_ms": retrieve_ms, "first_token_ms": 0.0, "total_ms": 0.0,
-                   "prompt_tokens": 0, "completion_tokens": 0}
+        timings = {"rewrite_ms": rewrite.ms, "retrieve_ms": (time.perf_counter() - retrieve_started) * 1000,
+                   "first_token_ms": 0.0, "total_ms": 0.0, "prompt_tokens": 0, "completion_tokens": 0}
+        yield Found(passages, searched_for)
         if not passages:
             yield prompts.abstain
             timings["total_ms"] = (time.perf_counter() - started) * 1000
-            yield Answer(question, prompts.abstain, question_language, True, [], [], timings,
-                         notes + ["the index has no passages"], abstain_reason="no-passages")
+            yield Answer(asked, prompts.abstain, question_language, True, [], [], timings,
+                         notes + ["the index has no passages"], abstain_reason="no-passages",
+                         searched_for=searched_for)
             return
         record = Generation()
         prefix_file = self.generator.prefix_cache_path(prompts, self.settings.cache_dir)
@@ -264,6 +290,7 @@ class Assistant:
         timings["completion_tokens"] = record.completion_tokens
         answer = self.finish(question, question_language, text, passages, prompts.abstain, timings,
                              record.confidence, record.abstain_probability)
+        answer.question, answer.searched_for = asked, searched_for
         answer.notes[:0] = notes
         yield answer
         if prefix_file is not None and not prefix_file.exists():
@@ -356,6 +383,7 @@ def _shared_assistant(settings: Settings) -> Assistant:
     return Assistant(settings)
 
 
-def answer(question: str, **overrides) -> Answer:
-    """Answer with the default index and models; they load once per process and settings."""
-    return _shared_assistant(Settings.load(**overrides)).answer(question)
+def answer(question: str, history: History | None = None, **overrides) -> Answer:
+    """Answer with the default index and models; they load once per process and settings. `history`: the
+    earlier Answers of a conversation, for a follow-up question."""
+    return _shared_assistant(Settings.load(**overrides)).answer(question, history=history)

@@ -56,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, help="evaluate only N questions (spread over the file)")
     p.add_argument("--compare", nargs=2, metavar=("A.toml", "B.toml"),
                    help="evaluate two settings files on the same questions, side by side")
+    p.add_argument("--followup", nargs="?", const="", metavar="FILE",
+                   help="evaluate follow-up conversations instead (default: seeds/gold_followup.jsonl)")
     return parser
 
 
@@ -151,6 +153,8 @@ def cmd_add(args) -> int:
 
 def _print_answer(res) -> None:
     """The checked answer, its sources, and for an abstention what was found closest."""
+    if res.searched_for:  # a follow-up, rewritten: show it so that a wrong rewrite is visible
+        print(f"(searched for: {res.searched_for})", file=sys.stderr)
     print(res.text)
     for note in res.notes:
         if note.startswith("Bron answers in"):
@@ -172,19 +176,23 @@ def _print_answer(res) -> None:
     print(f"\n(first token {t['first_token_ms'] / 1000:.1f} s, total {t['total_ms'] / 1000:.1f} s)", file=sys.stderr)
 
 
-def _ask_one(asst, question: str, as_json: bool, top_k: int | None) -> None:
+def _ask_one(asst, question: str, as_json: bool, top_k: int | None, conversation=None):
     """Print one answer. On a terminal the model's draft streams in dim text and is then replaced by the
     checked answer, so only the answer Bron stands behind stays on screen; elsewhere only that is printed."""
     import shutil
 
-    from rag.results import Answer
+    from rag.results import Answer, Found
 
+    ask = conversation or asst  # a Conversation passes the earlier turns as history
     if as_json:
-        print(json.dumps(asst.answer(question, top_k).to_dict(), ensure_ascii=False, indent=1))
+        print(json.dumps(ask.ask(question, top_k).to_dict() if conversation else
+                         asst.answer(question, top_k).to_dict(), ensure_ascii=False, indent=1))
         return
     live = sys.stdout.isatty()
     draft = ""
-    for item in asst.stream(question, top_k):
+    for item in ask.stream(question, top_k):
+        if isinstance(item, Found):
+            continue
         if isinstance(item, Answer):
             if draft:
                 width = max(20, shutil.get_terminal_size().columns)
@@ -206,7 +214,9 @@ def cmd_ask(args) -> int:
     if args.question is not None:
         _ask_one(asst, args.question, args.json, args.top_k)
         return 0
-    print("Bron — ask a question about the articles (empty line or Ctrl-D to quit).")
+    print("Bron — ask a question about the articles; follow-ups such as \"Hoe oud is hij?\" refer to the "
+          "earlier answers, \"/new\" starts a new conversation (empty line or Ctrl-D to quit).")
+    conversation = asst.conversation()
     while True:
         try:
             question = input("\n? ").strip()
@@ -215,8 +225,12 @@ def cmd_ask(args) -> int:
             return 0
         if not question:
             return 0
+        if question == "/new":
+            conversation.clear()
+            print("(a new conversation: the next question stands alone)")
+            continue
         try:
-            _ask_one(asst, question, args.json, args.top_k)
+            _ask_one(asst, question, args.json, args.top_k, conversation)
         except InputError as exc:
             print(f"error: {exc.message}\n  -> {exc.remedy}", file=sys.stderr)
 
@@ -252,7 +266,17 @@ def cmd_eval(args) -> int:
     from rag.config import PROJECT_DIR
 
     out = Path(args.out) if args.out else PROJECT_DIR / "reports" / "latest"
-    if args.compare:
+    if args.followup is not None:
+        from rag import Assistant
+
+        if args.eval_llm:
+            args.llm = args.eval_llm
+        asst = Assistant(_settings(args, top_k=args.top_k))
+        gold = Path(args.followup) if args.followup else Path(asst.settings.seeds_dir) / "gold_followup.jsonl"
+        result = evaluation.evaluate_followups(gold, asst, limit=args.limit)
+        result.save(out)
+        print(result.summary_markdown())
+    elif args.compare:
         comparison = evaluation.compare(args.compare[0], args.compare[1], gold=args.gold, limit=args.limit)
         comparison.save(out)
         print(comparison.to_markdown() if hasattr(comparison, "to_markdown") else comparison)

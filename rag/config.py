@@ -64,6 +64,8 @@ class Settings:
     # Abstain when the model's probability of answering "not in the sources" is at least 1 - strictness
     # (0: only when the model itself abstains). Chosen by cross-validation on the gold sets (README).
     strictness: float = 0.0
+    # Follow-ups ("Hoe oud is hij?") are rewritten into a standalone question from the last turns; 0: never.
+    history_turns: int = 1
     embed_batch_size: int = 32
     # Beyond one machine (README, "More machines"). The LLM server's API key is read from the environment
     # variable BRON_LLM_API_KEY only, never a setting; Qdrant's from BRON_QDRANT_API_KEY.
@@ -184,6 +186,7 @@ _RANGES = (
     ("max_tokens", 8, 8192, " tokens"),
     ("temperature", 0.0, 2.0, ""),
     ("strictness", 0.0, 0.99, " (0: abstain only when the model does; higher abstains more)"),
+    ("history_turns", 0, 8, " turns (0: every question stands alone)"),
     ("embed_batch_size", 1, 4096, ""),
     ("llm_timeout", 1.0, 3600.0, " seconds"),
 )

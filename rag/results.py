@@ -37,6 +37,15 @@ class Citation(Passage):
         return cls(**{f.name: getattr(passage, f.name) for f in fields(Passage)}, quote=quote)
 
 
+@dataclass(frozen=True)
+class Found:
+    """What `Assistant.stream` yields as soon as retrieval is done, before the model has read anything:
+    the passages it will read (none is cited yet) and the question it searched for."""
+
+    passages: list[Passage]
+    searched_for: str  # the standalone question ("" when it is the question as asked)
+
+
 @dataclass
 class Answer:
     """The result of one question. `text` carries [n] markers that refer to `citations`."""
@@ -53,6 +62,7 @@ class Answer:
     abstain_probability: float | None = None  # the model's probability of writing the abstention instead
     abstain_reason: str = ""  # why it abstained: model, unsupported, uncertain, unsure, no-passages ("" answered)
     draft: str = ""  # what the model wrote, before verification repaired or rejected it
+    searched_for: str = ""  # the standalone question searched for and answered, when a follow-up was rewritten
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -21,9 +21,10 @@ import gradio as gr  # noqa: E402
 
 from rag.answering import Assistant  # noqa: E402
 from rag.config import PROJECT_DIR, Settings  # noqa: E402
+from rag.conversation import as_turns  # noqa: E402
 from rag.errors import BronError, ConfigError  # noqa: E402
 from rag.readers import UnreadableDocument, check_size, suffixes_text  # noqa: E402
-from rag.results import Answer  # noqa: E402
+from rag.results import Answer, Found  # noqa: E402
 from ui import render  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ EXAMPLES = [
 ]
 ARTICLE_COLUMNS = ["id", "title", "date", "language", "passages", "origin"]
 QUEUE = "bron-model"  # answering and indexing share the models and the index: one job at a time
+MAX_HISTORY = 4  # earlier turns kept per chat session for follow-up questions (settings.history_turns are used)
 MAX_UPLOAD_REQUEST = 50 * 1024 * 1024  # gradio refuses bigger uploads outright; smaller ones get a message
 
 THEME = gr.themes.Default(font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue",
@@ -47,7 +49,7 @@ JS = (STATIC / "bron.js").read_text(encoding="utf-8")  # [n] and "open in articl
 
 
 def _new_state() -> dict:
-    return {"messages": [], "turns": [], "next": 1}
+    return {"messages": [], "turns": [], "next": 1, "history": []}
 
 
 def _report_link() -> str:
@@ -106,15 +108,22 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         messages.append({"role": "assistant", "content": render.searching_message()})
         searching = render.status_notice("Searching the articles and writing the answer…")
         yield "", messages, render.sources_panel(turns, searching), state
-        streamed = ""
+        streamed, searched = "", ""
         answer: Answer | None = None
         try:
-            for item in asst.stream(question, int(top_k or settings.top_k)):
+            for item in asst.stream(question, int(top_k or settings.top_k), history=state.get("history", [])):
                 if isinstance(item, Answer):
                     answer = item
                     continue
+                if isinstance(item, Found):  # show what was found at once; the model reads for seconds
+                    searched = item.searched_for
+                    messages[-1] = {"role": "assistant", "content": render.reading_message(item)}
+                    found = render.found_sources(item, question, turn, article_text)
+                    yield "", messages, render.sources_panel(turns + [(turn, found)]), state
+                    continue
                 streamed += item
-                messages[-1] = {"role": "assistant", "content": render.streaming_message(streamed, turn)}
+                messages[-1] = {"role": "assistant",
+                                "content": render.streaming_message(streamed, turn, searched)}
                 yield "", messages, gr.skip(), state
         except BronError as exc:
             messages[-1] = {"role": "assistant", "content": render.error_message(exc.message, exc.remedy)}
@@ -133,7 +142,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         messages[-1] = {"role": "assistant", "content": render.answer_message(answer, turn)}
         turns.append((turn, render.turn_sources(answer, turn, article_text)))
         turns = turns[-render.MAX_TURNS_SHOWN:]
-        state = {"messages": messages, "turns": turns, "next": turn + 1}
+        history = (list(state.get("history", [])) + as_turns([answer], 1))[-MAX_HISTORY:]
+        state = {"messages": messages, "turns": turns, "next": turn + 1, "history": history}
         yield "", messages, render.sources_panel(turns), state
 
     def new_chat():

@@ -10,7 +10,7 @@ import html
 import re
 from collections.abc import Callable, Sequence
 
-from rag.results import Answer, Citation, Passage
+from rag.results import Answer, Citation, Found, Passage
 from rag.textrules import CITE
 
 CONTEXT_CHARS = 280  # article text shown around a passage, cut at a paragraph boundary
@@ -61,17 +61,30 @@ def user_message(question: str, limit: int = 400) -> str:
     return _lines(shown)
 
 
-def streaming_message(text: str, turn: int) -> str:
-    return link_citations(text, turn) + '<span class="bron-cursor">▍</span>'
+def streaming_message(text: str, turn: int, searched: str = "") -> str:
+    return searched_for(searched) + link_citations(text, turn) + '<span class="bron-cursor">▍</span>'
 
 
 def searching_message() -> str:
     return '<span class="bron-muted">Searching the articles…</span>'
 
 
+def searched_for(text: str) -> str:
+    """The standalone question a follow-up became, so that a wrong rewrite is visible."""
+    return f'<div class="bron-searched">searched for: <q>{esc(text)}</q></div>' if text else ""
+
+
+def reading_message(found: Found) -> str:
+    n = len(found.passages)
+    what = f"Found {n} passage{'s' if n != 1 else ''} (under Sources); writing the answer…" if n else \
+        "No passages found."
+    return searched_for(found.searched_for) + f'<span class="bron-muted">{esc(what)}</span>'
+
+
 def answer_message(answer: Answer, turn: int) -> str:
     titles = {p.n: p.title for p in answer.passages}
-    body = f'<div class="bron-answer">{link_citations(answer.text, turn, titles)}</div>'
+    body = searched_for(answer.searched_for) + \
+        f'<div class="bron-answer">{link_citations(answer.text, turn, titles)}</div>'
     if answer.abstained:
         found = len(answer.passages)
         why = (f"The {found} closest passages do not contain the answer; they are listed under Sources, "
@@ -154,15 +167,28 @@ def source_card(passage: Passage | Citation, turn: int, article: str | None, quo
             f'{after}</blockquote>{viewer}</article>')
 
 
+def found_sources(found: Found, question: str, turn: int, article_text: Callable[[str], str | None]) -> str:
+    """The passages found for a question while the model is still reading them: none is cited yet."""
+    parts = [f'<section class="bron-turn bron-reading" id="turn-{turn}">'
+             f'<div class="bron-question">Q{turn}: <q>{esc(question)}</q></div>', searched_for(found.searched_for),
+             f'<div class="bron-notice bron-info">Found {len(found.passages)} passages; the model is reading '
+             "them. None is cited yet: the cited ones are marked when the answer has been checked.</div>"]
+    parts += [source_card(p, turn, article_text(p.doc_id), cited=False, similarity=p.dense_score)
+              for p in found.passages]
+    parts.append("</section>")
+    return "".join(parts)
+
+
 def turn_sources(answer: Answer, turn: int, article_text: Callable[[str], str | None]) -> str:
     """The sources of one answer: cited passages first, then the rest (or, on abstention, why)."""
     parts = [f'<section class="bron-turn" id="turn-{turn}">'
-             f'<div class="bron-question">Q{turn}: <q>{esc(answer.question)}</q></div>']
+             f'<div class="bron-question">Q{turn}: <q>{esc(answer.question)}</q></div>',
+             searched_for(answer.searched_for)]
     cited = {c.n: c for c in answer.citations}
     similarity = {p.n: p.dense_score for p in answer.passages}
     if answer.abstained:
         parts.append('<div class="bron-abstain"><b>No answer in the articles.</b> Searched for '
-                     f'<q>{esc(answer.question)}</q>; ' +
+                     f'<q>{esc(answer.searched_for or answer.question)}</q>; ' +
                      (f"these are the {len(answer.passages)} closest passages found, and none of them "
                       "says it." if answer.passages else "the index has no passages.") + "</div>")
         parts += [source_card(p, turn, article_text(p.doc_id), cited=False, similarity=p.dense_score)

@@ -10,6 +10,7 @@ One concern per module, metrics computed apart from reporting:
 - ``aggregate``: the metrics of a group of records (overall, per language, same/cross-language)
 - ``catalogue``: the metrics the reports show, with their meaning and format
 - ``report``, ``plots``: EvalResult and its Markdown, notebook, DataFrame and folder renderings
+- ``followup``: follow-up conversations (``bron eval --followup``), against the same questions asked alone
 - ``runner``: ``evaluate`` (ask every question, score it); ``compare``: two configurations side by side
 
 Every metric is reported overall, per question language and for same- versus cross-language
@@ -20,6 +21,7 @@ library: pandas, matplotlib and tqdm are imported where they are used.
 from rag.evaluation.aggregate import compute_metrics, group_columns, summarize
 from rag.evaluation.catalogue import CATALOGUE, METRICS, Metric
 from rag.evaluation.compare import Comparison, compare
+from rag.evaluation.followup import FollowUpResult, evaluate_followups, load_followups
 from rag.evaluation.gold import GoldQuestion, check_gold, load_gold
 from rag.evaluation.metrics import (
     answer_correct,
@@ -41,7 +43,8 @@ from rag.evaluation.runner import default_gold_path, evaluate
 from rag.evaluation.scoring import error_record, failure_reasons, score_answer
 
 __all__ = [
-    "CATALOGUE", "METRICS", "Comparison", "EvalResult", "GoldQuestion", "Metric", "answer_correct", "check_gold",
+    "CATALOGUE", "METRICS", "Comparison", "EvalResult", "FollowUpResult", "GoldQuestion", "Metric", "answer_correct",
+    "check_gold", "evaluate_followups", "load_followups",
     "citation_precision", "cited_numbers", "compare", "compute_metrics", "default_gold_path", "doc_hit",
     "error_record", "evaluate", "evidence_hit", "evidence_in_passage", "failure_reasons", "gold_rank",
     "group_columns", "invalid_citations", "load_gold", "mean", "normalize_number", "normalize_text", "percentile",

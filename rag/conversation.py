@@ -1,0 +1,235 @@
+"""Follow-up questions: turn "Hoe oud is hij?" after "Wie leidt OpenAI?" into "Hoe oud is Sam Altman?".
+
+Retrieval needs a question that stands alone. A question with no mark of a follow-up (no pronoun that points
+back, no "En in Duitsland?" opening; `prompts/followup.toml`) is searched as it is: that costs nothing and a
+new topic never drags the old one along. A follow-up is rewritten by the LLM from the last turn(s)
+(`prompts/rewrite/`), and the rewrite is kept only if it adds no name the conversation does not mention and
+stays in the question's language; otherwise the last question and the follow-up are searched together.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import tomllib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from string import Template
+from typing import TYPE_CHECKING, Union
+
+from rag.results import Answer
+
+if TYPE_CHECKING:
+    from rag.answering import Assistant
+    from rag.llm import Generator
+
+History = Sequence[Union[Answer, "tuple[str, str | Answer]", "Turn"]]
+
+JOINED_NOTE = "searched for the last question and this one together"  # how an Answer says the rewrite failed
+REWRITE_GRAMMAR = 'root ::= [^\\n?]+ "?"'  # one line that ends with its question mark
+_WORD = re.compile(r"[\w'’-]+")
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier exchange, as the rewrite sees it."""
+
+    question: str  # what was searched for (the standalone form of what was asked)
+    answer: str  # the answer without citation marks; "" when Bron abstained
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """The question Bron searched for and answered, and how it was made from the one asked."""
+
+    question: str
+    method: str  # "alone" (no history or no mark of a follow-up), "rewritten", "joined" (rewrite rejected)
+    ms: float = 0.0
+    note: str = ""
+
+
+def as_turns(history: History | None, max_turns: int) -> list[Turn]:
+    """The last `max_turns` turns of `history`: Answers, (question, answer) pairs or Turns."""
+    from rag.textrules import strip_citations
+
+    turns: list[Turn] = []
+    for item in list(history or [])[-max_turns:] if max_turns > 0 else []:
+        if isinstance(item, Turn):
+            turns.append(item)
+            continue
+        if isinstance(item, Answer):
+            question, answer = item.searched_for or item.question, item
+        else:
+            try:
+                question, answer = item
+            except (TypeError, ValueError):
+                from rag.errors import InputError
+
+                raise InputError(f"A history turn must be an Answer or a (question, answer) pair, got {item!r}.",
+                                 "Pass the earlier Answers, or (question, answer) pairs, as history.") from None
+        if isinstance(answer, Answer):
+            text = "" if answer.abstained else answer.text
+        else:
+            text = str(answer or "")
+        turns.append(Turn(str(question).strip(), " ".join(strip_citations(text).split())[:300]))
+    return turns
+
+
+@lru_cache(maxsize=1)
+def _marks(prompts_dir: Path) -> dict[str, dict[str, list[str]]]:
+    with open(Path(prompts_dir) / "followup.toml", "rb") as fh:
+        return tomllib.load(fh)
+
+
+def refers_back(question: str, language: str, prompts_dir: Path) -> bool:
+    """Does the question lean on an earlier turn (a pronoun that points back, an elliptic opening, or too few
+    words and no name to stand alone)? Languages without a word list use the English one."""
+    marks = _marks(prompts_dir)
+    words = marks.get(language) or marks["en"]
+    tokens = [t.lower() for t in _WORD.findall(question)]
+    if len(tokens) <= 2:
+        return True
+    if len(tokens) <= 4:  # a short question that names nothing ("Wie is de CEO?", "In what year?") needs a frame
+        from rag.textrules import all_names_in
+
+        if not all_names_in(question, language):
+            return True
+    text = " ".join(tokens)
+    if set(tokens) & set(words.get("pronouns", [])) or tokens[-1] in words.get("last_words", []):
+        return True
+    if any(f" {phrase} " in f" {text} " for phrase in words.get("phrases", [])):
+        return True
+    return any(text == start or text.startswith(start + " ") for start in words.get("starts", []))
+
+
+@dataclass(frozen=True)
+class RewritePrompt:
+    """prompts/rewrite/: the instructions, worked examples, and the templates of a turn and the request."""
+
+    system: str
+    turn: Template
+    user: Template
+    examples: tuple[tuple[str, str], ...]
+
+    def messages(self, turns: list[Turn], question: str, language_name: str) -> list[dict[str, str]]:
+        earlier = "\n".join(self.turn.safe_substitute(question=t.question, answer=t.answer or "-") for t in turns)
+        user = self.user.safe_substitute(turns=earlier, followup=question.strip(), language=language_name)
+        return [{"role": "system", "content": self.system},
+                *({"role": role, "content": content} for role, content in self.examples),
+                {"role": "user", "content": user}]
+
+
+@lru_cache(maxsize=2)
+def load_rewrite_prompt(prompts_dir: Path) -> RewritePrompt:
+    from rag.errors import ConfigError
+    from rag.prompting import parse_examples
+
+    folder = Path(prompts_dir) / "rewrite"
+    texts = {}
+    for name in ("system.txt", "turn.txt", "user.txt"):
+        if not (folder / name).is_file():
+            raise ConfigError(f"Prompt template missing: {folder / name}", "Restore the prompts/ folder from git.")
+        texts[name] = (folder / name).read_text(encoding="utf-8").strip()
+    examples_path = folder / "examples.txt"
+    examples = parse_examples(examples_path.read_text(encoding="utf-8"), examples_path) \
+        if examples_path.is_file() else ()
+    return RewritePrompt(texts["system.txt"], Template(texts["turn.txt"]), Template(texts["user.txt"]), examples)
+
+
+def clean_rewrite(text: str) -> str:
+    """The model's question, without a label it may have copied from the prompt or quotes around it."""
+    text = text.strip().splitlines()[0] if text.strip() else ""
+    text = re.sub(r"^(?:standalone question|follow-up|question|vraag|frage)\s*:\s*", "", text, flags=re.I)
+    return text.strip().strip("\"'“”„«»").strip()
+
+
+def rewrite_problem(rewrite: str, question: str, turns: list[Turn], language: str) -> str | None:
+    """Why a rewrite cannot be trusted for the search, or None. It may not bring in a name that the
+    conversation never mentioned, must stay in the follow-up's language and be a plausible length."""
+    from rag import language as lang
+    from rag import textrules
+
+    if not rewrite:
+        return "the rewrite was empty"
+    context = " ".join([question] + [f"{t.question} {t.answer}" for t in turns]).lower()
+    if len(rewrite) > len(question) + sum(len(t.question) for t in turns) + 80:
+        return "the rewrite was longer than the conversation warrants"
+    def unknown(name: str) -> bool:  # "Stargate Projekt" is known when "Stargate" is: "Projekt" is a common word
+        return not textrules.name_in(name, context) and any(
+            word.lower() not in context and not textrules.common_word(word, language)
+            for word in re.findall(r"[\w'’-]+", name))
+
+    new = sorted(n for n in textrules.all_names_in(rewrite, language) if unknown(n))
+    if new:
+        return f"the rewrite named {', '.join(new)}, which the conversation does not mention"
+    detected = lang.detect(rewrite)
+    if lang.supported(language) and lang.supported(detected) and detected != language:
+        return f"the rewrite was in {detected}, the question in {language}"
+    return None
+
+
+def rewrite_question(generator: Generator, prompts_dir: Path, question: str, history: History | None,
+                     language: str, max_turns: int = 1, use_grammar: bool = True) -> Rewrite:
+    """The standalone form of `question` in this conversation (see the module docstring)."""
+    from rag.llm import Generation
+
+    turns = as_turns(history, max_turns)
+    if not turns or not refers_back(question, language, prompts_dir):
+        return Rewrite(question, "alone")
+    started = time.perf_counter()
+    prompt = load_rewrite_prompt(prompts_dir)
+    record = Generation()
+    language_name = (_marks(prompts_dir).get(language) or _marks(prompts_dir)["en"])["name"]
+    text = "".join(generator.stream(prompt.messages(turns, question, language_name), 60, 0.0,
+                                    REWRITE_GRAMMAR if use_grammar else None, record))
+    rewrite = clean_rewrite(text)
+    if rewrite and not rewrite.endswith("?"):
+        rewrite += "?"
+    ms = (time.perf_counter() - started) * 1000
+    problem = rewrite_problem(rewrite, question, turns, language)
+    if problem is None:
+        return Rewrite(rewrite, "rewritten", ms)
+    joined = f"{turns[-1].question} {question}"
+    return Rewrite(joined, "joined", ms, f"{JOINED_NOTE}: {problem}")
+
+
+class Conversation:
+    """A conversation in a notebook: each question is asked with the earlier turns as its history.
+
+    >>> conv = asst.conversation()
+    >>> conv.ask("Wie leidt OpenAI?")
+    >>> conv.ask("Hoe oud is hij?").searched_for
+    'Hoe oud is Sam Altman?'
+    """
+
+    def __init__(self, assistant: Assistant, answers: Sequence[Answer] = ()):
+        self.assistant = assistant
+        self.answers: list[Answer] = list(answers)
+
+    def ask(self, question: str, top_k: int | None = None, **filters) -> Answer:
+        answer = self.assistant.answer(question, top_k, history=self.answers, **filters)
+        self.answers.append(answer)
+        return answer
+
+    def stream(self, question: str, top_k: int | None = None, **filters) -> Iterator:
+        """As `Assistant.stream`; the final Answer joins the conversation."""
+        for item in self.assistant.stream(question, top_k, history=self.answers, **filters):
+            if isinstance(item, Answer):
+                self.answers.append(item)
+            yield item
+
+    def clear(self) -> None:
+        """Start over: the next question stands alone."""
+        self.answers.clear()
+
+    def __len__(self) -> int:
+        return len(self.answers)
+
+    def __repr__(self) -> str:
+        lines = [f"Conversation({len(self.answers)} turn{'s' if len(self.answers) != 1 else ''})"]
+        for i, a in enumerate(self.answers, 1):
+            searched = f"  (searched for: {a.searched_for})" if a.searched_for else ""
+            lines.append(f"  {i}. {a.question}{searched}\n     -> {' '.join(a.text.split())[:120]}")
+        return "\n".join(lines)

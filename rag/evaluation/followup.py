@@ -1,0 +1,240 @@
+"""Follow-up questions in conversations: the `bron eval --followup` section.
+
+The gold file (JSON Lines, seeds/gold_followup.jsonl) has one conversation per line::
+
+    {"id": "fu-01", "lang": "nl", "kind": "pronoun", "history": ["Wie leidt OpenAI?"],
+     "question": "Hoe oud is hij?", "standalone": "Hoe oud is Sam Altman?", "answers": ["39"],
+     "doc": "000_fb622f302fa41b5f", "evidence": "OpenAI baas Sam Altman (39)", "answerable": true,
+     "not_in_search": []}
+
+- ``kind``: "pronoun" or "ellipsis" (the follow-up leans on the history) or "switch" (a new topic that must be
+  searched as if asked alone; then ``standalone`` equals ``question``).
+- ``history``: earlier questions, answered live by Bron before the follow-up.
+- ``standalone``: the follow-up as a question that stands alone; it is also asked on its own, so the
+  follow-up's accuracy is compared with the same question asked without a conversation.
+- ``not_in_search``: names from the history that must not appear in what a switch question searches for.
+- ``answers``, ``doc``, ``evidence``, ``answerable``: as in the gold question file (rag.evaluation.gold).
+
+Order per conversation: the standalone question first (alone), then the history, then the follow-up, so
+that the follow-up does not start from the standalone question's KV cache and the time difference is the
+rewrite's cost.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rag.errors import InputError
+from rag.evaluation.gold import GoldQuestion, _gold_problem
+from rag.evaluation.metrics import mean, percentile
+
+KINDS = ("pronoun", "ellipsis", "switch")
+_KEYS = {"id", "lang", "kind", "history", "question", "standalone", "answers", "doc", "evidence", "answerable",
+         "not_in_search"}
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    id: str
+    lang: str
+    kind: str
+    history: tuple[str, ...]
+    question: str
+    standalone: str
+    not_in_search: tuple[str, ...]
+    gold: GoldQuestion  # the standalone question with its answers, as the scorer takes it
+
+    def gold_for(self, question: str) -> GoldQuestion:
+        return GoldQuestion(**{**self.gold.__dict__, "question": question})
+
+
+def _problem(item: Any) -> str | None:
+    if not isinstance(item, dict):
+        return "expected a JSON object {...}"
+    missing, unknown = sorted(_KEYS - set(item)), sorted(set(item) - _KEYS)
+    if missing or unknown:
+        return f"missing field(s) {', '.join(missing) or '-'}; unknown field(s) {', '.join(unknown) or '-'}"
+    if item["kind"] not in KINDS:
+        return f"'kind' must be one of {', '.join(KINDS)}, got {item['kind']!r}"
+    for key in ("history", "not_in_search"):
+        if not isinstance(item[key], list) or not all(isinstance(v, str) and v.strip() for v in item[key]):
+            return f"'{key}' must be a list of non-empty strings"
+    if not item["history"]:
+        return "'history' needs at least one earlier question"
+    if item["kind"] == "switch" and item["standalone"] != item["question"]:
+        return "a switch question stands alone: 'standalone' must equal 'question'"
+    gold = {k: item[k] for k in ("id", "lang", "answers", "doc", "evidence", "answerable")}
+    return _gold_problem({**gold, "question": item["standalone"]}) or _gold_problem({**gold, **{
+        "question": item["question"]}})
+
+
+def load_followups(path: str | Path) -> list[FollowUp]:
+    """Read and check a follow-up gold file; an InputError names the line and the problem."""
+    path = Path(path)
+    remedy = "See the format in the rag.evaluation.followup docstring (README, Evaluation)."
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise InputError(f"Follow-up gold file not found: {path}", "Pass the path of a .jsonl file.") from None
+    except UnicodeDecodeError:
+        raise InputError(f"Follow-up gold file {path} is not UTF-8.", "Re-save it as UTF-8.") from None
+    items, seen = [], set()
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}, line {number}: not valid JSON ({exc.msg}).", remedy) from None
+        problem = _problem(item)
+        if problem:
+            raise InputError(f"{path}, line {number}: {problem}.", remedy)
+        if item["id"] in seen:
+            raise InputError(f"{path}, line {number}: id {item['id']!r} is used twice.", "Give each a unique id.")
+        seen.add(item["id"])
+        gold = GoldQuestion(item["id"], item["standalone"], item["lang"], tuple(item["answers"]), item["doc"],
+                            item["evidence"], item["answerable"], tuple([item["doc"]] if item["doc"] else []),
+                            tuple([item["evidence"]] if item["evidence"] else []), (item["kind"],))
+        items.append(FollowUp(item["id"], item["lang"], item["kind"], tuple(item["history"]), item["question"],
+                              item["standalone"], tuple(item["not_in_search"]), gold))
+    if not items:
+        raise InputError(f"Follow-up gold file {path} has no conversations.", remedy)
+    return items
+
+
+def leaked(searched_for: str, question: str, not_in_search: Sequence[str]) -> list[str]:
+    """The history's names that a switch question's search carried along (those not in the question)."""
+    searched, asked = searched_for.lower(), question.lower()
+    return [term for term in not_in_search if term.lower() in searched and term.lower() not in asked]
+
+
+def _ok(record: dict[str, Any]) -> bool:
+    return bool(record["correct"]) if record["answerable"] else bool(record["abstained"])
+
+
+@dataclass
+class FollowUpResult:
+    records: list[dict[str, Any]] = field(default_factory=list)
+    duration_s: float = 0.0
+
+    def metrics(self, records: Sequence[dict[str, Any]] | None = None) -> dict[str, Any]:
+        """Accuracy as a follow-up and asked alone, topic switches kept clean, the rewrite's extra time."""
+        rows = [r for r in (self.records if records is None else records) if not r["error"]]
+        leaning = [r for r in rows if r["kind"] != "switch"]
+        switches = [r for r in rows if r["kind"] == "switch"]
+        extra = [r["followup"]["first_token_ms"] - r["alone"]["first_token_ms"] for r in rows
+                 if r["followup"]["first_token_ms"] and r["alone"]["first_token_ms"]]
+        extra_leaning = [r["followup"]["first_token_ms"] - r["alone"]["first_token_ms"] for r in leaning
+                         if r["followup"]["first_token_ms"] and r["alone"]["first_token_ms"]]
+        followup_acc = mean(_ok(r["followup"]) for r in rows)
+        alone_acc = mean(_ok(r["alone"]) for r in rows)
+        return {
+            "conversations": len(rows),
+            "errors": sum(1 for r in (self.records if records is None else records) if r["error"]),
+            "followup_accuracy": followup_acc,
+            "standalone_accuracy": alone_acc,
+            "accuracy_gap": None if followup_acc is None or alone_acc is None else alone_acc - followup_acc,
+            "rewritten": mean(r["method"] == "rewritten" for r in leaning),
+            "joined": mean(r["method"] == "joined" for r in leaning),
+            "switch_clean": mean(not r["leaked"] for r in switches),
+            "switch_searched_alone": mean(r["method"] == "alone" for r in switches),
+            "extra_ttft_ms_p50": percentile(extra, 50),
+            "extra_ttft_ms_p50_followups": percentile(extra_leaning, 50),
+            "rewrite_ms_p50": percentile([r["rewrite_ms"] for r in leaning if r["rewrite_ms"]], 50),
+        }
+
+    def summary_markdown(self) -> str:
+        def pct(x):
+            return "-" if x is None else f"{100 * x:.1f}%"
+
+        def ms(x):
+            return "-" if x is None else f"{x:.0f} ms"
+
+        groups = [("all", self.records)] + [(k, [r for r in self.records if r["kind"] == k]) for k in KINDS] + \
+            [(f"lang {lang}", [r for r in self.records if r["lang"] == lang])
+             for lang in sorted({r["lang"] for r in self.records})]
+        lines = ["## Follow-up questions", "",
+                 "| group | n | follow-up acc. | asked alone | gap | rewritten | switch clean | extra TTFT p50 |",
+                 "|---|---|---|---|---|---|---|---|"]
+        for name, rows in groups:
+            if not rows:
+                continue
+            m = self.metrics(rows)
+            gap = "-" if m["accuracy_gap"] is None else f"{100 * m['accuracy_gap']:+.1f} pt"
+            lines.append(f"| {name} | {m['conversations']} | {pct(m['followup_accuracy'])} | "
+                         f"{pct(m['standalone_accuracy'])} | {gap} | {pct(m['rewritten'])} | "
+                         f"{pct(m['switch_clean'])} | {ms(m['extra_ttft_ms_p50'])} |")
+        m = self.metrics()
+        lines += ["", f"Rewrite time p50 {ms(m['rewrite_ms_p50'])}; extra time to first token for the follow-ups "
+                  f"that lean on the history (pronoun, ellipsis) p50 {ms(m['extra_ttft_ms_p50_followups'])}; "
+                  f"errors {m['errors']}; {self.duration_s / 60:.1f} min.", "", "### Each conversation", "",
+                  "| id | kind | asked | searched for | method | follow-up | alone |", "|---|---|---|---|---|---|---|"]
+        for r in self.records:
+            mark = ("ok" if _ok(r["followup"]) else "wrong") if not r["error"] else "error"
+            alone = "ok" if not r["error"] and _ok(r["alone"]) else "wrong"
+            leak = f" (leaked: {', '.join(r['leaked'])})" if r.get("leaked") else ""
+            lines.append(f"| {r['id']} | {r['kind']} | {r['question']} | {r.get('searched_for', '')}{leak} | "
+                         f"{r.get('method', '')} | {mark} | {alone} |")
+        return "\n".join(lines)
+
+    def save(self, folder: str | Path) -> Path:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(folder / "followup.jsonl", "w", encoding="utf-8") as fh:
+            for r in self.records:
+                fh.write(json.dumps(r, ensure_ascii=False, default=str) + "\n")
+        (folder / "followup.md").write_text(self.summary_markdown() + "\n", encoding="utf-8")
+        (folder / "followup_metrics.json").write_text(json.dumps(self.metrics(), indent=1), encoding="utf-8")
+        return folder
+
+
+def evaluate_followups(path: str | Path, assistant: Any, limit: int | None = None,
+                       progress: bool = True) -> FollowUpResult:
+    """Ask every conversation (standalone form alone, then history and follow-up) and score both answers."""
+    from tqdm import tqdm
+
+    from rag.evaluation.runner import _spread
+    from rag.evaluation.scoring import score_answer
+
+    items = _spread(load_followups(path), limit)
+    result = FollowUpResult()
+    started = time.perf_counter()
+    for item in tqdm(items, desc="follow-ups", unit="conv", disable=not progress):
+        record: dict[str, Any] = {"id": item.id, "lang": item.lang, "kind": item.kind, "question": item.question,
+                                  "standalone": item.standalone, "history": list(item.history),
+                                  "answerable": item.gold.answerable, "error": None, "leaked": []}
+        try:
+            alone = assistant.answer(item.standalone)
+            conv = assistant.conversation()
+            record["history_answers"] = [conv.ask(q).text for q in item.history]
+            follow = conv.ask(item.question)
+        except KeyboardInterrupt:
+            raise
+        except Exception as exc:  # noqa: BLE001 - one broken conversation must not lose a long run; reported
+            record["error"] = f"{type(exc).__name__}: {exc}"
+            result.records.append(record)
+            continue
+        searched = follow.searched_for or follow.question
+        record.update(
+            searched_for=searched, method=_method(follow), rewrite_ms=follow.timings.get("rewrite_ms", 0.0),
+            leaked=leaked(searched, item.question, item.not_in_search),
+            followup=score_answer(item.gold_for(item.question), follow, None),
+            alone=score_answer(item.gold, alone, None))
+        result.records.append(record)
+    result.duration_s = time.perf_counter() - started
+    return result
+
+
+def _method(answer: Any) -> str:
+    if not answer.searched_for:
+        return "alone"
+    from rag.conversation import JOINED_NOTE
+
+    if any(note.startswith(JOINED_NOTE) for note in answer.notes):
+        return "joined"
+    return "rewritten"

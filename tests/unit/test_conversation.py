@@ -1,0 +1,162 @@
+"""Follow-ups: when a question leans on the history, the rewrite's checks, and the Conversation object.
+
+The model is a scripted stand-in here (unit tests of the logic around it); tests/integration/test_answers.py
+asks follow-ups of the real model."""
+from pathlib import Path
+
+import pytest
+
+from rag.answering import Assistant
+from rag.config import PROJECT_DIR, Settings
+from rag.conversation import (
+    JOINED_NOTE,
+    Conversation,
+    Turn,
+    as_turns,
+    clean_rewrite,
+    refers_back,
+    rewrite_problem,
+    rewrite_question,
+)
+from rag.errors import InputError
+from rag.llm import Generator
+from rag.results import Answer, Citation, Found, Passage
+
+PROMPTS = PROJECT_DIR / "prompts"
+ALTMAN = [("Wie leidt OpenAI?", "Sam Altman leidt OpenAI [1].")]
+
+
+class Scripted(Generator):
+    """Answers with the next scripted text and keeps the messages it was sent."""
+
+    model_name = "scripted"
+
+    def __init__(self, *texts: str):
+        self.texts, self.calls = list(texts), []
+
+    def stream(self, messages, max_tokens=200, temperature=0.0, grammar=None, record=None, abstain=None):
+        self.calls.append((messages, grammar))
+        text = self.texts.pop(0)
+        if record is not None:
+            record.text = text
+        yield text
+
+
+@pytest.mark.parametrize("question, language", [
+    ("Hoe oud is hij?", "nl"), ("Wie betaalt dat?", "nl"), ("En in Duitsland?", "nl"),
+    ("Wanneer is het bedrijf opgericht?", "nl"), ("Hoeveel daarvan gaat naar Frankrijk?", "nl"),
+    ("Wie alt ist er?", "de"), ("Und wer finanziert das?", "de"), ("Was ist mit Google?", "de"),
+    ("Wie viel Geld hat es 2025 verbrannt?", "de"), ("Who leads it?", "en"), ("What about China?", "en"),
+    ("How old is she now?", "en"), ("Why?", "en"), ("In what year?", "en"), ("Und insgesamt?", "de"),
+])
+def test_questions_that_lean_on_the_history(question, language):
+    assert refers_back(question, language, PROMPTS)
+
+
+@pytest.mark.parametrize("question, language", [
+    ("Wie leidt OpenAI?", "nl"), ("Hoeveel Starlink-satellieten zijn er in de ruimte?", "nl"),
+    ("Wat zijn de plannen van de Europese Commissie voor AI?", "nl"),  # "zijn" is the verb here
+    ("Gibt es Pläne für KI-Gigafabriken in Europa?", "de"), ("Wer ist Sam Altman?", "de"),
+    ("How much money will flow into Stargate?", "en"), ("Who leads OpenAI?", "en"),
+])
+def test_questions_that_stand_alone(question, language):
+    assert not refers_back(question, language, PROMPTS)
+
+
+def test_history_turns_come_from_answers_or_pairs_without_citation_marks():
+    passage = Passage(1, "a", "t", None, "a#0", "Sam Altman leidt OpenAI.", 0, 24, 1.0)
+    answered = Answer("Wie leidt het?", "Sam Altman [1].", "nl", False, [Citation.from_passage(passage)],
+                      searched_for="Wie leidt OpenAI?")
+    abstained = Answer("Hoe oud is zijn hond?", "Dat staat niet in de bronnen.", "nl", True)
+    turns = as_turns([("Q1", "A1 [2]."), answered, abstained], max_turns=3)
+    assert turns == [Turn("Q1", "A1."), Turn("Wie leidt OpenAI?", "Sam Altman."),
+                     Turn("Hoe oud is zijn hond?", "")]
+    assert as_turns(turns, max_turns=1) == turns[-1:] and as_turns(turns, max_turns=0) == []
+    with pytest.raises(InputError, match="history turn"):
+        as_turns(["just a string"], 1)
+
+
+def test_a_question_that_stands_alone_is_not_sent_to_the_model():
+    model = Scripted()
+    for history in ([], ALTMAN):
+        rewrite = rewrite_question(model, PROMPTS, "Hoeveel geld gaat naar Stargate?", history, "nl")
+        assert (rewrite.question, rewrite.method) == ("Hoeveel geld gaat naar Stargate?", "alone")
+    assert model.calls == []
+
+
+def test_a_follow_up_is_rewritten_from_the_last_turn_in_its_language():
+    model = Scripted("Hoe oud is Sam Altman")
+    rewrite = rewrite_question(model, PROMPTS, "Hoe oud is hij?", ALTMAN, "nl")
+    assert (rewrite.question, rewrite.method, rewrite.note) == ("Hoe oud is Sam Altman?", "rewritten", "")
+    (messages, grammar), = model.calls
+    assert messages[0]["role"] == "system" and grammar.startswith("root ::=")
+    assert messages[-1]["content"].splitlines() == [
+        "Earlier question: Wie leidt OpenAI?", "Earlier answer: Sam Altman leidt OpenAI.",
+        "Follow-up in Dutch: Hoe oud is hij?"]
+
+
+@pytest.mark.parametrize("rewrite, problem", [
+    ("Hoe oud is Elon Musk?", "elon musk"),  # a name nobody mentioned
+    ("How old is Sam Altman?", "in en"),  # another language
+    ("", "empty"),
+])
+def test_an_untrustworthy_rewrite_falls_back_to_both_questions(rewrite, problem):
+    result = rewrite_question(Scripted(rewrite), PROMPTS, "Hoe oud is hij?", ALTMAN, "nl")
+    assert result.method == "joined" and result.question == "Wie leidt OpenAI? Hoe oud is hij?"
+    assert result.note.startswith(JOINED_NOTE) and problem in result.note.lower()
+
+
+def test_rewrite_checks():
+    turns = [Turn("Wie viel Geld soll in Stargate fließen?", "500 Milliarden US-Dollar")]
+    assert rewrite_problem("Wer finanziert das Stargate Projekt?", "Und wer finanziert das?", turns, "de") is None
+    assert "microsoft" in rewrite_problem("Wer finanziert Stargate mit Microsoft?", "Und wer?", turns, "de")
+    assert "longer" in rewrite_problem("Wer " * 60 + "?", "Und wer?", turns, "de")
+    assert clean_rewrite('Standalone question: "Wie alt ist er?"\nmore') == "Wie alt ist er?"
+
+
+def test_history_turns_zero_switches_rewriting_off():
+    model = Scripted()
+    assert rewrite_question(model, PROMPTS, "Hoe oud is hij?", ALTMAN, "nl", max_turns=0).method == "alone"
+    assert model.calls == []
+
+
+class FakeRetriever:
+    def __init__(self):
+        self.searched = []
+
+    def search(self, question, k):
+        self.searched.append(question)
+        return [Passage(1, "a", "OpenAI", None, "a#0", "OpenAI-baas Sam Altman (39) antwoordde.", 0, 40, 1.0, 0.9,
+                        "nl")]
+
+
+def test_the_assistant_searches_for_and_answers_the_standalone_question(tmp_path: Path):
+    model = Scripted("Hoe oud is Sam Altman", "39 jaar [1].")
+    assistant = Assistant(Settings(cache_dir=tmp_path), generator=model)
+    assistant._retriever = FakeRetriever()  # the retriever and model are stand-ins: no index is loaded
+    items = list(assistant.stream("Hoe oud is hij?", history=ALTMAN))
+    found, answer = items[0], items[-1]
+    assert isinstance(found, Found) and found.searched_for == "Hoe oud is Sam Altman?" and len(found.passages) == 1
+    assert assistant._retriever.searched == ["Hoe oud is Sam Altman?"]
+    assert answer.question == "Hoe oud is hij?" and answer.searched_for == "Hoe oud is Sam Altman?"
+    assert answer.text == "39 jaar [1]." and not answer.abstained and answer.timings["rewrite_ms"] > 0
+    assert "Hoe oud is Sam Altman?" in model.calls[1][0][-1]["content"]  # the answer prompt has the rewrite
+
+
+def test_a_conversation_passes_its_answers_as_history_and_starts_over_when_cleared():
+    seen = []
+
+    class Recorder:
+        def answer(self, question, top_k=None, history=None):
+            seen.append(list(history))
+            return Answer(question, f"answer to {question}", "nl", False,
+                          searched_for="Hoe oud is Sam Altman?" if "hij" in question else "")
+
+    conv = Conversation(Recorder())
+    first = conv.ask("Wie leidt OpenAI?")
+    conv.ask("Hoe oud is hij?")
+    assert seen == [[], [first]] and len(conv) == 2
+    assert "(searched for: Hoe oud is Sam Altman?)" in repr(conv) and repr(conv).startswith("Conversation(2 turns)")
+    conv.clear()
+    conv.ask("Wie leidt Nvidia?")
+    assert seen[-1] == []

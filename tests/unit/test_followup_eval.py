@@ -1,0 +1,61 @@
+"""The follow-up gold file and its metrics (no model: records are made here)."""
+import json
+
+import pytest
+
+from rag.config import PROJECT_DIR
+from rag.errors import InputError
+from rag.evaluation.followup import FollowUpResult, leaked, load_followups
+
+LINE = {"id": "fu-x", "lang": "nl", "kind": "pronoun", "history": ["Wie leidt OpenAI?"], "question": "Hoe oud is hij?",
+        "standalone": "Hoe oud is Sam Altman?", "answers": ["39"], "doc": "000_fb622f302fa41b5f",
+        "evidence": "Sam Altman (39)", "answerable": True, "not_in_search": []}
+
+
+def test_the_project_gold_file_loads_with_enough_conversations_of_each_kind():
+    items = load_followups(PROJECT_DIR / "seeds" / "gold_followup.jsonl")
+    kinds = {k: sum(i.kind == k for i in items) for k in ("pronoun", "ellipsis", "switch")}
+    assert len(items) >= 30 and min(kinds.values()) >= 8, kinds
+    assert {i.lang for i in items} == {"nl", "de", "en"}
+    assert all(i.standalone == i.question for i in items if i.kind == "switch")
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"kind": "other"}, "'kind' must be one of"),
+    ({"history": []}, "at least one earlier question"),
+    ({"kind": "switch"}, "must equal 'question'"),
+    ({"answers": []}, "at least one entry in 'answers'"),
+    ({"extra": 1}, "unknown field(s) extra"),
+])
+def test_a_broken_line_names_the_line_and_the_problem(tmp_path, change, message):
+    path = tmp_path / "f.jsonl"
+    path.write_text(json.dumps(LINE) + "\n" + json.dumps({**LINE, "id": "fu-y", **change}) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_followups(path)
+    assert "line 2" in err.value.message and message in err.value.message
+
+
+def test_leaks_are_history_names_searched_for_but_not_asked():
+    assert leaked("Wie is de CEO van Nvidia en OpenAI?", "Wie is de CEO van Nvidia?", ["OpenAI", "Nvidia"]) == \
+        ["OpenAI"]
+    assert leaked("Wie is de CEO van Nvidia?", "Wie is de CEO van Nvidia?", ["OpenAI"]) == []
+
+
+def _record(kind, followup_ok, alone_ok, ttft_follow, ttft_alone, leak=(), method="rewritten"):
+    return {"id": kind, "lang": "nl", "kind": kind, "question": "q", "answerable": True, "error": None,
+            "leaked": list(leak), "method": method, "rewrite_ms": 900.0, "searched_for": "s",
+            "followup": {"answerable": True, "correct": followup_ok, "abstained": False,
+                         "first_token_ms": ttft_follow},
+            "alone": {"answerable": True, "correct": alone_ok, "abstained": False, "first_token_ms": ttft_alone}}
+
+
+def test_metrics_compare_follow_ups_with_the_same_questions_asked_alone():
+    result = FollowUpResult([_record("pronoun", True, True, 3000, 2000), _record("ellipsis", False, True, 4000, 2000),
+                             _record("switch", True, True, 2000, 2000, method="alone"),
+                             _record("switch", True, True, 2100, 2000, leak=["OpenAI"], method="joined")])
+    m = result.metrics()
+    assert m["followup_accuracy"] == 0.75 and m["standalone_accuracy"] == 1.0 and m["accuracy_gap"] == 0.25
+    assert m["switch_clean"] == 0.5 and m["switch_searched_alone"] == 0.5 and m["rewritten"] == 1.0
+    assert m["extra_ttft_ms_p50_followups"] == 1500
+    table = result.summary_markdown()
+    assert "| all | 4 | 75.0% | 100.0% | +25.0 pt |" in table and "leaked: OpenAI" in table
