@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,7 +14,18 @@ from rag.config import Settings
 from rag.results import Answer, Passage
 
 if TYPE_CHECKING:
+    from rag.filters import SearchFilter
     from rag.llm import Generator
+
+
+@dataclass
+class Retrieval:
+    """The passages for a question and the filter they were searched with (None: all articles), with the
+    notes that tell the reader which articles were searched."""
+
+    passages: list[Passage]
+    filter: SearchFilter | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 class Assistant:
@@ -180,13 +193,52 @@ class Assistant:
 
         return check_question(question, self.settings.max_question_chars)
 
-    def retrieve(self, question: str, top_k: int | None = None) -> list[Passage]:
-        """The best passages in rank order while they fit the prompt budget and score near the best one.
+    def retrieve(self, question: str, top_k: int | None = None, *, since: date | str | None = None,
+                 until: date | str | None = None, sources: Iterable[str] | None = None) -> list[Passage]:
+        """The best passages in rank order while they fit the prompt budget and score near the best one,
+        from the articles in the period and by the sources given (rag.filters), or in a period the question
+        names (`question_dates`).
 
         Prompt length is what the user waits for: a passage far below the best adds seconds and rarely
         the answer (on the gold set a 0.03 gap keeps every evidence passage at three quarters the text).
         """
-        passages = self.retriever.search(question, top_k or self.settings.top_k)
+        return self.search(question, top_k, since=since, until=until, sources=sources).passages
+
+    def search(self, question: str, top_k: int | None = None, *, since: date | str | None = None,
+               until: date | str | None = None, sources: Iterable[str] | None = None) -> Retrieval:
+        """`retrieve`, with the filter used and notes on it. A bad date is an InputError. A period read from
+        the question that matches no passage is dropped (a question about "January" must still be answered
+        when no article is from January); an explicit filter is kept, and may leave no passages."""
+        from rag import filters
+        from rag.dates import find_period
+
+        explicit = filters.SearchFilter.make(since, until, sources)
+        k = top_k or self.settings.top_k
+        documents = self.data.documents.values()
+        period = None
+        if self.settings.question_dates and not (explicit and explicit.has_period):
+            period = find_period(question, filters.newest_date(documents))
+        used, passages, origin, notes = explicit, None, "", []
+        if period is not None:
+            narrowed = (explicit or filters.SearchFilter()).with_period(period.since, period.until)
+            passages = self.retriever.search(question, k, narrowed) or None
+            if passages:
+                used, origin = narrowed, f" (read from the question: “{period.text}”)"
+            else:
+                notes.append(f"nothing found in {narrowed.describe()} (read from the question: “{period.text}”), "
+                             "so articles of all dates were searched")
+        if passages is None:
+            passages = self.retriever.search(question, k, used)
+        if used:
+            notes.append(f"searched {used.describe()}{origin}")
+            undated = filters.count(used, documents).undated
+            if used.has_period and undated:
+                notes.append(f"{undated} article(s) without a date were left out")
+            if not passages:
+                notes.append(f"no indexed article matches the filter ({used.describe()})")
+        return Retrieval(self._trim(passages), used, notes)
+
+    def _trim(self, passages: list[Passage]) -> list[Passage]:
         kept, used = [], 0
         for p in passages:
             if kept and (used + len(p.text) > self.settings.context_chars
@@ -196,23 +248,29 @@ class Assistant:
             used += len(p.text)
         return kept
 
-    def answer(self, question: str, top_k: int | None = None) -> Answer:
+    def answer(self, question: str, top_k: int | None = None, *, since: date | str | None = None,
+               until: date | str | None = None, sources: Iterable[str] | None = None) -> Answer:
         result = None
-        for item in self.stream(question, top_k):
+        for item in self.stream(question, top_k, since=since, until=until, sources=sources):
             if isinstance(item, Answer):
                 result = item
         if result is None:  # stream() always ends with an Answer; this guards a broken Generator plug-in
             raise RuntimeError("The answer stream ended without an Answer.")
         return result
 
-    def stream(self, question: str, top_k: int | None = None) -> Iterator[str | Answer]:
-        """Yield the answer's text as it is generated, then the final, checked `Answer`."""
+    def stream(self, question: str, top_k: int | None = None, *, since: date | str | None = None,
+               until: date | str | None = None, sources: Iterable[str] | None = None) -> Iterator[str | Answer]:
+        """Yield the answer's text as it is generated, then the final, checked `Answer`. `since`, `until`
+        (dates or ISO strings, inclusive) and `sources` (names) limit the articles searched (rag.filters)."""
         from rag import language as lang
         from rag.llm import Generation
         from rag.prompting import answer_grammar, load_prompts
 
         started = time.perf_counter()
         question = self.check_question(question)
+        from rag.filters import SearchFilter
+
+        SearchFilter.make(since, until, sources)  # a bad date is an InputError before anything loads
         self.load()  # a no-op once loaded; a cold start loads the retriever and the LLM side by side
         question_language = lang.detect(question)
         notes: list[str] = []
@@ -221,7 +279,11 @@ class Assistant:
                          f"({question_language}), so the answer is in English.")
             question_language = "en"
         prompts = load_prompts(self.settings.prompts_dir, question_language)
-        passages = self.retrieve(question, top_k)
+        found = self.search(question, top_k, since=since, until=until, sources=sources)
+        passages = found.passages
+        notes += found.notes
+        period = found.filter.period() if found.filter else ""
+        searched_sources = list(found.filter.sources) if found.filter else []
         retrieve_ms = (time.perf_counter() - started) * 1000
         timings = {"retrieve_ms": retrieve_ms, "first_token_ms": 0.0, "total_ms": 0.0,
                    "prompt_tokens": 0, "completion_tokens": 0}
@@ -229,7 +291,8 @@ class Assistant:
             yield prompts.abstain
             timings["total_ms"] = (time.perf_counter() - started) * 1000
             yield Answer(question, prompts.abstain, question_language, True, [], [], timings,
-                         notes + ["the index has no passages"], abstain_reason="no-passages")
+                         notes if found.filter else notes + ["the index has no passages"],
+                         abstain_reason="no-passages", period=period, sources=searched_sources)
             return
         record = Generation()
         prefix_file = self.generator.prefix_cache_path(prompts, self.settings.cache_dir)
@@ -265,6 +328,7 @@ class Assistant:
         answer = self.finish(question, question_language, text, passages, prompts.abstain, timings,
                              record.confidence, record.abstain_probability)
         answer.notes[:0] = notes
+        answer.period, answer.sources = period, searched_sources
         yield answer
         if prefix_file is not None and not prefix_file.exists():
             try:  # once per language: later processes read the system prompt and examples from disk
