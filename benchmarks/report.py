@@ -245,7 +245,7 @@ def _ingestion_md(ing: dict) -> list[str]:
         f"fixtures: {ing.get('fixtures')} as HTML, the same articles written as PDF, DOCX and TXT. Medians over "
         f"{ing.get('repeats')} repeat(s); ratio = Bron's files/s over the bare library's (1 = as fast).",
         "",
-        "| format | files | passages | Bron files/s | Bron passages/s | Bron ms/file | bare files/s "
+        "| format | files | passages | Bron files/s | Bron passages/s | Bron ms/file "
         "| of which language detection ms/file | bare files/s | bare ms/file | ratio (min–max) "
         "| text chars Bron / bare |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|",
