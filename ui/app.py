@@ -222,8 +222,9 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 gr.Examples(EXAMPLES, inputs=[question], label="Examples (click to fill in, then Ask)")
                 with gr.Accordion("Filter", open=False, elem_id="bron-filter"):
                     gr.Markdown("Search only articles from a period (YYYY, YYYY-MM or YYYY-MM-DD; both ends "
-                                "included) or by some sources. Without dates here, a period in the question "
-                                "(\"in februari 2025\", \"seit März\") narrows the search.")
+                                "included) or by some sources." + (
+                                    " Without dates here, a period in the question (\"in februari 2025\", "
+                                    "\"seit März\") narrows the search." if settings.question_dates else ""))
                     with gr.Row():
                         since = gr.Textbox(label="Since", placeholder="e.g. 2025-02", value="", max_lines=1,
                                            elem_id="bron-since")

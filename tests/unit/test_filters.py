@@ -182,7 +182,7 @@ def test_a_bad_date_is_an_input_error_before_anything_is_searched(data):
 
 
 def test_a_period_in_the_question_narrows_the_search(data):
-    asst = assistant(data)
+    asst = assistant(data, question_dates=True)
     answer = asst.answer("Which chips were ordered in February 2025?")
     assert {p.doc_id for p in answer.passages} == {"nos"} and answer.period == "2025-02-01 to 2025-02-28"
     assert any(n.startswith("searched articles from 2025-02-01 to 2025-02-28 (read from the question: "
@@ -192,7 +192,7 @@ def test_a_period_in_the_question_narrows_the_search(data):
 
 
 def test_a_question_period_without_articles_falls_back_to_all_dates(data):
-    asst = assistant(data)
+    asst = assistant(data, question_dates=True)
     answer = asst.answer("What happened in January?")  # newest article: March 2025; none from January 2025
     assert answer.passages and answer.period == "" and answer.abstain_reason == "model"
     assert any(n.startswith("nothing found in articles from 2025-01-01 to 2025-01-31 (read from the question: "
@@ -200,11 +200,11 @@ def test_a_question_period_without_articles_falls_back_to_all_dates(data):
     assert asst.retrieve("What happened in January?") == asst.retrieve("What happened?")
 
 
-def test_explicit_dates_win_over_the_question_and_the_setting_turns_question_dates_off(data):
-    asst = assistant(data)
+def test_explicit_dates_win_over_the_question_and_question_dates_are_off_by_default(data):
+    asst = assistant(data, question_dates=True)
     found = asst.search("What happened in February 2025?", since="2024-01", until="2024-12")
     assert {p.doc_id for p in found.passages} == {"old"} and found.filter.period() == "2024-01-01 to 2024-12-31"
-    off = assistant(data, question_dates=False).search("Which chips were ordered in February 2025?")
+    off = assistant(data).search("Which chips were ordered in February 2025?")
     assert off.filter is None and off.notes == [] and {p.doc_id for p in off.passages} != {"nos"}
     sources_only = asst.search("Which chips were ordered in February 2025?", sources=["NOS"])
     assert sources_only.filter.sources == ("NOS",) and sources_only.filter.period() == "2025-02-01 to 2025-02-28"
