@@ -38,8 +38,9 @@ class FakeEmbedder:
         return np.stack([QUERY for _ in questions])
 
 
-def make_data() -> IndexData:
-    """Three chunks per article. The undated and the old article are closest to the query, so an unfiltered
+def make_data(store: str = "faiss") -> IndexData:
+    """Three chunks per article (vectors in FAISS, or in a Qdrant store that is not saved yet). The undated
+    and the old article are closest to the query, so an unfiltered
     top 6 holds none of the February article's passages."""
     closeness = {"nodate": 0.95, "old": 0.9, "spiegel": 0.5, "nos": 0.2}
     chunks, vectors = [], []
@@ -50,7 +51,13 @@ def make_data() -> IndexData:
             vectors.append(unit(closeness[d.id] - 0.01 * i, 1 - closeness[d.id], 0.1 * i, 0.0))
     vectors = np.stack(vectors)
     manifest = Manifest(1, "fake", "fake", 4, 450, 80, "flat", n_chunks=len(chunks))
-    return IndexData(manifest, {d.id: d for d in DOCS}, chunks, vectors, FaissStore.build(vectors, "flat"))
+    if store == "qdrant":
+        from rag.stores.qdrant import QdrantStore
+
+        built = QdrantStore.build(vectors, "flat")
+    else:
+        built = FaissStore.build(vectors, "flat")
+    return IndexData(manifest, {d.id: d for d in DOCS}, chunks, vectors, built)
 
 
 @pytest.fixture(scope="module")
@@ -110,9 +117,9 @@ def test_counting_undated_articles_and_the_newest_date():
 
 
 # -- retrieval --------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("hybrid", [False, True])
-def test_the_filter_searches_among_allowed_passages_not_the_unfiltered_top_k(data, hybrid):
-    retriever = Retriever(data, FakeEmbedder(), hybrid=hybrid, candidates=6, bm25_weight=1.0)
+@pytest.mark.parametrize("hybrid, store", [(False, "faiss"), (True, "faiss"), (False, "qdrant")])
+def test_the_filter_searches_among_allowed_passages_not_the_unfiltered_top_k(hybrid, store):
+    retriever = Retriever(make_data(store), FakeEmbedder(), hybrid=hybrid, candidates=6, bm25_weight=1.0)
     question = "chips"
     unfiltered = retriever.search(question, 6)
     assert "nos" not in {p.doc_id for p in unfiltered}
