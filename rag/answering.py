@@ -263,13 +263,12 @@ class Assistant:
         """Yield the answer's text as it is generated, then the final, checked `Answer`. `since`, `until`
         (dates or ISO strings, inclusive) and `sources` (names) limit the articles searched (rag.filters)."""
         from rag import language as lang
+        from rag.filters import SearchFilter
         from rag.llm import Generation
         from rag.prompting import answer_grammar, load_prompts
 
         started = time.perf_counter()
         question = self.check_question(question)
-        from rag.filters import SearchFilter
-
         SearchFilter.make(since, until, sources)  # a bad date is an InputError before anything loads
         self.load()  # a no-op once loaded; a cold start loads the retriever and the LLM side by side
         question_language = lang.detect(question)

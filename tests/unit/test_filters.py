@@ -40,8 +40,8 @@ class FakeEmbedder:
 
 def make_data(store: str = "faiss") -> IndexData:
     """Three chunks per article (vectors in FAISS, or in a Qdrant store that is not saved yet). The undated
-    and the old article are closest to the query, so an unfiltered
-    top 6 holds none of the February article's passages."""
+    and the old article are closest to the query, so an unfiltered top 6 holds none of the February
+    article's passages."""
     closeness = {"nodate": 0.95, "old": 0.9, "spiegel": 0.5, "nos": 0.2}
     chunks, vectors = [], []
     for d in DOCS:
