@@ -231,7 +231,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                         until = gr.Textbox(label="Until", placeholder="e.g. 2025-03-31", value="", max_lines=1,
                                            elem_id="bron-until")
                     filter_sources = gr.Dropdown(choices=source_names(asst.data.documents.values()), value=[],
-                                                 multiselect=True, label="Sources (empty: all)",
+                                                 multiselect=True, allow_custom_value=True,  # ids, file names
+                                                 label="Sources (empty: all; or type an article id or file name)",
                                                  elem_id="bron-filter-sources")
             with gr.Column(scale=2, min_width=320):
                 sources = gr.HTML(render.sources_panel([]), label="Sources", elem_id="bron-sources",

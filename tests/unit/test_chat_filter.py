@@ -49,3 +49,8 @@ def test_a_filter_without_articles_and_a_bad_date_get_messages_not_errors(demo):
 def test_the_sources_list_offers_the_indexed_articles_sources(demo):
     dropdown = next(c for c in demo.blocks.values() if getattr(c, "elem_id", None) == "bron-filter-sources")
     assert [choice[0] for choice in dropdown.choices] == ["de Volkskrant", "Der Spiegel", "NOS"]
+
+
+def test_an_article_id_typed_into_the_sources_is_searched(demo):
+    *_, (_, _, panel, _) = ask_fn(demo)("Which chips were ordered?", 4, None, "", "", ["old"])
+    assert "searched articles by old" in panel and "Old" in panel and "Nos" not in panel
