@@ -33,8 +33,8 @@ from benchmarks.common import (
 )
 from benchmarks.report import write_report
 
-SECTIONS = ("indexing", "retrieval", "answering", "startup")
-ORDER = ("indexing", "retrieval", "startup", "answering")  # answering last: a llama.cpp crash loses least
+SECTIONS = ("ingestion", "indexing", "retrieval", "answering", "startup")
+ORDER = ("ingestion", "indexing", "retrieval", "startup", "answering")  # answering last: a llama.cpp crash loses least
 COLD_ASK_QUESTION = "Hoeveel geld moet er in Stargate vloeien?"
 
 
@@ -144,6 +144,10 @@ class Context:
 
 
 def run_section(name: str, ctx: Context, args) -> dict:
+    if name == "ingestion":
+        from benchmarks.ingestion import bench_ingestion
+
+        return bench_ingestion(ctx.settings, args.repeats)
     if name == "indexing":
         from benchmarks.indexing import bench_indexing
 

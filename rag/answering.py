@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -13,7 +15,18 @@ from rag.results import Answer, Found, Passage
 
 if TYPE_CHECKING:
     from rag.conversation import Conversation, History, Rewrite
+    from rag.filters import SearchFilter
     from rag.llm import Generator
+
+
+@dataclass
+class Retrieval:
+    """The passages for a question and the filter they were searched with (None: all articles), with the
+    notes that tell the reader which articles were searched."""
+
+    passages: list[Passage]
+    filter: SearchFilter | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 class Assistant:
@@ -181,13 +194,52 @@ class Assistant:
 
         return check_question(question, self.settings.max_question_chars)
 
-    def retrieve(self, question: str, top_k: int | None = None) -> list[Passage]:
-        """The best passages in rank order while they fit the prompt budget and score near the best one.
+    def retrieve(self, question: str, top_k: int | None = None, *, since: date | str | None = None,
+                 until: date | str | None = None, sources: Iterable[str] | None = None) -> list[Passage]:
+        """The best passages in rank order while they fit the prompt budget and score near the best one,
+        from the articles in the period and by the sources given (rag.filters), or in a period the question
+        names (`question_dates`).
 
         Prompt length is what the user waits for: a passage far below the best adds seconds and rarely
         the answer (on the gold set a 0.03 gap keeps every evidence passage at three quarters the text).
         """
-        passages = self.retriever.search(question, top_k or self.settings.top_k)
+        return self.search(question, top_k, since=since, until=until, sources=sources).passages
+
+    def search(self, question: str, top_k: int | None = None, *, since: date | str | None = None,
+               until: date | str | None = None, sources: Iterable[str] | None = None) -> Retrieval:
+        """`retrieve`, with the filter used and notes on it. A bad date is an InputError. A period read from
+        the question that matches no passage is dropped (a question about "January" must still be answered
+        when no article is from January); an explicit filter is kept, and may leave no passages."""
+        from rag import filters
+        from rag.dates import find_period
+
+        explicit = filters.SearchFilter.make(since, until, sources)
+        k = top_k or self.settings.top_k
+        documents = self.data.documents.values()
+        period = None
+        if self.settings.question_dates and not (explicit and explicit.has_period):
+            period = find_period(question, filters.newest_date(documents))
+        used, passages, origin, notes = explicit, None, "", []
+        if period is not None:
+            narrowed = (explicit or filters.SearchFilter()).with_period(period.since, period.until)
+            passages = self.retriever.search(question, k, narrowed) or None
+            if passages:
+                used, origin = narrowed, f" (read from the question: “{period.text}”)"
+            else:
+                notes.append(f"nothing found in {narrowed.describe()} (read from the question: “{period.text}”), "
+                             "so articles of all dates were searched")
+        if passages is None:
+            passages = self.retriever.search(question, k, used)
+        if used:
+            notes.append(f"searched {used.describe()}{origin}")
+            undated = filters.count(used, documents).undated
+            if used.has_period and undated:
+                notes.append(f"{undated} article(s) without a date were left out")
+            if not passages:
+                notes.append(f"no indexed article matches the filter ({used.describe()})")
+        return Retrieval(self._trim(passages), used, notes)
+
+    def _trim(self, passages: list[Passage]) -> list[Passage]:
         kept, used = [], 0
         for p in passages:
             if kept and (used + len(p.text) > self.settings.context_chars
@@ -210,28 +262,34 @@ class Assistant:
         return rewrite_question(self.generator, self.settings.prompts_dir, question, history, language,
                                 self.settings.history_turns, self.settings.grammar)
 
-    def answer(self, question: str, top_k: int | None = None, *, history: History | None = None) -> Answer:
+    def answer(self, question: str, top_k: int | None = None, *, history: History | None = None,
+               since: date | str | None = None, until: date | str | None = None,
+               sources: Iterable[str] | None = None) -> Answer:
         """The checked answer to `question`; `history` (earlier Answers or (question, answer) pairs) makes
-        it a follow-up in a conversation."""
+        it a follow-up in a conversation; `since`, `until` and `sources` limit the articles searched."""
         result = None
-        for item in self.stream(question, top_k, history=history):
+        for item in self.stream(question, top_k, history=history, since=since, until=until, sources=sources):
             if isinstance(item, Answer):
                 result = item
         if result is None:  # stream() always ends with an Answer; this guards a broken Generator plug-in
             raise RuntimeError("The answer stream ended without an Answer.")
         return result
 
-    def stream(self, question: str, top_k: int | None = None, *,
-               history: History | None = None) -> Iterator[Found | str | Answer]:
+    def stream(self, question: str, top_k: int | None = None, *, history: History | None = None,
+               since: date | str | None = None, until: date | str | None = None,
+               sources: Iterable[str] | None = None) -> Iterator[Found | str | Answer]:
         """Yield what was `Found` as soon as retrieval is done, the answer's text as it is generated, then
         the final, checked `Answer`. With `history`, a follow-up is first rewritten into a standalone
-        question, which is searched for and answered (`Answer.searched_for`)."""
+        question, which is searched for and answered (`Answer.searched_for`). `since`, `until` (dates or ISO
+        strings, inclusive) and `sources` (names) limit the articles searched (rag.filters)."""
         from rag import language as lang
+        from rag.filters import SearchFilter
         from rag.llm import Generation
         from rag.prompting import answer_grammar, load_prompts
 
         started = time.perf_counter()
         question = self.check_question(question)
+        SearchFilter.make(since, until, sources)  # a bad date is an InputError before anything loads
         self.load()  # a no-op once loaded; a cold start loads the retriever and the LLM side by side
         question_language = lang.detect(question)
         notes: list[str] = []
@@ -246,7 +304,11 @@ class Assistant:
         if rewrite.note:
             notes.append(rewrite.note)
         retrieve_started = time.perf_counter()
-        passages = self.retrieve(question, top_k)
+        found = self.search(question, top_k, since=since, until=until, sources=sources)
+        passages = found.passages
+        notes += found.notes
+        period = found.filter.period() if found.filter else ""
+        searched_sources = list(found.filter.sources) if found.filter else []
         timings = {"rewrite_ms": rewrite.ms, "retrieve_ms": (time.perf_counter() - retrieve_started) * 1000,
                    "first_token_ms": 0.0, "total_ms": 0.0, "prompt_tokens": 0, "completion_tokens": 0}
         yield Found(passages, searched_for)
@@ -254,7 +316,8 @@ class Assistant:
             yield prompts.abstain
             timings["total_ms"] = (time.perf_counter() - started) * 1000
             yield Answer(asked, prompts.abstain, question_language, True, [], [], timings,
-                         notes + ["the index has no passages"], abstain_reason="no-passages",
+                         notes if found.filter else notes + ["the index has no passages"],
+                         abstain_reason="no-passages", period=period, sources=searched_sources,
                          searched_for=searched_for)
             return
         record = Generation()
@@ -292,6 +355,7 @@ class Assistant:
                              record.confidence, record.abstain_probability)
         answer.question, answer.searched_for = asked, searched_for
         answer.notes[:0] = notes
+        answer.period, answer.sources = period, searched_sources
         yield answer
         if prefix_file is not None and not prefix_file.exists():
             try:  # once per language: later processes read the system prompt and examples from disk

@@ -11,6 +11,7 @@ EXAMPLES = """examples:
   bron index                      build or update the index from seeds/
   bron ask "Hoeveel geld moet er in Stargate vloeien?"
   bron ask --json -k 6 "What did J.D. Vance warn the EU about?"
+  bron ask --since 2025-02 --until 2025-03 --source NOS --source "Der Spiegel" "Wat gebeurde er met het stroomnet?"
   bron chat                       open the chat on http://127.0.0.1:7860
   bron eval --limit 20            score answers against seeds/gold.jsonl
 """
@@ -37,6 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question", nargs="?")
     p.add_argument("-k", "--top-k", type=int, help="number of passages given to the model")
     p.add_argument("--json", action="store_true", help="print the full result as JSON")
+    p.add_argument("--since", help="only articles from this date on: YYYY, YYYY-MM or YYYY-MM-DD (inclusive)")
+    p.add_argument("--until", help="only articles up to this date: YYYY, YYYY-MM or YYYY-MM-DD (inclusive)")
+    p.add_argument("--source", action="append", dest="sources", metavar="NAME",
+                   help="only articles by this source (site or publication, or a file name); repeat for more")
     p = sub.add_parser("chat", help="open the chat in the browser")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
     p.add_argument("--port", type=int, default=7860)
@@ -156,8 +161,10 @@ def _print_answer(res) -> None:
     if res.searched_for:  # a follow-up, rewritten: show it so that a wrong rewrite is visible
         print(f"(searched for: {res.searched_for})", file=sys.stderr)
     print(res.text)
+    from rag.filters import is_filter_note
+
     for note in res.notes:
-        if note.startswith("Bron answers in"):
+        if note.startswith("Bron answers in") or is_filter_note(note):
             print(note, file=sys.stderr)
     if res.citations:
         print()
@@ -176,21 +183,23 @@ def _print_answer(res) -> None:
     print(f"\n(first token {t['first_token_ms'] / 1000:.1f} s, total {t['total_ms'] / 1000:.1f} s)", file=sys.stderr)
 
 
-def _ask_one(asst, question: str, as_json: bool, top_k: int | None, conversation=None):
+def _ask_one(asst, question: str, as_json: bool, top_k: int | None, scope: dict | None = None,
+             conversation=None) -> None:
     """Print one answer. On a terminal the model's draft streams in dim text and is then replaced by the
     checked answer, so only the answer Bron stands behind stays on screen; elsewhere only that is printed."""
     import shutil
 
     from rag.results import Answer, Found
 
+    scope = scope or {}
     ask = conversation or asst  # a Conversation passes the earlier turns as history
     if as_json:
-        print(json.dumps(ask.ask(question, top_k).to_dict() if conversation else
-                         asst.answer(question, top_k).to_dict(), ensure_ascii=False, indent=1))
+        print(json.dumps(ask.ask(question, top_k, **scope).to_dict() if conversation else
+                         asst.answer(question, top_k, **scope).to_dict(), ensure_ascii=False, indent=1))
         return
     live = sys.stdout.isatty()
     draft = ""
-    for item in ask.stream(question, top_k):
+    for item in ask.stream(question, top_k, **scope):
         if isinstance(item, Found):
             continue
         if isinstance(item, Answer):
@@ -209,14 +218,19 @@ def _ask_one(asst, question: str, as_json: bool, top_k: int | None, conversation
 
 def cmd_ask(args) -> int:
     from rag.errors import InputError
+    from rag.filters import SearchFilter
 
+    scope = {"since": args.since, "until": args.until, "sources": args.sources}
+    searched = SearchFilter.make(**scope)  # a bad date stops here, before any model loads
     asst = _assistant(args)
     if args.question is not None:
-        _ask_one(asst, args.question, args.json, args.top_k)
+        _ask_one(asst, args.question, args.json, args.top_k, scope)
         return 0
     print("Bron — ask a question about the articles; follow-ups such as \"Hoe oud is hij?\" refer to the "
           "earlier answers, \"/new\" starts a new conversation (empty line or Ctrl-D to quit).")
     conversation = asst.conversation()
+    if searched:
+        print(f"Searching {searched.describe()}.")
     while True:
         try:
             question = input("\n? ").strip()
@@ -230,7 +244,7 @@ def cmd_ask(args) -> int:
             print("(a new conversation: the next question stands alone)")
             continue
         try:
-            _ask_one(asst, question, args.json, args.top_k, conversation)
+            _ask_one(asst, question, args.json, args.top_k, scope, conversation)
         except InputError as exc:
             print(f"error: {exc.message}\n  -> {exc.remedy}", file=sys.stderr)
 

@@ -62,6 +62,8 @@ class Answer:
     abstain_probability: float | None = None  # the model's probability of writing the abstention instead
     abstain_reason: str = ""  # why it abstained: model, unsupported, uncertain, unsure, no-passages ("" answered)
     draft: str = ""  # what the model wrote, before verification repaired or rejected it
+    period: str = ""  # the period searched, e.g. "2025-02-01 to 2025-02-28" ("" all dates; rag.filters)
+    sources: list[str] = field(default_factory=list)  # the sources searched ([] all)
     searched_for: str = ""  # the standalone question searched for and answered, when a follow-up was rewritten
 
     def to_dict(self) -> dict[str, Any]:

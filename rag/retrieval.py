@@ -4,7 +4,11 @@ reciprocal rank with lexical BM25 search (bm25s).
 Dense-only is the default: on the gold set (mostly cross-lingual questions over five articles),
 adding BM25 at any weight lowered the share of questions whose evidence reaches the prompt from 0.93
 to 0.72-0.85. BM25 stays available (`hybrid = true`) for large same-language collections, where
-exact names and numbers matter more."""
+exact names and numbers matter more.
+
+A SearchFilter (rag.filters) restricts both halves to the passages of matching articles before ranking:
+the dense half searches those rows exactly (articles are few; a filtered HNSW or IVF search would miss
+rows), the BM25 half ranks only them, so a filter never leaves fewer than k passages while more exist."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rag.filters import SearchFilter
 from rag.index import IndexData
 from rag.results import Passage
 
@@ -44,6 +49,18 @@ class Retriever:
         self.hybrid = hybrid and len(data.chunks) > 0
         self.candidates = candidates
         self._bm25 = self._build_bm25() if self.hybrid else None
+        self._allowed: dict[SearchFilter, np.ndarray] = {}
+
+    def allowed_rows(self, filter_: SearchFilter) -> np.ndarray:
+        """The chunk rows of the articles the filter lets through, ascending (cached per filter)."""
+        rows = self._allowed.get(filter_)
+        if rows is None:
+            docs = {doc_id for doc_id, doc in self.data.documents.items() if filter_.matches(doc)}
+            rows = np.array([i for i, c in enumerate(self.data.chunks) if c.doc_id in docs], dtype=np.int64)
+            if len(self._allowed) > 64:
+                self._allowed.clear()
+            self._allowed[filter_] = rows
+        return rows
 
     def _build_bm25(self):
         import bm25s
@@ -52,29 +69,51 @@ class Retriever:
         model.index([lexical_tokens(c.text) for c in self.data.chunks], show_progress=False)
         return model
 
-    def _bm25_ranks(self, question: str, k: int) -> list[int]:
+    def _bm25_ranks(self, question: str, k: int, allowed: np.ndarray | None = None) -> list[int]:
         tokens = lexical_tokens(question)
         vocab = self._bm25.vocab_dict
         ids = [vocab[t] for t in tokens if t in vocab]
         if not ids:
             return []
         scores = self._bm25.get_scores(ids)
-        top = np.argsort(-scores)[:k]
+        if allowed is not None:
+            kept = np.zeros_like(scores)
+            kept[allowed] = scores[allowed]
+            scores = kept
+        top = np.argsort(-scores, kind="stable")[:k]
         return [int(i) for i in top if scores[i] > 0]
 
-    def search(self, question: str, k: int) -> list[Passage]:
+    def _dense(self, query: np.ndarray, n: int, allowed: np.ndarray | None) -> tuple[list[int], dict[int, float]]:
+        """The n best rows by cosine, from the store, or among the allowed rows exactly."""
+        if allowed is None:
+            scores, rows = self.data.store.search(query, n)
+            pairs = [(int(r), float(s)) for r, s in zip(rows[0], scores[0]) if r >= 0]
+        else:
+            sims = np.asarray(self.data.vectors[allowed], dtype=np.float32) @ query[0]
+            top = np.argsort(-sims, kind="stable")[:n]
+            pairs = [(int(allowed[i]), float(sims[i])) for i in top]
+        return [r for r, _ in pairs], dict(pairs)
+
+    def search(self, question: str, k: int, filter_: SearchFilter | None = None) -> list[Passage]:
+        """The k best passages for the question; with a filter, the k best among the matching articles'."""
         if not self.data.chunks:
             return []
+        allowed = None
+        if filter_:
+            allowed = self.allowed_rows(filter_)
+            if not len(allowed):
+                return []
+            if len(allowed) == len(self.data.chunks):
+                allowed = None  # the filter keeps everything: the store's own search
+        pool = len(self.data.chunks) if allowed is None else len(allowed)
         query = self.embedder.encode_queries([question])
-        n = min(max(self.candidates, k), len(self.data.chunks))
-        scores, rows = self.data.store.search(query, n)
-        dense_rank = [int(r) for r in rows[0] if r >= 0]
-        dense_score = {int(r): float(s) for r, s in zip(rows[0], scores[0]) if r >= 0}
+        n = min(max(self.candidates, k), pool)
+        dense_rank, dense_score = self._dense(query, n, allowed)
         fused: dict[int, float] = {}
         for rank, row in enumerate(dense_rank):
             fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
         if self._bm25 is not None:
-            for rank, row in enumerate(self._bm25_ranks(question, n)):
+            for rank, row in enumerate(self._bm25_ranks(question, n, allowed)):
                 fused[row] = fused.get(row, 0.0) + self.bm25_weight / (RRF_K + rank + 1)
         missing = [r for r in fused if r not in dense_score]
         if missing:  # exact cosine for BM25-only hits, so every passage has a comparable dense score

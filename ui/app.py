@@ -23,6 +23,7 @@ from rag.answering import Assistant  # noqa: E402
 from rag.config import PROJECT_DIR, Settings  # noqa: E402
 from rag.conversation import as_turns  # noqa: E402
 from rag.errors import BronError, ConfigError  # noqa: E402
+from rag.filters import SearchFilter, source_names  # noqa: E402
 from rag.readers import UnreadableDocument, check_size, suffixes_text  # noqa: E402
 from rag.results import Answer, Found  # noqa: E402
 from ui import render  # noqa: E402
@@ -87,14 +88,18 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         return doc.text if doc is not None else None
 
     # -- handlers ---------------------------------------------------------------------------------
-    def ask(question: str, top_k: float, state: dict):
-        """Stream an answer into the chat, then replace it by the checked answer and show its sources."""
+    def ask(question: str, top_k: float, state: dict, since: str | None = "", until: str | None = "",
+            sources: list[str] | None = None):
+        """Stream an answer into the chat, then replace it by the checked answer and show its sources. The
+        filter inputs come last and have defaults, so API callers that send (question, top_k) still work."""
         state = state or _new_state()
         question = question or ""
         messages = list(state["messages"])
         turns = list(state["turns"])
+        scope = {"since": since or None, "until": until or None, "sources": list(sources or [])}
         try:
             asst.check_question(question)
+            SearchFilter.make(**scope)  # a bad date: one message, nothing searched
         except BronError as exc:
             if question.strip():
                 messages.append({"role": "user", "content": render.user_message(question)})
@@ -111,7 +116,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         streamed, searched = "", ""
         answer: Answer | None = None
         try:
-            for item in asst.stream(question, int(top_k or settings.top_k), history=state.get("history", [])):
+            for item in asst.stream(question, int(top_k or settings.top_k), history=state.get("history", []),
+                                    **scope):
                 if isinstance(item, Answer):
                     answer = item
                     continue
@@ -202,6 +208,9 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         rows, count = list_articles()
         return rows, count, _report_link()
 
+    def source_choices():
+        return gr.update(choices=source_names(asst.data.documents.values()))
+
     # -- layout -----------------------------------------------------------------------------------
     with gr.Blocks(title="Bron: ask the news, see the sources", fill_width=True,
                    analytics_enabled=False) as demo:
@@ -222,6 +231,20 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                     send = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="bron-ask")
                     clear = gr.Button("New chat", scale=1, min_width=80, elem_id="bron-new")
                 gr.Examples(EXAMPLES, inputs=[question], label="Examples (click to fill in, then Ask)")
+                with gr.Accordion("Filter", open=False, elem_id="bron-filter"):
+                    gr.Markdown("Search only articles from a period (YYYY, YYYY-MM or YYYY-MM-DD; both ends "
+                                "included) or by some sources." + (
+                                    " Without dates here, a period in the question (\"in februari 2025\", "
+                                    "\"seit März\") narrows the search." if settings.question_dates else ""))
+                    with gr.Row():
+                        since = gr.Textbox(label="Since", placeholder="e.g. 2025-02", value="", max_lines=1,
+                                           elem_id="bron-since")
+                        until = gr.Textbox(label="Until", placeholder="e.g. 2025-03-31", value="", max_lines=1,
+                                           elem_id="bron-until")
+                    filter_sources = gr.Dropdown(choices=source_names(asst.data.documents.values()), value=[],
+                                                 multiselect=True, allow_custom_value=True,  # ids, file names
+                                                 label="Sources (empty: all; or type an article id or file name)",
+                                                 elem_id="bron-filter-sources")
             with gr.Column(scale=2, min_width=320):
                 sources = gr.HTML(render.sources_panel([]), label="Sources", elem_id="bron-sources",
                                   container=True, padding=True)
@@ -247,7 +270,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             report = gr.HTML(_report_link(), elem_id="bron-report")
 
         # -- events ---------------------------------------------------------------------------------
-        asking = gr.on([question.submit, send.click], ask, inputs=[question, top_k, state],
+        asking = gr.on([question.submit, send.click], ask,
+                       inputs=[question, top_k, state, since, until, filter_sources],
                        outputs=[question, chat, sources, state], api_name="ask", concurrency_id=QUEUE,
                        concurrency_limit=1, show_progress="full", show_progress_on=[chat])
         clear.click(new_chat, outputs=[question, chat, sources, state], api_name="new_chat",
@@ -255,8 +279,10 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         chat.clear(new_chat, outputs=[question, chat, sources, state], api_visibility="private", queue=False)
         if settings.chat_uploads:  # read-only deployments expose no upload endpoint at all
             add.click(add_files, inputs=[files], outputs=[upload_status, articles, count, files],
-                      api_name="add_articles", concurrency_id=QUEUE, concurrency_limit=1)
+                      api_name="add_articles", concurrency_id=QUEUE, concurrency_limit=1).then(
+                source_choices, outputs=[filter_sources], api_visibility="private", queue=False)
         demo.load(refresh, outputs=[articles, count, report], api_name="list_articles", queue=False)
+        demo.load(source_choices, outputs=[filter_sources], api_visibility="private", queue=False)
     return demo
 
 

@@ -10,6 +10,7 @@ import html
 import re
 from collections.abc import Callable, Sequence
 
+from rag.filters import is_filter_note
 from rag.results import Answer, Citation, Found, Passage
 from rag.textrules import CITE
 
@@ -190,7 +191,8 @@ def turn_sources(answer: Answer, turn: int, article_text: Callable[[str], str | 
         parts.append('<div class="bron-abstain"><b>No answer in the articles.</b> Searched for '
                      f'<q>{esc(answer.searched_for or answer.question)}</q>; ' +
                      (f"these are the {len(answer.passages)} closest passages found, and none of them "
-                      "says it." if answer.passages else "the index has no passages.") + "</div>")
+                      "says it." if answer.passages else "no article matches the filter." if answer.period or
+                      answer.sources else "the index has no passages.") + "</div>")
         parts += [source_card(p, turn, article_text(p.doc_id), cited=False, similarity=p.dense_score)
                   for p in answer.passages]
     else:
@@ -206,8 +208,13 @@ def turn_sources(answer: Answer, turn: int, article_text: Callable[[str], str | 
                                         similarity=p.dense_score) for p in rest)
             parts.append(f'<details class="bron-more"><summary>Also retrieved, not cited ({len(rest)})'
                          f'</summary>{cards}</details>')
-    if answer.notes:
-        notes = "".join(f"<li>{esc(note)}</li>" for note in answer.notes)
+    scope = [note for note in answer.notes if is_filter_note(note)]
+    checks = [note for note in answer.notes if not is_filter_note(note)]
+    if scope:  # which articles were searched: the period and sources, asked for or read from the question
+        notes = "".join(f"<li>{esc(note)}</li>" for note in scope)
+        parts.append(f'<div class="bron-checks bron-scope">Searched: <ul>{notes}</ul></div>')
+    if checks:
+        notes = "".join(f"<li>{esc(note)}</li>" for note in checks)
         parts.append(f'<div class="bron-checks">Checks: <ul>{notes}</ul></div>')
     parts.append("</section>")
     return "".join(parts)

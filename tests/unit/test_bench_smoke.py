@@ -115,14 +115,20 @@ def test_quick_run_writes_report(tmp_path, monkeypatch, embedder):
     monkeypatch.setattr(rag.embedding.Embedder, "from_settings", classmethod(lambda cls, s: embedder))
     out = tmp_path / "results"
     args = (
-        "--quick --only indexing,retrieval --sizes 500 --kinds flat,hnsw --queries 20 --questions 4".split()
+        "--quick --only ingestion,indexing,retrieval --sizes 500 --kinds flat,hnsw --queries 20 --questions 4".split()
     )
     code = run.main([*args, "--out", str(out)])  # IVF-PQ training is covered by the test above
     assert code == 0
     files = sorted(p.name for p in out.iterdir())
     assert len(files) == 2 and files[0].endswith("-quick.json") and files[1].endswith("-quick.md")
     data = json.loads((out / files[0]).read_text())
-    assert not data["errors"] and set(data["sections"]) == {"indexing", "retrieval"}
+    assert not data["errors"] and set(data["sections"]) == {"ingestion", "indexing", "retrieval"}
+    ingestion = {r["format"]: r for r in data["sections"]["ingestion"]["rows"]}
+    assert set(ingestion) == {"html", "pdf", "docx", "txt"}
+    for fmt, r in ingestion.items():  # every fixture read by both variants, with passages and text
+        assert r["files"] == 10 and r["passages"] >= r["files"] and r["bron_chars"] > 500 * r["files"], fmt
+        assert r["bron_files_per_s"]["median"] > 0 and r["bare_files_per_s"]["median"] > 0 and r["ratio"]["n"] == 1
+        assert 0 < r["detect_ms_per_file"]["median"] < r["bron_ms_per_file"]["median"]
     assert data["machine"]["cores"] >= 1 and data["versions"]["faiss-cpu"]
     row = data["sections"]["indexing"]["scales"][0]
     assert row["chunks"] > 0 and row["ratio"]["median"] > 0 and row["bron_chunks_per_s"]["median"] > 0
@@ -135,6 +141,7 @@ def test_quick_run_writes_report(tmp_path, monkeypatch, embedder):
     assert targets["Indexing speed vs bare encoder"]["measured"] > 0
     assert targets["import rag"]["pass"] is None  # start-up was not run
     md = (out / files[1]).read_text()
+    assert "## Ingestion" in md and "| docx | 10 |" in md
     assert "## Targets" in md and "## Indexing" in md and "## Retrieval" in md and "| flat | yes |" in md
 
 

@@ -58,3 +58,52 @@ def test_missing_model_file(capsys, tmp_path):
 def test_usage_errors_exit_nonzero(args):
     out = run(*args)
     assert out.returncode == 2 and "usage" in out.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--since", "februari"], "since='februari' is not a date"),
+    (["--until", "2025-02-30"], "until='2025-02-30' is not a date"),
+    (["--since", "2025-03", "--until", "2025-02"], "ends (2025-02-28) before it starts (2025-03-01)"),
+])
+def test_a_bad_date_is_one_message_and_exit_code_2(args, message, capsys, monkeypatch):
+    import rag.cli
+
+    monkeypatch.setattr(rag.cli, "_assistant", lambda *a, **k: pytest.fail("nothing may load for a bad date"))
+    assert main(["ask", *args, "Wat gebeurde er?"]) == 2
+    err = capsys.readouterr().err
+    assert message in err and ("YYYY-MM" in err or "on or after" in err)
+    assert "Traceback" not in err
+
+
+def test_ask_passes_the_filter_and_prints_what_was_searched(capsys, monkeypatch):
+    import rag.cli
+    from tests.unit.test_filters import assistant, make_data
+
+    asst = assistant(make_data())
+    monkeypatch.setattr(rag.cli, "_assistant", lambda *a, **k: asst)
+    code = main(["ask", "--json", "--since", "2025-02", "--until", "2025-03", "--source", "NOS", "--source",
+                 "der spiegel", "Which chips were ordered?"])
+    assert code == 0
+    import json
+
+    result = json.loads(capsys.readouterr().out)
+    assert result["period"] == "2025-02-01 to 2025-03-31" and result["sources"] == ["NOS", "der spiegel"]
+    assert {p["doc_id"] for p in result["passages"]} <= {"nos", "spiegel"}
+    assert main(["ask", "--source", "NOS", "Which chips were ordered?"]) == 0
+    err = capsys.readouterr().err
+    assert "searched articles by NOS" in err
+
+
+def test_interactive_ask_keeps_the_filter_for_every_question(capsys, monkeypatch):
+    import builtins
+
+    import rag.cli
+    from tests.unit.test_filters import assistant, make_data
+
+    monkeypatch.setattr(rag.cli, "_assistant", lambda *a, **k: assistant(make_data()))
+    lines = iter(["Which chips were ordered?", "And what else?", ""])
+    monkeypatch.setattr(builtins, "input", lambda prompt="": next(lines))
+    assert main(["ask", "--since", "2025-02"]) == 0
+    out = capsys.readouterr()
+    assert "Searching articles from 2025-02-01." in out.out
+    assert out.err.count("searched articles from 2025-02-01") == 2

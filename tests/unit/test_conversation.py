@@ -3,6 +3,7 @@
 The model is a scripted stand-in here (unit tests of the logic around it); tests/integration/test_answers.py
 asks follow-ups of the real model."""
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -124,7 +125,7 @@ class FakeRetriever:
     def __init__(self):
         self.searched = []
 
-    def search(self, question, k):
+    def search(self, question, k, filter_=None):
         self.searched.append(question)
         return [Passage(1, "a", "OpenAI", None, "a#0", "OpenAI-baas Sam Altman (39) antwoordde.", 0, 40, 1.0, 0.9,
                         "nl")]
@@ -133,7 +134,8 @@ class FakeRetriever:
 def test_the_assistant_searches_for_and_answers_the_standalone_question(tmp_path: Path):
     model = Scripted("Hoe oud is Sam Altman", "39 jaar [1].")
     assistant = Assistant(Settings(cache_dir=tmp_path), generator=model)
-    assistant._retriever = FakeRetriever()  # the retriever and model are stand-ins: no index is loaded
+    assistant._retriever = FakeRetriever()  # the retriever, index and model are stand-ins: nothing is loaded
+    assistant._data = SimpleNamespace(documents={})
     items = list(assistant.stream("Hoe oud is hij?", history=ALTMAN))
     found, answer = items[0], items[-1]
     assert isinstance(found, Found) and found.searched_for == "Hoe oud is Sam Altman?" and len(found.passages) == 1
