@@ -47,14 +47,30 @@ def test_unanswerable_question_abstains(assistant):
     assert res.text == "Das steht nicht in den Quellen."
 
 
-def test_stream_yields_text_then_the_answer(assistant):
-    from rag.results import Answer
+def test_stream_yields_the_passages_found_then_text_then_the_answer(assistant):
+    from rag.results import Answer, Found
 
     items = list(assistant.stream("What did J.D. Vance warn the EU about?"))
-    assert isinstance(items[-1], Answer)
-    streamed = "".join(i for i in items[:-1])
-    assert len(items) > 2 and streamed.strip()
+    assert isinstance(items[0], Found) and items[0].passages and items[0].searched_for == ""
+    assert isinstance(items[-1], Answer) and items[-1].passages == items[0].passages
+    streamed = "".join(i for i in items[1:-1])
+    assert len(items) > 3 and streamed.strip()
     assert strip_citations(items[-1].text)
+
+
+def test_a_follow_up_is_searched_for_as_a_standalone_question(assistant):
+    """The real model rewrites "Hoe oud is hij?" from the last turn; a new topic is searched as asked."""
+    conv = assistant.conversation()
+    first = conv.ask("Wie leidt OpenAI?")
+    assert "Altman" in first.text, first.text
+    follow = conv.ask("Hoe oud is hij?")
+    assert "Altman" in follow.searched_for and follow.searched_for.endswith("?"), follow.searched_for
+    assert follow.question == "Hoe oud is hij?" and follow.language == "nl"
+    assert not follow.abstained and answer_correct(follow.text, ["39"]), follow.text
+    assert follow.timings["rewrite_ms"] > 0
+    switch = conv.ask("Hoeveel Starlink-satellieten zijn er momenteel in de ruimte?")
+    assert switch.searched_for == "" and switch.timings["rewrite_ms"] == 0
+    assert answer_correct(switch.text, ["9.000", "9000"]), switch.text
 
 
 def test_answer_path_works_with_networking_disabled(assistant):
