@@ -29,8 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rag.errors import InputError
-from rag.evaluation.gold import GoldQuestion, _gold_problem
+from rag.evaluation.gold import GoldQuestion, _gold_problem, read_checked_lines
 from rag.evaluation.metrics import mean, percentile
 
 KINDS = ("pronoun", "ellipsis", "switch")
@@ -75,35 +74,14 @@ def _problem(item: Any) -> str | None:
 
 def load_followups(path: str | Path) -> list[FollowUp]:
     """Read and check a follow-up gold file; an InputError names the line and the problem."""
-    path = Path(path)
     remedy = "See the format in the rag.evaluation.followup docstring (README, Evaluation)."
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise InputError(f"Follow-up gold file not found: {path}", "Pass the path of a .jsonl file.") from None
-    except UnicodeDecodeError:
-        raise InputError(f"Follow-up gold file {path} is not UTF-8.", "Re-save it as UTF-8.") from None
-    items, seen = [], set()
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{path}, line {number}: not valid JSON ({exc.msg}).", remedy) from None
-        problem = _problem(item)
-        if problem:
-            raise InputError(f"{path}, line {number}: {problem}.", remedy)
-        if item["id"] in seen:
-            raise InputError(f"{path}, line {number}: id {item['id']!r} is used twice.", "Give each a unique id.")
-        seen.add(item["id"])
+    items = []
+    for item in read_checked_lines(path, "Follow-up gold file", remedy, _problem):
         gold = GoldQuestion(item["id"], item["standalone"], item["lang"], tuple(item["answers"]), item["doc"],
                             item["evidence"], item["answerable"], tuple([item["doc"]] if item["doc"] else []),
                             tuple([item["evidence"]] if item["evidence"] else []), (item["kind"],))
         items.append(FollowUp(item["id"], item["lang"], item["kind"], tuple(item["history"]), item["question"],
                               item["standalone"], tuple(item["not_in_search"]), gold))
-    if not items:
-        raise InputError(f"Follow-up gold file {path} has no conversations.", remedy)
     return items
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -95,19 +95,19 @@ def _gold_problem(item: Any) -> str | None:
     return None
 
 
-def load_gold(path: str | Path, articles: str | Path | None = None) -> list[GoldQuestion]:
-    """Read and check a gold JSONL file; with `articles` (a folder) also check ids and evidence quotes.
+def read_checked_lines(path: str | Path, what: str, remedy: str,
+                       problem: Callable[[Any], str | None]) -> list[dict[str, Any]]:
+    """The JSON objects of a hand-written JSONL file, each checked by `problem` and with a unique "id".
 
-    Raises InputError naming the line and the problem, so a hand-written file is quick to fix."""
+    An InputError names the file, the line and what is wrong, so the file is quick to fix."""
     path = Path(path)
-    remedy = "See the gold format in the rag.evaluation.gold docstring (README, Evaluation)."
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
-        raise InputError(f"Gold file not found: {path}", "Pass the path of a .jsonl gold file.") from None
+        raise InputError(f"{what} not found: {path}", "Pass the path of a .jsonl file.") from None
     except UnicodeDecodeError:
-        raise InputError(f"Gold file {path} is not UTF-8.", "Re-save it as UTF-8.") from None
-    questions: list[GoldQuestion] = []
+        raise InputError(f"{what} {path} is not UTF-8.", "Re-save it as UTF-8.") from None
+    items: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
     for number, line in enumerate(lines, 1):
         if not line.strip():
@@ -117,21 +117,32 @@ def load_gold(path: str | Path, articles: str | Path | None = None) -> list[Gold
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}, line {number}: not valid JSON ({exc.msg}, column {exc.colno}).",
                              remedy) from None
-        problem = _gold_problem(item)
-        if problem:
-            raise InputError(f"{path}, line {number}: {problem}.", remedy)
+        found = problem(item)
+        if found:
+            raise InputError(f"{path}, line {number}: {found}.", remedy)
         if item["id"] in seen:
             raise InputError(f"{path}, line {number}: id {item['id']!r} already used on line {seen[item['id']]}.",
-                             "Give every question a unique id.")
+                             "Give every line a unique id.")
         seen[item["id"]] = number
+        items.append(item)
+    if not items:
+        raise InputError(f"{what} {path} is empty.", remedy)
+    return items
+
+
+def load_gold(path: str | Path, articles: str | Path | None = None) -> list[GoldQuestion]:
+    """Read and check a gold JSONL file; with `articles` (a folder) also check ids and evidence quotes.
+
+    Raises InputError naming the line and the problem, so a hand-written file is quick to fix."""
+    remedy = "See the gold format in the rag.evaluation.gold docstring (README, Evaluation)."
+    questions: list[GoldQuestion] = []
+    for item in read_checked_lines(path, "Gold file", remedy, _gold_problem):
         docs = tuple(item.get("docs") or ([item["doc"]] if item["doc"] else []))
         evidence_all = tuple(item.get("evidence_all") or ([item["evidence"]] if item["evidence"] else []))
         questions.append(GoldQuestion(
             id=item["id"], question=item["question"].strip(), lang=item["lang"], answers=tuple(item["answers"]),
             doc=item["doc"], evidence=item["evidence"], answerable=item["answerable"], docs=docs,
             evidence_all=evidence_all, tags=tuple(item.get("tags") or ())))
-    if not questions:
-        raise InputError(f"Gold file {path} has no questions.", remedy)
     if articles is not None:
         problems = check_gold(questions, articles)
         if problems:
