@@ -357,7 +357,8 @@ def _stores_md(st: dict) -> list[str]:
         f"{st.get('generator')}, dim {st.get('dim')}; {st.get('n_queries')} single queries, k={st.get('k')}; "
         f"recall@10 against {st.get('truth')}. build = build/upsert (Bron's Qdrant: build + save); RSS growth = "
         "this process's RSS after the build and a first search minus before; disk = bytes written. "
-        "Embedded Qdrant is qdrant-client's local mode (in-process numpy + SQLite), not a Qdrant server.",
+        "Embedded Qdrant is qdrant-client's local mode (in-process numpy + SQLite), not a Qdrant server. "
+        f"Store files in {st.get('folder')}.",
         "",
         "| n | engine | build s | p50 ms (med / min / max) | p90 ms | recall@10 | RSS growth MB | build peak MB | "
         "disk MB | parameters |",

@@ -75,6 +75,13 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="numbers of vectors for the stores section (FAISS vs embedded Qdrant; default 10000,100000; "
         "quick 500)",
     )
+    p.add_argument(
+        "--store-dir",
+        type=Path,
+        default=None,
+        help="stores section: folder for the stores' files (default: the run's temporary folder). Embedded "
+        "Qdrant commits every point to SQLite (an fsync each): on tmpfs (/dev/shm) that cost is left out",
+    )
     p.add_argument("--users", default="1,4,8", help="users section: simultaneous users per step")
     p.add_argument(
         "--questions-per-user", type=int, default=None, help="users section: questions each user asks (default 3)"
@@ -190,13 +197,13 @@ def run_section(name: str, ctx: Context, args) -> dict:
     if name == "stores":
         from benchmarks.stores import bench_stores, ratios
 
-        out = bench_stores(args.store_sizes, args.repeats, args.queries, seed=args.seed, workdir=ctx.tmp / "stores")
+        out = bench_stores(args.store_sizes, args.repeats, args.queries, seed=args.seed, workdir=args.store_dir)
         out["ratios"] = ratios(out)
         return out
     if name == "users":
         from benchmarks.users import bench_users
 
-        return bench_users(ctx.settings, args.user_counts, args.questions_per_user, workdir=ctx.tmp / "users")
+        return bench_users(ctx.config_file(), args.user_counts, args.questions_per_user, workdir=ctx.tmp / "users")
     if name == "answering":
         from benchmarks.answering import bench_answering, load_questions
 

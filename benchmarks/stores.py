@@ -133,8 +133,7 @@ def bench_stores(sizes=(10_000, 100_000), repeats: int = 3, n_queries: int = 200
     import rag.stores.qdrant  # noqa: F401
     from rag.stores.faiss import FaissStore
 
-    own_tmp = workdir is None
-    work = Path(workdir or tempfile.mkdtemp(prefix="bron-stores-"))
+    work = Path(tempfile.mkdtemp(prefix="bron-stores-", dir=workdir))
     rows = []
     try:
         for n in sizes:
@@ -162,9 +161,8 @@ def bench_stores(sizes=(10_000, 100_000), repeats: int = 3, n_queries: int = 200
             shutil.rmtree(here, ignore_errors=True)
             del xb, xq, truth
     finally:
-        if own_tmp:
-            shutil.rmtree(work, ignore_errors=True)
-    return {"rows": rows, "n_queries": n_queries, "k": k, "seed": seed, "dim": 384,
+        shutil.rmtree(work, ignore_errors=True)
+    return {"rows": rows, "n_queries": n_queries, "k": k, "seed": seed, "dim": 384, "folder": str(work.parent),
             "omp_threads": faiss.omp_get_max_threads(),
             "generator": "clustered_vectors(n, dim=384, n_centres=1000, noise=0.75, decay=0.5)",
             "truth": "numpy brute force (exact inner product)"}
