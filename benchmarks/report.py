@@ -389,13 +389,14 @@ def _users_md(us: dict) -> list[str]:
         "",
         f"{us.get('setup', '')}",
         "",
-        "| users | requests | errors | TTFT p50 s | TTFT p90 s | total p50 s | total p90 s | wall s |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| users | requests | errors | TTFT p50 s | TTFT p90 s | total p50 s | total p90 s | wall s | answers/min |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in us.get("steps", []):
         lines.append(
             f"| {r['users']} | {r['requests']} | {r['errors']} | {_f(r['ttft_p50_s'])} | {_f(r['ttft_p90_s'])} | "
-            f"{_f(r['total_p50_s'])} | {_f(r['total_p90_s'])} | {_f(r['wall_s'], 1)} |"
+            f"{_f(r['total_p50_s'])} | {_f(r['total_p90_s'])} | {_f(r['wall_s'], 1)} | "
+            f"{_f(r.get('answers_per_minute'), 1)} |"
         )
     errors = [e for r in us.get("steps", []) for e in r.get("error_samples", [])]
     if errors:

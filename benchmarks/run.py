@@ -84,6 +84,13 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     p.add_argument("--users", default="1,4,8", help="users section: simultaneous users per step")
     p.add_argument(
+        "--users-llm-url",
+        default=None,
+        metavar="URL",
+        help="users section: an LLM server that is already running (e.g. vLLM, or tests/support/fake_llm.py) "
+        "instead of starting llama_cpp.server",
+    )
+    p.add_argument(
         "--questions-per-user", type=int, default=None, help="users section: questions each user asks (default 3)"
     )
     p.add_argument("--queries", type=int, default=200, help="single queries per FAISS measurement")
@@ -203,7 +210,9 @@ def run_section(name: str, ctx: Context, args) -> dict:
     if name == "users":
         from benchmarks.users import bench_users
 
-        return bench_users(ctx.config_file(), args.user_counts, args.questions_per_user, workdir=ctx.tmp / "users")
+        return bench_users(
+            ctx.config_file(), args.user_counts, args.questions_per_user, ctx.tmp / "users", args.users_llm_url
+        )
     if name == "answering":
         from benchmarks.answering import bench_answering, load_questions
 

@@ -87,12 +87,14 @@ def ask(client, question: str, top_k: int = 4, timeout: float = REQUEST_TIMEOUT)
         return ttft, time.perf_counter() - started, f"{type(exc).__name__}: {str(exc)[:200]}"
 
 
-def run_step(url: str, users: int, questions: list[dict], per_user: int) -> list[Request]:
-    """`users` threads with their own Client, started together, each asking `per_user` questions in turn."""
+def run_step(url: str, users: int, questions: list[dict], per_user: int) -> tuple[list[Request], float]:
+    """`users` threads with their own Client, started together, each asking `per_user` questions in turn.
+    Returns the requests and the wall time from the start (the clients connect before it) to the last answer."""
     from gradio_client import Client
 
     clients = [Client(url, verbose=False) for _ in range(users)]
-    start = threading.Barrier(users)
+    began: list[float] = []
+    start = threading.Barrier(users, action=lambda: began.append(time.perf_counter()))
     results: list[Request] = []
     lock = threading.Lock()
 
@@ -109,9 +111,10 @@ def run_step(url: str, users: int, questions: list[dict], per_user: int) -> list
         t.start()
     for t in threads:
         t.join()
+    wall = time.perf_counter() - began[0]
     for c in clients:
         c.close()
-    return results
+    return results, wall
 
 
 def summarise(requests: list[Request], users: int, wall: float) -> dict:
@@ -164,12 +167,11 @@ def bench_users(config_file: Path, user_counts=(1, 4, 8), per_user: int = 3, wor
         env = bench_env(BRON_CONFIG=str(config_file), BRON_LLM_URL=llm_url, BRON_CHAT_CONCURRENCY=str(concurrency))
         log(f"users: starting the chat (llm_url {llm_url}, chat_concurrency {concurrency})")
         with start_chat(work / "chat.log", env) as chat:
-            warm = run_step(chat.url, 1, questions, 1)  # the first question loads what loads lazily
+            warm, _ = run_step(chat.url, 1, questions, 1)  # the first question loads what loads lazily
             steps, requests = [], []
             for users in user_counts:
-                started = time.perf_counter()
-                done = run_step(chat.url, users, questions, per_user)
-                steps.append(summarise(done, users, time.perf_counter() - started))
+                done, wall = run_step(chat.url, users, questions, per_user)
+                steps.append(summarise(done, users, wall))
                 requests += done
                 s = steps[-1]
                 log(f"users={users}: {s['requests']} requests, {s['errors']} errors, TTFT p50 "
