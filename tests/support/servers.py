@@ -85,20 +85,25 @@ def start_process(cmd: list[str], ready_url: str, base_url: str, log_path: Path,
         raise
 
 
-def start_llm_server(log_path: Path, model: Path | None = None, n_ctx: int = 4096, extra: tuple[str, ...] = (),
+def start_llm_server(log_path: Path, model: Path | None = None, extra: tuple[str, ...] = (),
                      timeout: float = LLM_STARTUP_SECONDS) -> Process:
     """`python -m llama_cpp.server` with `model` (default: Bron's GGUF) on a free port; url ends in /v1.
 
-    --interrupt_requests False: otherwise a new request cancels the one being streamed (several users)."""
+    Run as Bron runs its local model (n_ctx, threads, flash attention from the settings; the server's own
+    default is half the cores), and with --interrupt_requests False: otherwise a new request cancels the
+    one being streamed (several users)."""
+    from rag.config import Settings
+
+    settings = Settings.load()
     if model is None:
-        from rag.config import Settings
         from rag.models import resolve_llm
 
-        model = resolve_llm(Settings.load())
+        model = resolve_llm(settings)
     port = free_port()
     url = f"http://127.0.0.1:{port}/v1"
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1", "--port",
-           str(port), "--interrupt_requests", "False", "--n_ctx", str(n_ctx), *extra]
+           str(port), "--interrupt_requests", "False", "--n_ctx", str(settings.n_ctx), "--n_threads",
+           str(settings.threads), "--n_threads_batch", str(settings.threads), "--flash_attn", "True", *extra]
     return start_process(cmd, url + "/models", url, log_path, timeout, name="llama_cpp.server")
 
 
