@@ -169,6 +169,8 @@ def settings_toml(settings) -> str:
     (defaults may change in rag/config.py while a long run is going)."""
     lines = ["[bron]"]
     for key, value in settings.as_dict().items():
+        if value is None:  # unset (llm_url, qdrant_url, ...): TOML has no null, and "None" is not a URL
+            continue
         if isinstance(value, bool):
             text = "true" if value else "false"
         elif isinstance(value, int | float):

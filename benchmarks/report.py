@@ -205,8 +205,10 @@ def render_markdown(results: dict) -> str:
         ("ingestion", _ingestion_md),
         ("indexing", _indexing_md),
         ("retrieval", _retrieval_md),
+        ("stores", _stores_md),
         ("answering", _answering_md),
         ("startup", _startup_md),
+        ("users", _users_md),
     ):
         if name in sec:
             section = render(sec[name])
@@ -373,6 +375,60 @@ def _retrieval_md(ret: dict) -> list[str]:
             )
         lines.append("")
     return lines
+
+
+def _stores_md(st: dict) -> list[str]:
+    lines = [
+        "## Vector stores: FAISS vs embedded Qdrant",
+        "",
+        f"{st.get('generator')}, dim {st.get('dim')}; {st.get('n_queries')} single queries, k={st.get('k')}; "
+        f"recall@10 against {st.get('truth')}. build = build/upsert (Bron's Qdrant: build + save); RSS growth = "
+        "this process's RSS after the build and a first search minus before; disk = bytes written. "
+        "Embedded Qdrant is qdrant-client's local mode (in-process numpy + SQLite), not a Qdrant server. "
+        f"Store files in {st.get('folder')}.",
+        "",
+        "| n | engine | build s | p50 ms (med / min / max) | p90 ms | recall@10 | RSS growth MB | build peak MB | "
+        "disk MB | parameters |",
+        "|---:|---|---:|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in st.get("rows", []):
+        if "error" in r:
+            lines.append(f"| {r['n']:,} | {r['engine']} | | error: {r['error'][:120]} | | | | | | |")
+            continue
+        p = r["p50_ms"]
+        lines.append(
+            f"| {r['n']:,} | {r['engine']} | {_f(r['build_s'])} | {_f(p['median'], 3)} / {_f(p['min'], 3)} / "
+            f"{_f(p['max'], 3)} | {_f(_med(r['p90_ms']), 3)} | {r['recall_at_10']:.3f} | {_f(r['rss_growth_mb'], 0)} | "
+            f"{_f(r['build_peak_rss_mb'], 0)} | {_f(r['disk_bytes'] / 1e6, 1)} | {r.get('params', '')} |"
+        )
+    if st.get("ratios"):
+        lines += ["", "| n | Bron's store vs raw library | p50 ratio | build ratio |", "|---:|---|---:|---:|"]
+        for r in st["ratios"]:
+            lines.append(
+                f"| {r['n']:,} | {r['store']} / {r['raw']} | {r['p50_ratio']:.2f}x | {r['build_ratio']:.2f}x |"
+            )
+    return lines + [""]
+
+
+def _users_md(us: dict) -> list[str]:
+    lines = [
+        "## Concurrent chat users",
+        "",
+        f"{us.get('setup', '')}",
+        "",
+        "| users | requests | errors | TTFT p50 s | TTFT p90 s | total p50 s | total p90 s | wall s | answers/min |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in us.get("steps", []):
+        lines.append(
+            f"| {r['users']} | {r['requests']} | {r['errors']} | {_f(r['ttft_p50_s'])} | {_f(r['ttft_p90_s'])} | "
+            f"{_f(r['total_p50_s'])} | {_f(r['total_p90_s'])} | {_f(r['wall_s'], 1)} | "
+            f"{_f(r.get('answers_per_minute'), 1)} |"
+        )
+    errors = [e for r in us.get("steps", []) for e in r.get("error_samples", [])]
+    if errors:
+        lines += ["", "Errors (first few): " + "; ".join(errors[:5])]
+    return lines + [""]
 
 
 def _answering_md(ans: dict) -> list[str]:

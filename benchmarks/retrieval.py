@@ -62,7 +62,7 @@ def single_query_latencies(search, queries: np.ndarray, k: int) -> tuple[list[fl
     return lat, found
 
 
-def _timed(search, queries, k, repeats) -> dict:
+def timed_search(search, queries, k, repeats) -> dict:
     p50s, p90s, found = [], [], None
     for _ in range(repeats):
         lat, got = single_query_latencies(search, queries, k)
@@ -109,7 +109,7 @@ def bench_faiss(
             raw = faiss.IndexFlatIP(xb.shape[1])
             raw.add(xb)
         _, truth = raw.search(xq, k)
-        timed = _timed(raw.search, xq, k, repeats)
+        timed = timed_search(raw.search, xq, k, repeats)
         rows.append(
             {
                 "n": n,
@@ -135,7 +135,7 @@ def bench_faiss(
                 rows.append({"n": n, "kind": kind, "error": f"{type(exc).__name__}: {exc}"[:300]})
                 continue
             build_growth = peak_rss_mb() - before
-            timed = _timed(store.search, xq, k, repeats)
+            timed = timed_search(store.search, xq, k, repeats)
             row = {
                 "n": n,
                 "kind": kind,
@@ -163,7 +163,7 @@ def bench_faiss(
                 default = store.index.hnsw.efSearch
                 for ef in EF_SWEEP:
                     store.index.hnsw.efSearch = ef
-                    timed = _timed(store.search, xq, k, 1)
+                    timed = timed_search(store.search, xq, k, 1)
                     sweep_rows.append(
                         {
                             "n": n,
@@ -183,7 +183,7 @@ def bench_faiss(
                     store.index.nprobe = nprobe
                     for fetch in (None, 100):
                         search = store.search if fetch is None else rerank_search(store, xb, fetch)
-                        timed = _timed(search, xq, k, 1)
+                        timed = timed_search(search, xq, k, 1)
                         sweep_rows.append(
                             {
                                 "n": n,

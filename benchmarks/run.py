@@ -4,6 +4,8 @@
     python -m benchmarks.run --quick               # tiny sizes, 1 repeat (a few minutes)
     python -m benchmarks.run --only retrieval --sizes 1000,100000
     python -m benchmarks.run --only answering --merge   # add a section to today's report
+    python -m benchmarks.run --only stores --store-sizes 10000,100000 --merge
+    python -m benchmarks.run --only users --merge       # opt-in: starts an LLM server (benchmarks/users.py)
 
 The machine is shared and noisy: every number is repeated (--repeats) and the report quotes
 median, min and max. Quick runs write <date>-quick.* so they never overwrite a full run.
@@ -33,8 +35,10 @@ from benchmarks.common import (
 )
 from benchmarks.report import write_report
 
-SECTIONS = ("ingestion", "indexing", "retrieval", "answering", "startup")
-ORDER = ("ingestion", "indexing", "retrieval", "startup", "answering")  # answering last: a llama.cpp crash loses least
+SECTIONS = ("ingestion", "indexing", "retrieval", "stores", "answering", "startup")  # the default run
+OPT_IN = ("users",)  # run only when named in --only: it starts its own LLM server and chat
+# answering (and users) last: a llama.cpp crash loses least
+ORDER = ("ingestion", "indexing", "retrieval", "stores", "startup", "answering", "users")
 COLD_ASK_QUESTION = "Hoeveel geld moet er in Stargate vloeien?"
 
 
@@ -48,7 +52,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument(
         "--only",
         default=",".join(SECTIONS),
-        help=f"comma-separated sections to run (default all: {','.join(SECTIONS)})",
+        help=f"comma-separated sections to run (default: {','.join(SECTIONS)}; opt-in: {','.join(OPT_IN)})",
     )
     p.add_argument("--repeats", type=int, default=None, help="repeats per measurement (default 3, quick 1)")
     p.add_argument("--out", type=Path, default=PROJECT_DIR / "benchmarks" / "results", help="output folder")
@@ -65,6 +69,31 @@ def parse_args(argv=None) -> argparse.Namespace:
         "'none' skips FAISS (with --merge the previous FAISS results are kept)",
     )
     p.add_argument("--kinds", default="flat,hnsw,ivfpq", help="FAISS index kinds to measure")
+    p.add_argument(
+        "--store-sizes",
+        default=None,
+        help="numbers of vectors for the stores section (FAISS vs embedded Qdrant; default 10000,100000; "
+        "quick 500)",
+    )
+    p.add_argument(
+        "--store-dir",
+        type=Path,
+        default=None,
+        help="stores section: folder for the stores' files (default: /dev/shm if there is one, else the run's "
+        "temporary folder). Embedded Qdrant commits every point to SQLite (an fsync each; 1e5 points take "
+        "many minutes on disk): on tmpfs that cost is left out. The report names the folder",
+    )
+    p.add_argument("--users", default="1,4,8", help="users section: simultaneous users per step")
+    p.add_argument(
+        "--users-llm-url",
+        default=None,
+        metavar="URL",
+        help="users section: an LLM server that is already running (e.g. vLLM, or tests/support/fake_llm.py) "
+        "instead of starting llama_cpp.server",
+    )
+    p.add_argument(
+        "--questions-per-user", type=int, default=None, help="users section: questions each user asks (default 3)"
+    )
     p.add_argument("--queries", type=int, default=200, help="single queries per FAISS measurement")
     p.add_argument(
         "--per-language",
@@ -87,13 +116,19 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     args = p.parse_args(argv)
     args.sections = [s.strip() for s in args.only.split(",") if s.strip()]
-    unknown = set(args.sections) - set(SECTIONS)
+    unknown = set(args.sections) - set(SECTIONS) - set(OPT_IN)
     if unknown:
-        p.error(f"unknown section(s) {', '.join(sorted(unknown))}; choose from {', '.join(SECTIONS)}")
+        p.error(f"unknown section(s) {', '.join(sorted(unknown))}; choose from {', '.join(SECTIONS + OPT_IN)}")
     args.repeats = args.repeats or (1 if args.quick else 3)
     args.scales = _ints(args.scale or ("1" if args.quick else "1,10,100"))
     sizes = args.sizes or ("1000,10000" if args.quick else "1000,100000,1000000")
     args.vector_sizes = () if sizes.strip().lower() in {"none", "0", ""} else _ints(sizes)
+    shm = Path("/dev/shm")
+    if args.store_dir is None and shm.is_dir() and os.access(shm, os.W_OK):
+        args.store_dir = shm
+    args.store_sizes = _ints(args.store_sizes or ("500" if args.quick else "10000,100000"))
+    args.user_counts = _ints(args.users)
+    args.questions_per_user = args.questions_per_user or 3
     args.previous = {}
     args.per_language = args.per_language or (1 if args.quick else 2)
     args.kind_list = tuple(k.strip() for k in args.kinds.split(",") if k.strip())
@@ -174,6 +209,18 @@ def run_section(name: str, ctx: Context, args) -> dict:
             out["faiss"] = old["faiss"] | {"carried_over_from": old.get("ran_at")}
             out["analysis"] = old.get("analysis", {})
         return out
+    if name == "stores":
+        from benchmarks.stores import bench_stores, ratios
+
+        out = bench_stores(args.store_sizes, args.repeats, args.queries, seed=args.seed, workdir=args.store_dir)
+        out["ratios"] = ratios(out)
+        return out
+    if name == "users":
+        from benchmarks.users import bench_users
+
+        return bench_users(
+            ctx.config_file(), args.user_counts, args.questions_per_user, ctx.tmp / "users", args.users_llm_url
+        )
     if name == "answering":
         from benchmarks.answering import bench_answering, load_questions
 

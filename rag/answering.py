@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -32,6 +33,11 @@ class Retrieval:
 class Assistant:
     """Loads the embedder, the index and the LLM lazily, once, and answers questions.
 
+    Thread-safe for answering: the chat runs `chat_concurrency` questions at once on one Assistant. Each
+    question's state lives in `stream`'s locals; the shared parts are loaded once under a lock, and the
+    local LLM runs one generation at a time (its own lock). Writers (sync_index, add_articles) hold the
+    index's write lock and swap in the new index; a question already running keeps the one it started with.
+
     >>> asst = Assistant.from_settings(index="seeds", top_k=5)
     >>> asst.answer("Hoeveel geld moet er in Stargate vloeien?").text
     """
@@ -43,45 +49,53 @@ class Assistant:
         self._retriever = None
         self._generator = generator
         self._prefix_files: set[Path] = set()  # prompt-cache files already read into the generator
+        self._lock = threading.RLock()  # embedder, index, retriever and _prefix_files
+        self._generator_lock = threading.Lock()  # apart: the LLM loads while the retriever does (load())
 
     @classmethod
     def from_settings(cls, config_file: str | Path | None = None, **overrides) -> Assistant:
         return cls(Settings.load(config_file, **overrides))
 
     # -- components, loaded on first use -------------------------------------------------------
+    # Each is made once under the lock (two questions arriving together must not load the index twice).
     @property
     def embedder(self):
-        if self._embedder is None:
-            from rag.embedding import Embedder
+        with self._lock:
+            if self._embedder is None:
+                from rag.embedding import Embedder
 
-            self._embedder = Embedder.from_settings(self.settings)
-        return self._embedder
+                self._embedder = Embedder.from_settings(self.settings)
+            return self._embedder
 
     @property
     def data(self):
-        if self._data is None:
-            from rag import index
+        with self._lock:
+            if self._data is None:
+                from rag import index
 
-            self._data = index.load(self.settings.index_path, self.settings)
-            index.check_compatible(self._data.manifest, self.embedder, self.settings, self.settings.index_path)
-        return self._data
+                data = index.load(self.settings.index_path, self.settings)
+                index.check_compatible(data.manifest, self.embedder, self.settings, self.settings.index_path)
+                self._data = data
+            return self._data
 
     @property
     def retriever(self):
-        if self._retriever is None:
-            from rag.retrieval import Retriever
+        with self._lock:
+            if self._retriever is None:
+                from rag.retrieval import Retriever
 
-            self._retriever = Retriever(self.data, self.embedder, self.settings.hybrid, self.settings.candidates,
-                                        self.settings.bm25_weight)
-        return self._retriever
+                self._retriever = Retriever(self.data, self.embedder, self.settings.hybrid,
+                                            self.settings.candidates, self.settings.bm25_weight)
+            return self._retriever
 
     @property
     def generator(self) -> Generator:
-        if self._generator is None:
-            from rag.llm import make_generator
+        with self._generator_lock:
+            if self._generator is None:
+                from rag.llm import make_generator
 
-            self._generator = make_generator(self.settings)
-        return self._generator
+                self._generator = make_generator(self.settings)
+            return self._generator
 
     def load(self) -> Assistant:
         """Load everything now (the chat does this at start-up so the first question is fast).
@@ -140,7 +154,8 @@ class Assistant:
                 logging.getLogger(__name__).warning("%s Rebuilding it.", exc.message)
                 report = run(True)
         if report.modified or rebuild:
-            self._data = self._retriever = None
+            with self._lock:  # the next question loads the new version; running ones keep theirs
+                self._data = self._retriever = None
         return report
 
     def add_articles(self, files: list[tuple[str, bytes]], on_progress=None):
@@ -322,8 +337,11 @@ class Assistant:
             return
         record = Generation()
         prefix_file = self.generator.prefix_cache_path(prompts, self.settings.cache_dir)
-        if prefix_file is not None and prefix_file not in self._prefix_files:
-            self._prefix_files.add(prefix_file)
+        with self._lock:
+            new_prefix = prefix_file is not None and prefix_file not in self._prefix_files
+            if new_prefix:
+                self._prefix_files.add(prefix_file)
+        if new_prefix:
             self.generator.load_prefix(prefix_file)
         grammar = answer_grammar(self.settings.prompts_dir, prompts.abstain, len(passages)) \
             if self.settings.grammar else None

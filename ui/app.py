@@ -3,9 +3,11 @@
     from ui.app import launch
     launch(host="127.0.0.1", port=7860)
 
-One Assistant (embedder, index, LLM) is loaded at start-up and shared by all sessions; the queue runs one
-generation or indexing job at a time and shows waiting users their place in the queue. Nothing is fetched
-from the internet: system fonts, no analytics, no share links.
+One Assistant (embedder, index, LLM) is loaded at start-up and shared by all sessions. The queue answers
+`chat_concurrency` questions at once (1 with the local model, whose generations cannot overlap; more with
+an LLM server, which can batch them) and shows waiting users their place in the queue. Uploads are indexed
+one at a time (and, with one question at a time, never beside a question). Nothing is fetched from the
+internet: system fonts, no analytics, no share links.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ EXAMPLES = [
     "What did J.D. Vance warn the EU about?",
 ]
 ARTICLE_COLUMNS = ["id", "title", "date", "language", "passages", "origin"]
-QUEUE = "bron-model"  # answering and indexing share the models and the index: one job at a time
+QUEUE = "bron-model"  # answering: chat_concurrency questions at once (Settings.chat_workers)
+INDEX_QUEUE = "bron-index"  # uploads, one at a time; the same queue as answering when that is one at a time
 MAX_HISTORY = 4  # earlier turns kept per chat session for follow-up questions (settings.history_turns are used)
 MAX_UPLOAD_REQUEST = 50 * 1024 * 1024  # gradio refuses bigger uploads outright; smaller ones get a message
 
@@ -82,6 +85,10 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     """The chat UI around one loaded Assistant (shared by every session)."""
     asst = assistant
     settings = asst.settings
+    workers = settings.chat_workers
+    # Gradio limits a concurrency group by its lowest limit: uploads join the answering queue only when
+    # that runs one job anyway (the local model: an upload then never competes with an answer for the CPU).
+    upload_queue = QUEUE if workers == 1 else INDEX_QUEUE
 
     def article_text(doc_id: str) -> str | None:
         doc = asst.data.documents.get(doc_id)
@@ -273,13 +280,13 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         asking = gr.on([question.submit, send.click], ask,
                        inputs=[question, top_k, state, since, until, filter_sources],
                        outputs=[question, chat, sources, state], api_name="ask", concurrency_id=QUEUE,
-                       concurrency_limit=1, show_progress="full", show_progress_on=[chat])
+                       concurrency_limit=workers, show_progress="full", show_progress_on=[chat])
         clear.click(new_chat, outputs=[question, chat, sources, state], api_name="new_chat",
                     cancels=[asking], queue=False)
         chat.clear(new_chat, outputs=[question, chat, sources, state], api_visibility="private", queue=False)
         if settings.chat_uploads:  # read-only deployments expose no upload endpoint at all
             add.click(add_files, inputs=[files], outputs=[upload_status, articles, count, files],
-                      api_name="add_articles", concurrency_id=QUEUE, concurrency_limit=1).then(
+                      api_name="add_articles", concurrency_id=upload_queue, concurrency_limit=1).then(
                 source_choices, outputs=[filter_sources], api_visibility="private", queue=False)
         demo.load(refresh, outputs=[articles, count, report], api_name="list_articles", queue=False)
         demo.load(source_choices, outputs=[filter_sources], api_visibility="private", queue=False)
@@ -311,6 +318,10 @@ def launch(host: str = "127.0.0.1", port: int = 7860, settings: Settings | None 
     auth = authenticator(users) if users is not None else None
     asst.load()
     demo = build_app(asst)
+    if asst.settings.chat_concurrency > 1 and not asst.settings.llm_url:
+        log.warning("chat_concurrency=%d with the local model: its generations still run one at a time (the "
+                    "others wait inside, without a place in the queue); more helps only with llm_url.",
+                    asst.settings.chat_concurrency)
     demo.queue(default_concurrency_limit=1)
     demo.launch(server_name=host, server_port=port, inbrowser=inbrowser, auth=auth,
                 prevent_thread_lock=prevent_thread_lock, show_error=True, **launch_options())

@@ -35,7 +35,8 @@ TOP_LOGPROBS = 5
 
 
 class OpenAIHTTPGenerator(Generator):
-    """Streams chat completions from an OpenAI-compatible server (one request at a time per generator)."""
+    """Streams chat completions from an OpenAI-compatible server. Thread-safe: several streams may run at
+    once (one shared httpx client; the server batches them); only `load` is serialised."""
 
     def __init__(self, url: str, model: str | None = None, grammar: str = "auto", timeout: float = 120.0,
                  connect_retries: int = 2, load: bool = True, transport: httpx.BaseTransport | None = None):
@@ -44,6 +45,8 @@ class OpenAIHTTPGenerator(Generator):
         self.model_name = model or ""
         self.grammar_mode = grammar
         self.connect_retries = connect_retries
+        # Optional request fields; they only ever turn off (a server refused them), so concurrent streams may race
+        # on them harmlessly (at worst one more request is refused and repeated without the field).
         self._send_grammar = grammar != "none"
         self._send_logprobs = True
         headers = {"Accept": "text/event-stream"}
@@ -52,7 +55,7 @@ class OpenAIHTTPGenerator(Generator):
             headers["Authorization"] = f"Bearer {key}"
         self._client = httpx.Client(headers=headers, transport=transport,
                                     timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)))
-        self._lock = threading.Lock()
+        self._load_lock = threading.Lock()
         self._loaded = False
         if load:
             self.load()
@@ -63,8 +66,12 @@ class OpenAIHTTPGenerator(Generator):
     # -- connecting ---------------------------------------------------------------------------
     def load(self) -> OpenAIHTTPGenerator:
         """Ask the server which models it serves; check the configured one (or take the first)."""
-        if self._loaded:
-            return self
+        with self._load_lock:
+            if not self._loaded:
+                self._load()
+        return self
+
+    def _load(self) -> None:
         response = self._request("GET", "/models")
         if response.status_code != 200:
             self._raise_for_status(response)
@@ -83,7 +90,6 @@ class OpenAIHTTPGenerator(Generator):
         else:
             raise ModelError(f"The LLM server at {self.url} serves no model.", "Start it with a model loaded.")
         self._loaded = True
-        return self
 
     def close(self) -> None:
         self._client.close()
@@ -147,55 +153,54 @@ class OpenAIHTTPGenerator(Generator):
                grammar: str | None = None, record: Generation | None = None,
                abstain: str | None = None) -> Iterator[str]:
         record = record if record is not None else Generation()
-        with self._lock:
-            self.load()
-            started = time.perf_counter()
-            response = self._open_stream(messages, max_tokens, temperature, grammar)
-            tracker = _AbstainTracker(abstain) if abstain else None
-            logprobs: list[float] = []
-            done = False
-            try:
-                for event in _sse_events(response):
-                    if event == "[DONE]":
-                        done = True
-                        break
-                    chunk = _json_event(event, self.url)
-                    if chunk.get("error"):
-                        raise ModelError(f"The LLM server at {self.url} stopped with an error: "
-                                         f"{_message(chunk['error'])}.", "Check the server's log.")
-                    usage = chunk.get("usage") or {}
-                    if usage:
-                        record.prompt_tokens = int(usage.get("prompt_tokens") or 0)
-                        record.completion_tokens = int(usage.get("completion_tokens") or record.completion_tokens)
-                    for choice in chunk.get("choices") or []:
-                        if choice.get("finish_reason"):
-                            record.finish_reason = choice["finish_reason"]
-                        for item in ((choice.get("logprobs") or {}).get("content") or []):
-                            if item.get("logprob") is not None:
-                                logprobs.append(float(item["logprob"]))
-                            if tracker is not None:
-                                tracker.step(item)
-                        delta = (choice.get("delta") or {}).get("content") or ""
-                        if not delta:
-                            continue
-                        if not record.text:
-                            record.first_token_ms = (time.perf_counter() - started) * 1000
-                        if not usage:
-                            record.completion_tokens += 1
-                        record.text += delta
-                        yield delta
-            except (httpx.RemoteProtocolError, httpx.ReadError, httpx.StreamError) as exc:
-                raise self._cut(record, exc) from None
-            except httpx.TimeoutException:
-                raise self._timed_out() from None
-            finally:
-                response.close()
-            if not done and not record.finish_reason:
-                raise self._cut(record, None)
-            record.total_ms = (time.perf_counter() - started) * 1000
-            record.token_logprobs = logprobs
-            # No logprobs seen (the server does not send them): unknown, not "certain".
-            record.abstain_logprob = tracker.logprob if tracker is not None and tracker.steps else None
+        self.load()  # requests run side by side (the chat's users): all their state is local or in `record`
+        started = time.perf_counter()
+        response = self._open_stream(messages, max_tokens, temperature, grammar)
+        tracker = _AbstainTracker(abstain) if abstain else None
+        logprobs: list[float] = []
+        done = False
+        try:
+            for event in _sse_events(response):
+                if event == "[DONE]":
+                    done = True
+                    break
+                chunk = _json_event(event, self.url)
+                if chunk.get("error"):
+                    raise ModelError(f"The LLM server at {self.url} stopped with an error: "
+                                     f"{_message(chunk['error'])}.", "Check the server's log.")
+                usage = chunk.get("usage") or {}
+                if usage:
+                    record.prompt_tokens = int(usage.get("prompt_tokens") or 0)
+                    record.completion_tokens = int(usage.get("completion_tokens") or record.completion_tokens)
+                for choice in chunk.get("choices") or []:
+                    if choice.get("finish_reason"):
+                        record.finish_reason = choice["finish_reason"]
+                    for item in ((choice.get("logprobs") or {}).get("content") or []):
+                        if item.get("logprob") is not None:
+                            logprobs.append(float(item["logprob"]))
+                        if tracker is not None:
+                            tracker.step(item)
+                    delta = (choice.get("delta") or {}).get("content") or ""
+                    if not delta:
+                        continue
+                    if not record.text:
+                        record.first_token_ms = (time.perf_counter() - started) * 1000
+                    if not usage:
+                        record.completion_tokens += 1
+                    record.text += delta
+                    yield delta
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.StreamError) as exc:
+            raise self._cut(record, exc) from None
+        except httpx.TimeoutException:
+            raise self._timed_out() from None
+        finally:
+            response.close()
+        if not done and not record.finish_reason:
+            raise self._cut(record, None)
+        record.total_ms = (time.perf_counter() - started) * 1000
+        record.token_logprobs = logprobs
+        # No logprobs seen (the server does not send them): unknown, not "certain".
+        record.abstain_logprob = tracker.logprob if tracker is not None and tracker.steps else None
 
     def _cut(self, record: Generation, exc: Exception | None) -> ModelError:
         why = f" ({type(exc).__name__})" if exc is not None else ""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import atexit
 import shutil
-import socket
 import tempfile
 import threading
 import time
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rag.config import PROJECT_DIR
+from tests.support.servers import free_port
 
 _LOCK = threading.Lock()
 _SERVER: ChatServer | None = None
@@ -28,12 +28,6 @@ class ChatServer:
     assistant: object
     demo: object
     root: Path
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
 
 
 def _wait_until_up(url: str, timeout: float = 60.0) -> None:

@@ -9,7 +9,7 @@ import shutil
 import numpy as np
 import pytest
 
-from benchmarks import answering, report, retrieval, run, synthetic
+from benchmarks import answering, report, retrieval, run, stores, synthetic, users
 from rag.config import PROJECT_DIR
 from rag.corpus import load_corpus
 
@@ -56,6 +56,30 @@ def test_faiss_bench_on_tiny_sizes():
     assert all(0.0 <= s["recall_at_10"] <= 1.0 for s in res["sweeps"])
     analysis = retrieval.analyse(res)
     assert "flat" in analysis["kinds_meeting_target"] and analysis["flat_max_n_within_budget"] > 0
+
+
+def test_exact_top_k_is_the_brute_force_order():
+    xb = synthetic.clustered_vectors(300, seed=2)
+    xq = synthetic.clustered_queries(7, seed=2)
+    top = stores.exact_top_k(xb, xq, 5, block=3)
+    assert np.array_equal(top, np.argsort(-(xq @ xb.T), axis=1, kind="stable")[:, :5])
+
+
+def test_users_summary_and_question_order():
+    R = users.Request
+    done = [R(2, 0, "q1", "nl", 1.0, 3.0), R(2, 1, "q2", "de", 2.0, 5.0), R(2, 1, "q3", "en", None, 9.0, "boom")]
+    out = users.summarise(done, 2, 10.0)
+    assert (out["requests"], out["errors"]) == (3, 1) and out["ttft_p50_s"] == pytest.approx(1.5)
+    assert out["total_p90_s"] <= 5.0 and out["answers_per_minute"] == pytest.approx(12.0)
+    assert "boom" in out["error_samples"][0]
+    qs = [{"lang": lang, "question": f"{lang}{i}"} for lang in ("nl", "de", "en") for i in range(2)]
+    assert [q["question"] for q in users._interleaved(qs)] == ["nl0", "de0", "en0", "nl1", "de1", "en1"]
+    from ui import render
+
+    searching = [{"role": "user", "content": "q"}, {"role": "assistant", "content": render.searching_message()}]
+    assert users._answer_text(("", searching, "")) == ""
+    streamed = [{"role": "assistant", "content": [{"type": "text", "text": "Ja [1]"}]}]
+    assert users._answer_text(("", streamed, "")) == "Ja [1]"
 
 
 def test_recall_at_k_counts_overlap():
@@ -115,14 +139,15 @@ def test_quick_run_writes_report(tmp_path, monkeypatch, embedder):
     monkeypatch.setattr(rag.embedding.Embedder, "from_settings", classmethod(lambda cls, s: embedder))
     out = tmp_path / "results"
     args = (
-        "--quick --only ingestion,indexing,retrieval --sizes 500 --kinds flat,hnsw --queries 20 --questions 4".split()
+        "--quick --only ingestion,indexing,retrieval,stores --sizes 500 --kinds flat,hnsw --queries 20 --questions 4 "
+        "--store-sizes 200".split()
     )
     code = run.main([*args, "--out", str(out)])  # IVF-PQ training is covered by the test above
     assert code == 0
     files = sorted(p.name for p in out.iterdir())
     assert len(files) == 2 and files[0].endswith("-quick.json") and files[1].endswith("-quick.md")
     data = json.loads((out / files[0]).read_text())
-    assert not data["errors"] and set(data["sections"]) == {"ingestion", "indexing", "retrieval"}
+    assert not data["errors"] and set(data["sections"]) == {"ingestion", "indexing", "retrieval", "stores"}
     ingestion = {r["format"]: r for r in data["sections"]["ingestion"]["rows"]}
     assert set(ingestion) == {"html", "pdf", "docx", "txt"}
     for fmt, r in ingestion.items():  # every fixture read by both variants, with passages and text
@@ -137,12 +162,18 @@ def test_quick_run_writes_report(tmp_path, monkeypatch, embedder):
     assert ret["question_embedding"]["p50_ms"]["median"] > 0 and ret["retriever"]["chunks"] == row["chunks"]
     assert all(0.0 <= r["recall_at_10"] <= 1.0 for r in ret["faiss"]["rows"])
     assert next(r for r in ret["faiss"]["rows"] if r["kind"] == "flat")["recall_at_10"] == 1.0
+    engines = {r["engine"]: r for r in data["sections"]["stores"]["rows"]}
+    assert set(engines) == {"raw faiss IndexFlatIP", "FaissStore flat", "raw QdrantClient(path)",
+                            "QdrantStore embedded"}
+    assert all("error" not in r and r["recall_at_10"] == 1.0 and r["disk_bytes"] > 0 for r in engines.values())
+    assert len(data["sections"]["stores"]["ratios"]) == 2
     targets = {t["target"]: t for t in data["targets"]}
     assert targets["Indexing speed vs bare encoder"]["measured"] > 0
     assert targets["import rag"]["pass"] is None  # start-up was not run
     md = (out / files[1]).read_text()
     assert "## Ingestion" in md and "| docx | 10 |" in md
     assert "## Targets" in md and "## Indexing" in md and "## Retrieval" in md and "| flat | yes |" in md
+    assert "## Vector stores" in md and "| 200 | QdrantStore embedded |" in md
 
 
 def test_report_targets_pass_and_fail(tmp_path):

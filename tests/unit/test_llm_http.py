@@ -16,6 +16,7 @@ from rag.config import Settings
 from rag.errors import ConfigError, ModelError
 from rag.llm import Generation, make_generator
 from rag.llm.openai_http import OpenAIHTTPGenerator
+from tests.support.servers import free_port
 
 ABSTAIN = "Dat staat niet in de bronnen."
 
@@ -138,12 +139,6 @@ class FakeServer:
         self.httpd.server_close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 MESSAGES = [{"role": "user", "content": "Hoeveel?"}]
 
 
@@ -239,7 +234,7 @@ def test_wrong_url_404():
 
 
 def test_connection_refused_after_retries():
-    url = f"http://127.0.0.1:{_free_port()}/v1"
+    url = f"http://127.0.0.1:{free_port()}/v1"
     with pytest.raises(ModelError, match="Cannot reach the LLM server") as info:
         OpenAIHTTPGenerator(url, timeout=5, connect_retries=1)
     assert "llm_url" in info.value.remedy
