@@ -19,6 +19,7 @@ from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING, Union
 
+from rag.config import PROJECT_DIR
 from rag.results import Answer
 
 if TYPE_CHECKING:
@@ -101,7 +102,9 @@ def refers_back(question: str, language: str, prompts_dir: Path) -> bool:
         return True
     if any(f" {phrase} " in f" {text} " for phrase in words.get("phrases", [])):
         return True
-    return any(text == start or text.startswith(start + " ") for start in words.get("starts", []))
+    # An opening counts in any language: "En in China?" is too short for language detection to be sure.
+    starts = {start for lang_words in marks.values() for start in lang_words.get("starts", [])}
+    return any(text == start or text.startswith(start + " ") for start in starts)
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,20 @@ def clean_rewrite(text: str) -> str:
     return text.strip().strip("\"'“”„«»").strip()
 
 
-def rewrite_problem(rewrite: str, question: str, turns: list[Turn], language: str) -> str | None:
+def _content_words(text: str, prompts_dir: Path) -> list[str]:
+    """The words of a question that carry what it asks (not function words, pronouns or openings)."""
+    from rag.textrules import function_words
+
+    marks = _marks(prompts_dir)
+    skip = set(function_words())
+    for words in marks.values():
+        skip.update(words.get("pronouns", []) + words.get("last_words", []))
+        skip.update(w for start in words.get("starts", []) for w in start.split())
+    return [w for w in (t.lower() for t in _WORD.findall(text)) if len(w) >= 4 and w not in skip]
+
+
+def rewrite_problem(rewrite: str, question: str, turns: list[Turn], language: str,
+                    prompts_dir: Path = PROJECT_DIR / "prompts") -> str | None:
     """Why a rewrite cannot be trusted for the search, or None. It may not bring in a name that the
     conversation never mentioned, must stay in the follow-up's language and be a plausible length."""
     from rag import language as lang
@@ -153,6 +169,18 @@ def rewrite_problem(rewrite: str, question: str, turns: list[Turn], language: st
 
     if not rewrite:
         return "the rewrite was empty"
+
+    def same(a: str, b: str) -> bool:
+        return _WORD.findall(a.lower()) == _WORD.findall(b.lower())
+
+    if same(rewrite, question):  # only follow-ups are rewritten: the same words still lean on the history
+        return "the model repeated the follow-up"
+    if turns and same(rewrite, turns[-1].question):
+        return "the model repeated the earlier question"
+    kept = rewrite.lower()
+    dropped = [w for w in _content_words(question, prompts_dir) if w[:5] not in kept]
+    if dropped:  # "Welches Amt hat er?" must still ask about the "Amt"
+        return f"the rewrite left out {', '.join(dropped)}"
     context = " ".join([question] + [f"{t.question} {t.answer}" for t in turns]).lower()
     if len(rewrite) > len(question) + sum(len(t.question) for t in turns) + 80:
         return "the rewrite was longer than the conversation warrants"
@@ -188,7 +216,7 @@ def rewrite_question(generator: Generator, prompts_dir: Path, question: str, his
     if rewrite and not rewrite.endswith("?"):
         rewrite += "?"
     ms = (time.perf_counter() - started) * 1000
-    problem = rewrite_problem(rewrite, question, turns, language)
+    problem = rewrite_problem(rewrite, question, turns, language, prompts_dir)
     if problem is None:
         return Rewrite(rewrite, "rewritten", ms)
     joined = f"{turns[-1].question} {question}"
