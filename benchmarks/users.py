@@ -10,9 +10,9 @@ one warm-up question, for each user count (1, 4, 8) that many threads, each with
 nl/de/en in turn, each user starting at another question) through `/ask`, one after the other.
 
 Per request: time to first streamed answer text (TTFT: the first output whose chat shows answer text, not
-the "Searching" placeholder; polled every 10 ms) and total time (the job finished), both from submit; an
-error is a raised exception or an answer that is Bron's error message. `llm_url` may point at an existing
-server instead (e.g. tests/support/fake_llm.py, to check the plumbing without a model).
+the "Searching" placeholder or the passages found; polled every 10 ms) and total time (the job finished),
+both from submit; an error is a raised exception or an answer that is Bron's error message. `llm_url` may
+point at an existing server instead (e.g. tests/support/fake_llm.py, to check the plumbing without a model).
 
 llama_cpp.server answers one request at a time (it has no batching), so with it more users mostly means
 more waiting: this measures that the chat stays correct and how the wait is shared, not a batching speed-up
@@ -53,13 +53,12 @@ def _text(message) -> str:
 
 def _answer_text(output) -> str:
     """The last assistant message of an /ask output (question box, chat, sources), or ''."""
-    from ui import render
-
     chat = output[1] if isinstance(output, (list, tuple)) and len(output) > 1 else None
     if not chat or not isinstance(chat[-1], dict) or chat[-1].get("role") != "assistant":
         return ""
     text = _text(chat[-1])
-    return "" if text == render.searching_message() else text
+    # Before the answer streams the chat shows "Searching…", then the passages found: neither is answer text.
+    return text if 'class="bron-cursor"' in text or 'class="bron-answer"' in text else ""
 
 
 def ask(client, question: str, top_k: int = 4, timeout: float = REQUEST_TIMEOUT) -> tuple[float | None, float, str]:
