@@ -4,7 +4,8 @@ Retrieval needs a question that stands alone. A question with no mark of a follo
 back, no "En in Duitsland?" opening; `prompts/followup.toml`) is searched as it is: that costs nothing and a
 new topic never drags the old one along. A follow-up is rewritten by the LLM from the last turn(s)
 (`prompts/rewrite/`), and the rewrite is kept only if it adds no name the conversation does not mention and
-stays in the question's language; otherwise the last question and the follow-up are searched together.
+stays in the question's language; otherwise the follow-up is searched and answered as asked, so Bron never
+answers another question than the one asked (it may then abstain).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 History = Sequence[Union[Answer, "tuple[str, str | Answer]", "Turn"]]
 
-JOINED_NOTE = "searched for the last question and this one together"  # how an Answer says the rewrite failed
+REJECTED_NOTE = "searched for the follow-up as asked"  # how an Answer says the rewrite was not trusted
 REWRITE_GRAMMAR = 'root ::= [^\\n?]+ "?"'  # one line that ends with its question mark
 _WORD = re.compile(r"[\w'’-]+")
 
@@ -46,7 +47,7 @@ class Rewrite:
     """The question Bron searched for and answered, and how it was made from the one asked."""
 
     question: str
-    method: str  # "alone" (no history or no mark of a follow-up), "rewritten", "joined" (rewrite rejected)
+    method: str  # "alone" (no history or no mark of a follow-up), "rewritten", "rejected" (searched as asked)
     ms: float = 0.0
     note: str = ""
 
@@ -219,8 +220,8 @@ def rewrite_question(generator: Generator, prompts_dir: Path, question: str, his
     problem = rewrite_problem(rewrite, question, turns, language, prompts_dir)
     if problem is None:
         return Rewrite(rewrite, "rewritten", ms)
-    joined = f"{turns[-1].question} {question}"
-    return Rewrite(joined, "joined", ms, f"{JOINED_NOTE}: {problem}")
+    # Not the last question and this one together: the model then answers the earlier question (measured).
+    return Rewrite(question, "rejected", ms, f"{REJECTED_NOTE}: {problem}")
 
 
 class Conversation:

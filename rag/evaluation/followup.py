@@ -118,7 +118,7 @@ class FollowUpResult:
             "standalone_accuracy": alone_acc,
             "accuracy_gap": None if followup_acc is None or alone_acc is None else alone_acc - followup_acc,
             "rewritten": mean(r["method"] == "rewritten" for r in leaning),
-            "joined": mean(r["method"] == "joined" for r in leaning),
+            "rejected": mean(r["method"] == "rejected" for r in leaning),
             "switch_clean": mean(not r["leaked"] for r in switches),
             "switch_searched_alone": mean(r["method"] == "alone" for r in switches),
             "extra_ttft_ms_p50": percentile(extra, 50),
@@ -209,10 +209,8 @@ def evaluate_followups(path: str | Path, assistant: Any, limit: int | None = Non
 
 
 def _method(answer: Any) -> str:
-    if not answer.searched_for:
-        return "alone"
-    from rag.conversation import JOINED_NOTE
+    from rag.conversation import REJECTED_NOTE
 
-    if any(note.startswith(JOINED_NOTE) for note in answer.notes):
-        return "joined"
-    return "rewritten"
+    if any(note.startswith(REJECTED_NOTE) for note in answer.notes):
+        return "rejected"
+    return "rewritten" if answer.searched_for else "alone"

@@ -10,7 +10,7 @@ import pytest
 from rag.answering import Assistant
 from rag.config import PROJECT_DIR, Settings
 from rag.conversation import (
-    JOINED_NOTE,
+    REJECTED_NOTE,
     Conversation,
     Turn,
     as_turns,
@@ -102,10 +102,10 @@ def test_a_follow_up_is_rewritten_from_the_last_turn_in_its_language():
     ("How old is Sam Altman?", "in en"),  # another language
     ("", "empty"),
 ])
-def test_an_untrustworthy_rewrite_falls_back_to_both_questions(rewrite, problem):
+def test_an_untrustworthy_rewrite_is_not_used_and_the_follow_up_is_searched_as_asked(rewrite, problem):
     result = rewrite_question(Scripted(rewrite), PROMPTS, "Hoe oud is hij?", ALTMAN, "nl")
-    assert result.method == "joined" and result.question == "Wie leidt OpenAI? Hoe oud is hij?"
-    assert result.note.startswith(JOINED_NOTE) and problem in result.note.lower()
+    assert result.method == "rejected" and result.question == "Hoe oud is hij?"
+    assert result.note.startswith(REJECTED_NOTE) and problem in result.note.lower()
 
 
 def test_rewrite_checks():

@@ -52,7 +52,7 @@ def _record(kind, followup_ok, alone_ok, ttft_follow, ttft_alone, leak=(), metho
 def test_metrics_compare_follow_ups_with_the_same_questions_asked_alone():
     result = FollowUpResult([_record("pronoun", True, True, 3000, 2000), _record("ellipsis", False, True, 4000, 2000),
                              _record("switch", True, True, 2000, 2000, method="alone"),
-                             _record("switch", True, True, 2100, 2000, leak=["OpenAI"], method="joined")])
+                             _record("switch", True, True, 2100, 2000, leak=["OpenAI"], method="rejected")])
     m = result.metrics()
     assert m["followup_accuracy"] == 0.75 and m["standalone_accuracy"] == 1.0 and m["accuracy_gap"] == 0.25
     assert m["switch_clean"] == 0.5 and m["switch_searched_alone"] == 0.5 and m["rewritten"] == 1.0
