@@ -79,9 +79,10 @@ def test_ask_in_the_browser_and_see_highlighted_sources(server, browser):
     box.send_keys(QUESTION)
     browser.find_element(By.CSS_SELECTOR, "#bron-ask").click()
 
-    def answered(driver):
-        cards = driver.find_elements(By.CSS_SELECTOR, "#bron-sources section.bron-turn")
-        return cards and not driver.find_elements(By.CSS_SELECTOR, "#bron-chat .bron-cursor")
+    def answered(driver):  # the checked answer, not the passages found while the model reads
+        cards = driver.find_elements(By.CSS_SELECTOR, "#bron-sources section.bron-turn:not(.bron-reading)")
+        return cards and driver.find_elements(By.CSS_SELECTOR, "#bron-chat .bron-answer") and \
+            not driver.find_elements(By.CSS_SELECTOR, "#bron-chat .bron-cursor")
 
     WebDriverWait(browser, ANSWER_TIMEOUT).until(answered)
     time.sleep(1)  # let the last render settle

@@ -78,8 +78,12 @@ def test_users_summary_and_question_order():
 
     searching = [{"role": "user", "content": "q"}, {"role": "assistant", "content": render.searching_message()}]
     assert users._answer_text(("", searching, "")) == ""
-    streamed = [{"role": "assistant", "content": [{"type": "text", "text": "Ja [1]"}]}]
-    assert users._answer_text(("", streamed, "")) == "Ja [1]"
+    from rag.results import Found
+
+    found = [{"role": "assistant", "content": render.reading_message(Found([], ""))}]
+    assert users._answer_text(("", found, "")) == ""  # the passages shown first are not answer text
+    streamed = [{"role": "assistant", "content": [{"type": "text", "text": render.streaming_message("Ja [1]", 1)}]}]
+    assert "Ja" in users._answer_text(("", streamed, ""))
 
 
 def test_recall_at_k_counts_overlap():
@@ -153,7 +157,7 @@ def test_quick_run_writes_report(tmp_path, monkeypatch, embedder):
     for fmt, r in ingestion.items():  # every fixture read by both variants, with passages and text
         assert r["files"] == 10 and r["passages"] >= r["files"] and r["bron_chars"] > 500 * r["files"], fmt
         assert r["bron_files_per_s"]["median"] > 0 and r["bare_files_per_s"]["median"] > 0 and r["ratio"]["n"] == 1
-        assert 0 < r["detect_ms_per_file"]["median"] < r["bron_ms_per_file"]["median"]
+        assert r["detect_ms_per_file"]["median"] > 0  # (for txt it is all of Bron's time: no order to assert)
     assert data["machine"]["cores"] >= 1 and data["versions"]["faiss-cpu"]
     row = data["sections"]["indexing"]["scales"][0]
     assert row["chunks"] > 0 and row["ratio"]["median"] > 0 and row["bron_chunks_per_s"]["median"] > 0
