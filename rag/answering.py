@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -16,18 +15,8 @@ from rag.results import Answer, Found, Passage
 
 if TYPE_CHECKING:
     from rag.conversation import Conversation, History, Rewrite
-    from rag.filters import SearchFilter
     from rag.llm import Generator
-
-
-@dataclass
-class Retrieval:
-    """The passages for a question and the filter they were searched with (None: all articles), with the
-    notes that tell the reader which articles were searched."""
-
-    passages: list[Passage]
-    filter: SearchFilter | None = None
-    notes: list[str] = field(default_factory=list)
+    from rag.searching import Retrieval
 
 
 class Assistant:
@@ -222,47 +211,11 @@ class Assistant:
 
     def search(self, question: str, top_k: int | None = None, *, since: date | str | None = None,
                until: date | str | None = None, sources: Iterable[str] | None = None) -> Retrieval:
-        """`retrieve`, with the filter used and notes on it. A bad date is an InputError. A period read from
-        the question that matches no passage is dropped (a question about "January" must still be answered
-        when no article is from January); an explicit filter is kept, and may leave no passages."""
-        from rag import filters
-        from rag.dates import find_period
+        """`retrieve`, with the filter used and notes on it (rag.searching)."""
+        from rag.searching import search
 
-        explicit = filters.SearchFilter.make(since, until, sources)
-        k = top_k or self.settings.top_k
-        documents = self.data.documents.values()
-        period = None
-        if self.settings.question_dates and not (explicit and explicit.has_period):
-            period = find_period(question, filters.newest_date(documents))
-        used, passages, origin, notes = explicit, None, "", []
-        if period is not None:
-            narrowed = (explicit or filters.SearchFilter()).with_period(period.since, period.until)
-            passages = self.retriever.search(question, k, narrowed) or None
-            if passages:
-                used, origin = narrowed, f" (read from the question: “{period.text}”)"
-            else:
-                notes.append(f"nothing found in {narrowed.describe()} (read from the question: “{period.text}”), "
-                             "so articles of all dates were searched")
-        if passages is None:
-            passages = self.retriever.search(question, k, used)
-        if used:
-            notes.append(f"searched {used.describe()}{origin}")
-            undated = filters.count(used, documents).undated
-            if used.has_period and undated:
-                notes.append(f"{undated} article(s) without a date were left out")
-            if not passages:
-                notes.append(f"no indexed article matches the filter ({used.describe()})")
-        return Retrieval(self._trim(passages), used, notes)
-
-    def _trim(self, passages: list[Passage]) -> list[Passage]:
-        kept, used = [], 0
-        for p in passages:
-            if kept and (used + len(p.text) > self.settings.context_chars
-                         or p.dense_score < kept[0].dense_score - self.settings.score_gap):
-                break
-            kept.append(p)
-            used += len(p.text)
-        return kept
+        return search(question, self.retriever, self.data.documents.values(), self.settings, top_k,
+                      since=since, until=until, sources=sources)
 
     def conversation(self) -> Conversation:
         """A conversation for a notebook: `conv.ask(...)` passes the earlier turns as history."""

@@ -1,0 +1,76 @@
+"""Searching with a period and sources: which passages the model reads, and notes on which articles were searched.
+
+The filters themselves are in rag.filters and the ranking in rag.retrieval; this decides which filter applies
+(the caller's, or a period named in the question) and trims the ranked passages to the prompt budget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+from rag.results import Passage
+
+if TYPE_CHECKING:
+    from rag.config import Settings
+    from rag.filters import SearchFilter
+
+
+@dataclass
+class Retrieval:
+    """The passages for a question and the filter they were searched with (None: all articles), with the
+    notes that tell the reader which articles were searched."""
+
+    passages: list[Passage]
+    filter: SearchFilter | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def search(question: str, retriever, documents: Iterable, settings: Settings, top_k: int | None = None, *,
+           since: date | str | None = None, until: date | str | None = None,
+           sources: Iterable[str] | None = None) -> Retrieval:
+    """The passages for `question`, with the filter used and notes on it. A bad date is an InputError. A
+    period read from the question that matches no passage is dropped (a question about "January" must still
+    be answered when no article is from January); an explicit filter is kept, and may leave no passages."""
+    from rag import filters
+    from rag.dates import find_period
+
+    explicit = filters.SearchFilter.make(since, until, sources)
+    k = top_k or settings.top_k
+    documents = list(documents)
+    period = None
+    if settings.question_dates and not (explicit and explicit.has_period):
+        period = find_period(question, filters.newest_date(documents))
+    used, passages, origin, notes = explicit, None, "", []
+    if period is not None:
+        narrowed = (explicit or filters.SearchFilter()).with_period(period.since, period.until)
+        passages = retriever.search(question, k, narrowed) or None
+        if passages:
+            used, origin = narrowed, f" (read from the question: “{period.text}”)"
+        else:
+            notes.append(f"nothing found in {narrowed.describe()} (read from the question: “{period.text}”), "
+                         "so articles of all dates were searched")
+    if passages is None:
+        passages = retriever.search(question, k, used)
+    if used:
+        notes.append(f"searched {used.describe()}{origin}")
+        undated = filters.count(used, documents).undated
+        if used.has_period and undated:
+            notes.append(f"{undated} article(s) without a date were left out")
+        if not passages:
+            notes.append(f"no indexed article matches the filter ({used.describe()})")
+    return Retrieval(trim(passages, settings), used, notes)
+
+
+def trim(passages: list[Passage], settings: Settings) -> list[Passage]:
+    """The best passages in rank order while they fit `context_chars` and score within `score_gap` of the best."""
+    kept, used = [], 0
+    for p in passages:
+        if kept and (used + len(p.text) > settings.context_chars
+                     or p.dense_score < kept[0].dense_score - settings.score_gap):
+            break
+        kept.append(p)
+        used += len(p.text)
+    return kept
