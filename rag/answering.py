@@ -269,6 +269,7 @@ class Assistant:
         asked = question
         rewrite = self.standalone_question(question, history, question_language)
         question, searched_for = rewrite.question, (rewrite.question if rewrite.question != asked else "")
+        method = "" if rewrite.method == "alone" else rewrite.method
         if rewrite.note:
             notes.append(rewrite.note)
         retrieve_started = time.perf_counter()
@@ -286,7 +287,7 @@ class Assistant:
             yield Answer(asked, prompts.abstain, question_language, True, [], [], timings,
                          notes if found.filter else notes + ["the index has no passages"],
                          abstain_reason="no-passages", period=period, sources=searched_sources,
-                         searched_for=searched_for)
+                         searched_for=searched_for, rewrite_method=method)
             return
         record = Generation()
         prefix_file = self.generator.prefix_cache_path(prompts, self.settings.cache_dir)
@@ -324,7 +325,7 @@ class Assistant:
         timings["completion_tokens"] = record.completion_tokens
         answer = self.finish(question, question_language, text, passages, prompts.abstain, timings,
                              record.confidence, record.abstain_probability)
-        answer.question, answer.searched_for = asked, searched_for
+        answer.question, answer.searched_for, answer.rewrite_method = asked, searched_for, method
         answer.notes[:0] = notes
         answer.period, answer.sources = period, searched_sources
         yield answer

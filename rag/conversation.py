@@ -47,7 +47,8 @@ class Rewrite:
     """The question Bron searched for and answered, and how it was made from the one asked."""
 
     question: str
-    method: str  # "alone" (no history or no mark of a follow-up), "rewritten", "rejected" (searched as asked)
+    method: str  # "alone" (no history or no mark of a follow-up), "substituted" (by rules), "rewritten" (by the
+    # model), "rejected" (the model's rewrite was not trusted: searched as asked)
     ms: float = 0.0
     note: str = ""
 
@@ -162,7 +163,7 @@ def _content_words(text: str, prompts_dir: Path) -> list[str]:
 
 
 def rewrite_problem(rewrite: str, question: str, turns: list[Turn], language: str,
-                    prompts_dir: Path = PROJECT_DIR / "prompts") -> str | None:
+                    prompts_dir: Path = PROJECT_DIR / "prompts", check_language: bool = True) -> str | None:
     """Why a rewrite cannot be trusted for the search, or None. It may not bring in a name that the
     conversation never mentioned, must stay in the follow-up's language and be a plausible length."""
     from rag import language as lang
@@ -194,9 +195,111 @@ def rewrite_problem(rewrite: str, question: str, turns: list[Turn], language: st
     if new:
         return f"the rewrite named {', '.join(new)}, which the conversation does not mention"
     detected = lang.detect(rewrite)
-    if lang.supported(language) and lang.supported(detected) and detected != language:
+    if check_language and lang.supported(language) and lang.supported(detected) and detected != language:
         return f"the rewrite was in {detected}, the question in {language}"
     return None
+
+
+def name_spans(text: str, language: str) -> list[tuple[int, int]]:
+    """Where `text` names something (`textrules.all_names_in`), longest first, not overlapping, and not the
+    front of a compound ("AI" in "AI-medewerkers" names no one)."""
+    from rag import textrules
+
+    spans: list[tuple[int, int]] = []
+    for name in sorted(textrules.all_names_in(text, language), key=len, reverse=True):
+        for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text, flags=re.I):
+            if not any(m.start() < end and start < m.end() for start, end in spans):
+                spans.append((m.start(), m.end()))
+    return sorted(spans)
+
+
+def _possessive(name: str, language: str) -> str:
+    """ "Nvidia" as an owner: Nvidia's (en, nl), Nvidias (de); a name ending in s takes only the apostrophe."""
+    if name[-1:].lower() in "sxz":
+        return name + "'"
+    return name + ("s" if language == "de" else "'s")
+
+
+def substitute(question: str, turns: list[Turn], language: str, prompts_dir: Path) -> str | None:
+    """The standalone question made by rules, or None when the rules cannot be sure (the model is asked then).
+
+    - One pronoun that stands for a name, and the last answer brought in exactly one new name: the name takes
+      the pronoun's place ("Hoe oud is hij?" after "Sam Altman leidt OpenAI." -> "Hoe oud is Sam Altman?").
+    - An elliptic follow-up of a name ("En xAI?", "Und David Sacks?", "En in China?") and a last question with
+      exactly one name in that place: the new name takes the old one's place ("In welk jaar is SpaceX
+      opgericht?" -> "In welk jaar is xAI opgericht?").
+    Measured on the follow-up gold: as accurate as the model's rewrites, and no model call (about 3 s here)."""
+    if not turns:
+        return None
+    marks = _marks(prompts_dir)
+    words = marks.get(language) or marks["en"]
+    last = turns[-1]
+    return _by_pronoun(question, last, language, words) or _by_ellipsis(question, last, language, marks)
+
+
+def _by_pronoun(question: str, last: Turn, language: str, words: dict[str, list[str]]) -> str | None:
+    tokens = list(_WORD.finditer(question))
+    lowered = [t.group(0).lower() for t in tokens]
+    stand_ins, owners = set(words.get("name_pronouns", [])), set(words.get("possessives", []))
+    from rag.textrules import function_words
+
+    skip = function_words()
+    hits = [i for i, w in enumerate(lowered) if w in stand_ins or (
+        w in owners and i + 1 < len(lowered) and lowered[i + 1] not in skip)]
+    others = set(lowered) & set(words.get("pronouns", [])) - stand_ins - owners
+    text = " ".join(lowered)
+    phrases = [p for p in words.get("phrases", []) if not set(p.split()) & (stand_ins | owners)]  # not "hat es"
+    if len(hits) != 1 or others or any(f" {p} " in f" {text} " for p in phrases):
+        return None  # several references, or one to a thing or a place ("daarvan", "dort"): the model decides
+    i = hits[0]
+    if lowered[i] == "es" and {"gibt", "gab"} & set(lowered[max(0, i - 1):i + 2]):
+        return None  # "Gibt es ...?" points at nothing
+    if not last.answer:
+        return None
+    known = f"{last.question} {question}".lower()
+    from rag import language as lang
+
+    new = [(s, e) for s, e in name_spans(last.answer, lang.detect(last.answer, language))
+           if not re.search(r"(?<!\w)" + re.escape(last.answer[s:e].lower()) + r"(?!\w)", known)]
+    names = {last.answer[s:e].lower() for s, e in new}
+    if len(names) != 1:
+        return None
+    s, e = new[0]
+    name = last.answer[s:e]
+    token = tokens[i]
+    put = _possessive(name, language) if lowered[i] in owners else name
+    return question[:token.start()] + put + question[token.end():]
+
+
+def _by_ellipsis(question: str, last: Turn, language: str, marks: dict) -> str | None:
+    earlier = last.question
+    text = " ".join(_WORD.findall(question))
+    starts = {start for lang_words in marks.values() for start in lang_words.get("starts", [])}
+    opener = next((s for s in sorted(starts, key=len, reverse=True) if text.lower().startswith(s + " ")), None)
+    if opener is None:
+        return None
+    fragment = text[len(opener):].strip()
+    spans = name_spans(fragment, language)
+    if not spans or spans[-1][1] != len(fragment):
+        return None
+    lead = fragment[:spans[0][0]].strip()  # "" ("En xAI?") or a preposition ("En in China?")
+    if len(spans) > 1 and fragment[spans[0][1]:spans[-1][0]].strip() or " " in lead or (lead and not lead.islower()):
+        return None
+    new_name = fragment[spans[0][0]:]
+    if new_name.lower() in earlier.lower():
+        return None
+    from rag.textrules import function_words
+
+    olds = name_spans(earlier, language)
+    if lead:  # the old name must follow the same preposition: "in de VS" -> "in China"
+        pattern = r"(?<!\w)" + re.escape(lead) + r"\s+(?:(\w+)\s+)?$"
+        olds = [(m.start(), e) for s, e in olds for m in [re.search(pattern, earlier[:s], flags=re.I)]
+                if m and (m.group(1) is None or m.group(1).lower() in function_words())]
+        new_name = fragment
+    if len(olds) != 1:
+        return None
+    s, e = olds[0]
+    return earlier[:s] + new_name + earlier[e:]
 
 
 def rewrite_question(generator: Generator, prompts_dir: Path, question: str, history: History | None,
@@ -208,6 +311,9 @@ def rewrite_question(generator: Generator, prompts_dir: Path, question: str, his
     if not turns or not refers_back(question, language, prompts_dir):
         return Rewrite(question, "alone")
     started = time.perf_counter()
+    ruled = substitute(question, turns, language, prompts_dir)  # in the last question's language when elliptic
+    if ruled and rewrite_problem(ruled, question, turns, language, prompts_dir, check_language=False) is None:
+        return Rewrite(ruled, "substituted", (time.perf_counter() - started) * 1000)
     prompt = load_rewrite_prompt(prompts_dir)
     record = Generation()
     language_name = (_marks(prompts_dir).get(language) or _marks(prompts_dir)["en"])["name"]

@@ -117,6 +117,7 @@ class FollowUpResult:
             "followup_accuracy": followup_acc,
             "standalone_accuracy": alone_acc,
             "accuracy_gap": None if followup_acc is None or alone_acc is None else alone_acc - followup_acc,
+            "substituted": mean(r["method"] == "substituted" for r in leaning),
             "rewritten": mean(r["method"] == "rewritten" for r in leaning),
             "rejected": mean(r["method"] == "rejected" for r in leaning),
             "switch_clean": mean(not r["leaked"] for r in switches),
@@ -137,15 +138,15 @@ class FollowUpResult:
             [(f"lang {lang}", [r for r in self.records if r["lang"] == lang])
              for lang in sorted({r["lang"] for r in self.records})]
         lines = ["## Follow-up questions", "",
-                 "| group | n | follow-up acc. | asked alone | gap | rewritten | switch clean | extra TTFT p50 |",
-                 "|---|---|---|---|---|---|---|---|"]
+                 "| group | n | follow-up acc. | asked alone | gap | by rules | by the model | switch clean "
+                 "| extra TTFT p50 |", "|---|---|---|---|---|---|---|---|---|"]
         for name, rows in groups:
             if not rows:
                 continue
             m = self.metrics(rows)
             gap = "-" if m["accuracy_gap"] is None else f"{100 * m['accuracy_gap']:+.1f} pt"
             lines.append(f"| {name} | {m['conversations']} | {pct(m['followup_accuracy'])} | "
-                         f"{pct(m['standalone_accuracy'])} | {gap} | {pct(m['rewritten'])} | "
+                         f"{pct(m['standalone_accuracy'])} | {gap} | {pct(m['substituted'])} | {pct(m['rewritten'])} | "
                          f"{pct(m['switch_clean'])} | {ms(m['extra_ttft_ms_p50'])} |")
         m = self.metrics()
         lines += ["", f"Rewrite time p50 {ms(m['rewrite_ms_p50'])}; extra time to first token for the follow-ups "
@@ -209,8 +210,4 @@ def evaluate_followups(path: str | Path, assistant: Any, limit: int | None = Non
 
 
 def _method(answer: Any) -> str:
-    from rag.conversation import REJECTED_NOTE
-
-    if any(note.startswith(REJECTED_NOTE) for note in answer.notes):
-        return "rejected"
-    return "rewritten" if answer.searched_for else "alone"
+    return answer.rewrite_method or "alone"

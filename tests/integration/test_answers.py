@@ -59,7 +59,8 @@ def test_stream_yields_the_passages_found_then_text_then_the_answer(assistant):
 
 
 def test_a_follow_up_is_searched_for_as_a_standalone_question(assistant):
-    """The real model rewrites "Hoe oud is hij?" from the last turn; a new topic is searched as asked."""
+    """"Hoe oud is hij?" is searched with the name from the last answer, "In what year?" as the model rewrites it
+    from the last turn; a new topic is searched as asked."""
     conv = assistant.conversation()
     first = conv.ask("Wie leidt OpenAI?")
     assert "Altman" in first.text, first.text
@@ -67,10 +68,15 @@ def test_a_follow_up_is_searched_for_as_a_standalone_question(assistant):
     assert "Altman" in follow.searched_for and follow.searched_for.endswith("?"), follow.searched_for
     assert follow.question == "Hoe oud is hij?" and follow.language == "nl"
     assert not follow.abstained and answer_correct(follow.text, ["39"]), follow.text
-    assert follow.timings["rewrite_ms"] > 0
+    assert follow.rewrite_method == "substituted"
     switch = conv.ask("Hoeveel Starlink-satellieten zijn er momenteel in de ruimte?")
-    assert switch.searched_for == "" and switch.timings["rewrite_ms"] == 0
+    assert switch.searched_for == "" and switch.timings["rewrite_ms"] == 0 and switch.rewrite_method == ""
     assert answer_correct(switch.text, ["9.000", "9000"]), switch.text
+    conv.clear()
+    conv.ask("Which Chinese company launched the Hanguang 800 chip?")
+    year = conv.ask("In what year?")  # nothing for the rules to put in: the model writes the question
+    assert year.rewrite_method == "rewritten" and "Hanguang" in year.searched_for, year.searched_for
+    assert answer_correct(year.text, ["2019"]), year.text
 
 
 def test_answer_path_works_with_networking_disabled(assistant):

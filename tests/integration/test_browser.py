@@ -79,6 +79,14 @@ def test_ask_in_the_browser_and_see_highlighted_sources(server, browser):
     box.send_keys(QUESTION)
     browser.find_element(By.CSS_SELECTOR, "#bron-ask").click()
 
+    def reading(driver):  # the passages found, shown while the model still reads them (seconds here)
+        found = driver.find_elements(By.CSS_SELECTOR, "#bron-sources section.bron-reading article.bron-src")
+        return found if found and not driver.find_elements(By.CSS_SELECTOR, "#bron-chat .bron-answer") else None
+
+    found = WebDriverWait(browser, 120, poll_frequency=0.2).until(reading)
+    assert found[0].is_displayed() and "8,2 Milliarden" in browser.find_element(
+        By.CSS_SELECTOR, "#bron-sources").get_attribute("innerHTML")
+
     def answered(driver):  # the checked answer, not the passages found while the model reads
         cards = driver.find_elements(By.CSS_SELECTOR, "#bron-sources section.bron-turn:not(.bron-reading)")
         return cards and driver.find_elements(By.CSS_SELECTOR, "#bron-chat .bron-answer") and \

@@ -18,6 +18,7 @@ from rag.conversation import (
     refers_back,
     rewrite_problem,
     rewrite_question,
+    substitute,
 )
 from rag.errors import InputError
 from rag.llm import Generator
@@ -25,6 +26,8 @@ from rag.results import Answer, Citation, Found, Passage
 
 PROMPTS = PROJECT_DIR / "prompts"
 ALTMAN = [("Wie leidt OpenAI?", "Sam Altman leidt OpenAI [1].")]
+# Two new names in the answer: the rules cannot tell whom "hij" means, so the model rewrites.
+FOUNDERS = [("Wie leidt OpenAI?", "Sam Altman leidt OpenAI, met Greg Brockman [1].")]
 
 
 class Scripted(Generator):
@@ -88,13 +91,50 @@ def test_a_question_that_stands_alone_is_not_sent_to_the_model():
 
 def test_a_follow_up_is_rewritten_from_the_last_turn_in_its_language():
     model = Scripted("Hoe oud is Sam Altman")
-    rewrite = rewrite_question(model, PROMPTS, "Hoe oud is hij?", ALTMAN, "nl")
+    rewrite = rewrite_question(model, PROMPTS, "Hoe oud is hij?", FOUNDERS, "nl")
     assert (rewrite.question, rewrite.method, rewrite.note) == ("Hoe oud is Sam Altman?", "rewritten", "")
     (messages, grammar), = model.calls
     assert messages[0]["role"] == "system" and grammar.startswith("root ::=")
     assert messages[-1]["content"].splitlines() == [
-        "Earlier question: Wie leidt OpenAI?", "Earlier answer: Sam Altman leidt OpenAI.",
+        "Earlier question: Wie leidt OpenAI?", "Earlier answer: Sam Altman leidt OpenAI, met Greg Brockman.",
         "Follow-up in Dutch: Hoe oud is hij?"]
+
+
+@pytest.mark.parametrize("question, history, language, standalone", [
+    # one pronoun, one new name in the last answer: the name takes its place
+    ("Hoe oud is hij?", ALTMAN, "nl", "Hoe oud is Sam Altman?"),
+    ("Wat deed hij voor de campagne van Trump?", [("Wie adviseert de regering?", "David Sacks, voor Trump.")], "nl",
+     "Wat deed David Sacks voor de campagne van Trump?"),  # Trump is in the follow-up: not the new name
+    ("Wie viel Geld hat es 2025 verbrannt?", [("Welche Firma gründete Musk?", "Musk gründete xAI.")], "de",
+     "Wie viel Geld hat xAI 2025 verbrannt?"),
+    ("Wie hoch war ihre Bruttomarge?", [("Welche Firma ist am meisten wert?", "Nvidia [2].")], "de",
+     "Wie hoch war Nvidias Bruttomarge?"),
+    ("How many gigafactories will it build?", [("Hoe heet het AI-plan?", "Het plan heet InvestAI.")], "en",
+     "How many gigafactories will InvestAI build?"),  # the answer's names read in the answer's language
+    # an elliptic name: it takes the place of the one name of the last question (after the same preposition)
+    ("En xAI?", [("In welk jaar is SpaceX opgericht?", "In 2002.")], "nl", "In welk jaar is xAI opgericht?"),
+    ("Und David Sacks?", [("Wie alt ist Sam Altman?", "39.")], "de", "Wie alt ist David Sacks?"),
+    ("En in China?", [("Hoeveel procent van de AI-medewerkers werkt in de VS?", "32,6%.")], "nl",
+     "Hoeveel procent van de AI-medewerkers werkt in China?"),
+])
+def test_rules_make_the_standalone_question_without_the_model(question, history, language, standalone):
+    model = Scripted()
+    rewrite = rewrite_question(model, PROMPTS, question, history, language)
+    assert (rewrite.question, rewrite.method) == (standalone, "substituted")
+    assert model.calls == []
+
+
+@pytest.mark.parametrize("question, history", [
+    ("Hoe oud is hij?", FOUNDERS),  # two new names: which one?
+    ("Hoe oud is hij?", [("Wie leidt OpenAI?", "")]),  # Bron abstained: no name to put in
+    ("Hoeveel daarvan gaat naar chips?", ALTMAN),  # "daarvan" points at a thing, not at a name
+    ("Gibt es dort Rechenzentren?", [("Wo baut Microsoft?", "In Texas.")]),  # "es" of "gibt es", and "dort"
+    ("And Stargate?", [("On which day was China's new AI fund reported?", "On Saturday.")]),  # two old names
+    ("Und bis Jahresende?", [("How large was China's capacity in June?", "x")]),  # not a name
+    ("En OpenAI?", [("Wie leidt OpenAI?", "Sam Altman.")]),  # the name is already there
+])
+def test_rules_leave_what_they_cannot_be_sure_of_to_the_model(question, history):
+    assert substitute(question, as_turns(history, 1), "nl", PROMPTS) is None
 
 
 @pytest.mark.parametrize("rewrite, problem", [
@@ -103,7 +143,7 @@ def test_a_follow_up_is_rewritten_from_the_last_turn_in_its_language():
     ("", "empty"),
 ])
 def test_an_untrustworthy_rewrite_is_not_used_and_the_follow_up_is_searched_as_asked(rewrite, problem):
-    result = rewrite_question(Scripted(rewrite), PROMPTS, "Hoe oud is hij?", ALTMAN, "nl")
+    result = rewrite_question(Scripted(rewrite), PROMPTS, "Hoe oud is hij?", FOUNDERS, "nl")
     assert result.method == "rejected" and result.question == "Hoe oud is hij?"
     assert result.note.startswith(REJECTED_NOTE) and problem in result.note.lower()
 
@@ -144,12 +184,13 @@ def test_the_assistant_searches_for_and_answers_the_standalone_question(tmp_path
     assistant = Assistant(Settings(cache_dir=tmp_path), generator=model)
     assistant._retriever = FakeRetriever()  # the retriever, index and model are stand-ins: nothing is loaded
     assistant._data = SimpleNamespace(documents={})
-    items = list(assistant.stream("Hoe oud is hij?", history=ALTMAN))
+    items = list(assistant.stream("Hoe oud is hij?", history=FOUNDERS))
     found, answer = items[0], items[-1]
     assert isinstance(found, Found) and found.searched_for == "Hoe oud is Sam Altman?" and len(found.passages) == 1
     assert assistant._retriever.searched == ["Hoe oud is Sam Altman?"]
     assert answer.question == "Hoe oud is hij?" and answer.searched_for == "Hoe oud is Sam Altman?"
     assert answer.text == "39 jaar [1]." and not answer.abstained and answer.timings["rewrite_ms"] > 0
+    assert answer.rewrite_method == "rewritten"
     assert "Hoe oud is Sam Altman?" in model.calls[1][0][-1]["content"]  # the answer prompt has the rewrite
 
 
