@@ -400,6 +400,12 @@ class Assistant:
             if made_up:  # keep what the model said, for the eval report and debugging
                 return abstained("unsupported", notes + [rejected])
             text = checked
+            cited = set(v.citation_numbers(text))
+            off_subject = v.subject_missing(question, [p.text for p in passages if p.n in cited], language)
+            if off_subject:
+                return abstained("off-subject", notes + [
+                    f"abstained: the cited passages do not mention {', '.join(off_subject)}, which the question "
+                    "asks about", rejected])
         threshold = 1 - self.settings.strictness
         if self.settings.strictness and abstain_probability is not None and abstain_probability >= threshold:
             return abstained("uncertain", [f"abstained: the model's probability that the sources do not answer "

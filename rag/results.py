@@ -60,7 +60,7 @@ class Answer:
     notes: list[str] = field(default_factory=list)  # what verification changed or flagged
     confidence: float | None = None  # the model's geometric mean token probability for its answer
     abstain_probability: float | None = None  # the model's probability of writing the abstention instead
-    abstain_reason: str = ""  # why it abstained: model, unsupported, uncertain, unsure, no-passages ("" answered)
+    abstain_reason: str = ""  # why it abstained: model, unsupported, off-subject, uncertain, unsure, no-passages
     draft: str = ""  # what the model wrote, before verification repaired or rejected it
     period: str = ""  # the period searched, e.g. "2025-02-01 to 2025-02-28" ("" all dates; rag.filters)
     sources: list[str] = field(default_factory=list)  # the sources searched ([] all)

@@ -80,6 +80,7 @@ class WordLists:
     unit_words: frozenset[str]
     not_name_start: frozenset[str]
     not_names: frozenset[str]
+    not_subjects: frozenset[str]  # generic acronyms and country adjectives: not what a question asks about
     aliases: dict[str, frozenset[str]]  # word or name -> every form of it (itself included), from aliases.toml
 
 
@@ -110,7 +111,7 @@ def word_lists() -> WordLists:
             aliases[form] = aliases.get(form, frozenset()) | forms
     return WordLists(function_words, number_words, scales, scale_language, write_scale,
                      frozenset(shared.get("unit_words", [])), frozenset(shared.get("not_name_start", [])),
-                     frozenset(shared.get("not_names", [])), aliases)
+                     frozenset(shared.get("not_names", [])), frozenset(shared.get("not_subjects", [])), aliases)
 
 
 @lru_cache(maxsize=1)
@@ -260,3 +261,15 @@ def single_names_in(text: str, language: str) -> set[str]:
 def all_names_in(text: str, language: str) -> set[str]:
     """Every name a text states: multi-word names, camel-case names, acronyms and single-word names."""
     return names_in(text) | single_names_in(text, language)
+
+
+def subject_words(question: str, language: str) -> set[str]:
+    """The name words a question asks about ("Wie hoch ist der Umsatz von DeepSeek?" -> deepseek): the words
+    of its names, without possessive endings, common words, generic acronyms and country adjectives."""
+    skip = word_lists().not_subjects
+    found = set()
+    for name in all_names_in(question, language):
+        for word in re.split(r"[\s-]+", re.sub(r"['’]s\b", "", name)):
+            if len(word) >= 2 and word not in skip and not common_word(word, language):
+                found.add(word)
+    return found

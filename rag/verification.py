@@ -22,12 +22,13 @@ from rag.textrules import (
     scale_word,
     split_sentences,
     strip_citations,
+    subject_words,
     words,
 )
 
 __all__ = ["best_quote", "build_citations", "check_answer", "cite_before_full_stop", "claims_by_citation",
            "facts_in", "missing_facts", "name_in", "names_in", "numbers_in", "remove_invalid_citations",
-           "repair_scales", "split_sentences", "strip_citations", "supports", "unsupported_facts",
+           "repair_scales", "split_sentences", "strip_citations", "subject_missing", "supports", "unsupported_facts",
            "unsupported_numbers", "write_out_large_numbers"]
 
 
@@ -133,6 +134,19 @@ def write_out_large_numbers(text: str, truth: dict[str, int], language: str,
         return written
 
     return _LONG_NUMBER.sub(fix, text), notes
+
+
+def subject_missing(question: str, cited_texts: list[str], language: str = "en") -> list[str]:
+    """The names a question asks about, when none of them is in a cited passage (else []).
+
+    "Wer hat Alibaba gegründet?" answered from a passage that never mentions Alibaba answers another question,
+    however well its own facts check out. One name found is enough: a question also names its frame ("laut
+    dem Artikel über Stargate"), which the passage need not repeat."""
+    subjects = subject_words(question, language)
+    lowered = " ".join(cited_texts).lower()
+    if not subjects or any(name_in(word, lowered) for word in subjects):
+        return []
+    return sorted(subjects)
 
 
 def facts_in(sentence: str, question: str, language: str = "en") -> tuple[set[str], set[str]]:

@@ -151,3 +151,33 @@ def test_an_answer_rejected_by_verification_is_kept_in_the_notes():
                                            "Dat staat niet in de bronnen.", {})
     assert res.abstained and res.text == "Dat staat niet in de bronnen."
     assert "the model's rejected answer: Sam Altman leidt het bedrijf [1]." in res.notes
+
+
+def test_an_answer_from_a_passage_about_someone_else_is_not_an_answer():
+    """ "Wer hat Alibaba gegründet?" answered from a passage that never mentions Alibaba answers another question."""
+    from rag.answering import Assistant
+    from rag.config import Settings
+
+    ps = [passage(1, "Donald Trump kondigde Stargate aan."), passage(2, "Alibaba ontwikkelt de Qwen-modellen.")]
+    finish = Assistant(Settings.load()).finish
+    res = finish("Wer hat Alibaba gegründet?", "de", "Donald Trump [1].", ps, "Das steht nicht in den Quellen.", {})
+    assert res.abstained and res.abstain_reason == "off-subject"
+    assert any("do not mention alibaba" in note for note in res.notes), res.notes
+    ok = finish("Wer entwickelt die Qwen-Modelle von Alibaba?", "de", "Alibaba [2].", ps, "Das steht nicht.", {})
+    assert not ok.abstained
+
+
+def test_the_subject_check_needs_one_name_of_the_question_not_its_frame_or_adjectives():
+    from rag.verification import subject_missing
+
+    altman = "OpenAI-baas Sam Altman (39) antwoordde Musk."
+    # one of the question's names is enough: "Stargate" is the article's topic, not in this passage
+    assert subject_missing("Hoe oud is Sam Altman volgens het artikel over Stargate?", [altman], "nl") == []
+    assert subject_missing("Wie hoch ist der Umsatz von DeepSeek?", [altman], "de") == ["deepseek"]
+    # possessives, country adjectives and generic acronyms are not what a question asks about
+    assert subject_missing("What was Stargate's budget?", ["Stargate krijgt 500 miljard."], "en") == []
+    assert subject_missing("Hoeveel geld gaat naar Duitse AI-bedrijven?", [altman], "nl") == []
+    # names match across languages and inflections (prompts/aliases.toml)
+    assert subject_missing("How many AI workers are in the United States?", ["In de VS werkt 32,6%."], "en") == []
+    # a question that names nothing is not checked
+    assert subject_missing("Hoe oud is hij?", [altman], "nl") == []
