@@ -260,6 +260,10 @@ class Assistant:
         SearchFilter.make(since, until, sources)  # a bad date is an InputError before anything loads
         self.load()  # a no-op once loaded; a cold start loads the retriever and the LLM side by side
         question_language = lang.detect(question)
+        if history:
+            from rag.conversation import followup_language
+
+            question_language = followup_language(question, question_language, history, self.settings.prompts_dir)
         notes: list[str] = []
         if not lang.supported(question_language):  # searched all the same: the articles may still answer it
             notes.append(f"Bron answers in Dutch, German and English; this question is in another language "

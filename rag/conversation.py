@@ -109,6 +109,27 @@ def refers_back(question: str, language: str, prompts_dir: Path) -> bool:
     return any(text == start or text.startswith(start + " ") for start in starts)
 
 
+def followup_language(question: str, detected: str, history: History | None, prompts_dir: Path) -> str:
+    """The language to answer a follow-up in. "En xAI?" is too short to detect (it reads as French): its
+    opening ("En", "Und", "And") names the language, and otherwise an unsupported guess gives way to the
+    language of the last answer."""
+    from rag import language as lang
+
+    if not history:
+        return detected
+    text = " ".join(_WORD.findall(question)).lower()
+    owners = {code for code, words in _marks(prompts_dir).items()
+              if any(text == start or text.startswith(start + " ") for start in words.get("starts", []))}
+    if len(owners) == 1:
+        return owners.pop()
+    if lang.supported(detected):
+        return detected
+    last = list(history)[-1]
+    earlier = last.language if isinstance(last, Answer) else lang.detect(str(last.question if isinstance(
+        last, Turn) else last[0]))
+    return earlier if lang.supported(earlier) else detected
+
+
 @dataclass(frozen=True)
 class RewritePrompt:
     """prompts/rewrite/: the instructions, worked examples, and the templates of a turn and the request."""

@@ -211,3 +211,14 @@ def test_a_conversation_passes_its_answers_as_history_and_starts_over_when_clear
     conv.clear()
     conv.ask("Wie leidt Nvidia?")
     assert seen[-1] == []
+
+
+def test_a_short_follow_up_is_answered_in_the_language_its_opening_or_the_conversation_names():
+    from rag.conversation import followup_language
+
+    dutch = [Answer("In welk jaar is SpaceX opgericht?", "In 2002 [1].", "nl", False)]
+    assert followup_language("En xAI?", "fr", dutch, PROMPTS) == "nl"  # "En" is Dutch, whatever detection says
+    assert followup_language("Und David Sacks?", "de", dutch, PROMPTS) == "de"  # the reader switched to German
+    assert followup_language("xAI?", "fr", dutch, PROMPTS) == "nl"  # unsupported guess: the conversation's
+    assert followup_language("In what year?", "en", dutch, PROMPTS) == "en"  # a detected language stays
+    assert followup_language("En xAI?", "fr", [], PROMPTS) == "fr"  # no conversation: nothing to go on
