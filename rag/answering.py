@@ -254,6 +254,7 @@ class Assistant:
         from rag.filters import SearchFilter
         from rag.llm import Generation
         from rag.prompting import answer_grammar, load_prompts
+        from rag.textrules import subject_words
 
         started = time.perf_counter()
         question = self.check_question(question)
@@ -285,6 +286,16 @@ class Assistant:
         timings = {"rewrite_ms": rewrite.ms, "retrieve_ms": (time.perf_counter() - retrieve_started) * 1000,
                    "first_token_ms": 0.0, "total_ms": 0.0, "prompt_tokens": 0, "completion_tokens": 0}
         yield Found(passages, searched_for)
+        if rewrite.method == "rejected" and not subject_words(question, question_language):
+            # "Hoe oud is hij?" searched as asked finds someone's age: without knowing whom it means, no answer
+            yield prompts.abstain
+            timings["total_ms"] = (time.perf_counter() - started) * 1000
+            yield Answer(asked, prompts.abstain, question_language, True, [], passages, timings,
+                         notes + ["abstained: the follow-up names nothing, and what it refers to could not be "
+                                  "told from the conversation; ask it again with the name"],
+                         abstain_reason="unresolved", period=period, sources=searched_sources,
+                         searched_for=searched_for, rewrite_method=method)
+            return
         if not passages:
             yield prompts.abstain
             timings["total_ms"] = (time.perf_counter() - started) * 1000

@@ -222,12 +222,14 @@ def rewrite_problem(rewrite: str, question: str, turns: list[Turn], language: st
 
 
 def name_spans(text: str, language: str) -> list[tuple[int, int]]:
-    """Where `text` names something (`textrules.all_names_in`), longest first, not overlapping, and not the
-    front of a compound ("AI" in "AI-medewerkers" names no one)."""
+    """Where `text` names something (`textrules.all_names_in`), longest first, not overlapping, neither an
+    amount nor the front of a compound ("AI" in "AI-medewerkers" names no one)."""
     from rag import textrules
 
     spans: list[tuple[int, int]] = []
     for name in sorted(textrules.all_names_in(text, language), key=len, reverse=True):
+        if any(textrules.is_unit_or_scale(part) for part in re.split(r"[\s-]+", name)):
+            continue  # "Milliarden US-Dollar" is an amount: "hat er" never means it
         for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text, flags=re.I):
             if not any(m.start() < end and start < m.end() for start, end in spans):
                 spans.append((m.start(), m.end()))

@@ -132,6 +132,7 @@ def test_rules_make_the_standalone_question_without_the_model(question, history,
     ("And Stargate?", [("On which day was China's new AI fund reported?", "On Saturday.")]),  # two old names
     ("Und bis Jahresende?", [("How large was China's capacity in June?", "x")]),  # not a name
     ("En OpenAI?", [("Wie leidt OpenAI?", "Sam Altman.")]),  # the name is already there
+    ("An welchem Tag hat er das verkündet?", [("Wie viel will Stargate investieren?", "100 Milliarden US-Dollar.")]),
 ])
 def test_rules_leave_what_they_cannot_be_sure_of_to_the_model(question, history):
     assert substitute(question, as_turns(history, 1), "nl", PROMPTS) is None
@@ -222,3 +223,15 @@ def test_a_short_follow_up_is_answered_in_the_language_its_opening_or_the_conver
     assert followup_language("xAI?", "fr", dutch, PROMPTS) == "nl"  # unsupported guess: the conversation's
     assert followup_language("In what year?", "en", dutch, PROMPTS) == "en"  # a detected language stays
     assert followup_language("En xAI?", "fr", [], PROMPTS) == "fr"  # no conversation: nothing to go on
+
+
+def test_a_follow_up_that_names_nothing_and_cannot_be_resolved_is_not_answered(tmp_path: Path):
+    """Searched as asked, "Hoe oud is hij?" finds somebody's age; not knowing whom it means, Bron abstains."""
+    model = Scripted("Hoe oud is hij")  # the model only repeats the follow-up: rejected
+    assistant = Assistant(Settings(cache_dir=tmp_path), generator=model)
+    assistant._retriever = FakeRetriever()
+    assistant._data = SimpleNamespace(documents={})
+    answer = assistant.answer("Hoe oud is hij?", history=FOUNDERS)
+    assert answer.abstained and answer.abstain_reason == "unresolved" and answer.rewrite_method == "rejected"
+    assert any("ask it again with the name" in note for note in answer.notes)
+    assert len(model.calls) == 1  # the rewrite only: no answer is written
