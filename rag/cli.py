@@ -177,7 +177,7 @@ def _print_answer(res) -> None:
             print(f"[{c.n}] {c.title}{source}{date}{page} ({c.doc_id}, chars {c.start}-{c.end})")
             if c.quote:
                 print(f"    “{c.quote}”")
-    elif res.abstained and res.passages:
+    elif res.abstained and res.passages and res.abstain_reason != "unresolved":  # then the notes say: ask again
         print("\nClosest passages found:")
         for p in res.passages[:3]:
             print(f"  - {p.title} ({p.doc_id}): {p.text[:120]}…")

@@ -12,31 +12,15 @@ import pytest
 from rag.evaluation import answer_correct
 from rag.language import detect
 from rag.verification import strip_citations
+from tests.support.answers import CASE_IDS, CASES, assert_cited_answer
 
 pytestmark = pytest.mark.integration
 
-CASES = [
-    # (question, acceptable answers, articles that state it)
-    ("Hoeveel geld moet er in Stargate vloeien?", ["500 miljard"], {"000_fb622f302fa41b5f", "002_9fe74c200e61e5f7"}),
-    ("Wie viel Geld stellt Chinas National AI Industry Investment Fund bereit?", ["8,2 Milliarden", "8.2"],
-     {"002_9fe74c200e61e5f7"}),
-    ("How much money did xAI burn in the first nine months of 2025?", ["9 billion", "9 miljard"],
-     {"001_7cb9b078a8c546f5"}),
-]
 
-
-@pytest.mark.parametrize("question, answers, articles", CASES, ids=["nl", "de-to-de", "en-to-nl"])
+@pytest.mark.parametrize("question, answers, articles", CASES, ids=CASE_IDS)
 def test_answers_correctly_with_a_citation_of_the_right_article(assistant, question, answers, articles):
     res = assistant.answer(question)
-    assert not res.abstained, res.text
-    assert answer_correct(res.text, answers), res.text
-    assert res.citations, res.text
-    assert {c.doc_id for c in res.citations} <= articles, [c.doc_id for c in res.citations]
-    assert res.language == detect(question)
-    for c in res.citations:
-        doc = assistant.data.documents[c.doc_id]
-        assert doc.text[c.start:c.end] == c.text
-    assert res.timings["first_token_ms"] > 0 and res.timings["completion_tokens"] > 0
+    assert_cited_answer(assistant, res, question, answers, articles)
     assert 0 < res.confidence <= 1  # the sampler reports the model's probabilities for its tokens
 
 
