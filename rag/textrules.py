@@ -270,6 +270,15 @@ def subject_words(question: str, language: str) -> set[str]:
     found = set()
     for name in all_names_in(question, language):
         for word in re.split(r"[\s-]+", re.sub(r"['’]s\b", "", name)):
-            if len(word) >= 2 and word not in skip and not common_word(word, language):
+            if len(word) >= 2 and word not in skip and not common_word(word, language) and not _dutch_and_german(word):
                 found.add(word)
     return found
+
+
+def _dutch_and_german(word: str) -> bool:
+    """A common noun of both Dutch and German ("Geld", "Artikel"): frequent in both, rare in English. A name is
+    about as frequent in all three ("Peking", "China"), so `common_word`'s one-language test misses these."""
+    from wordfreq import zipf_frequency
+
+    nl, de, en = (zipf_frequency(word.lower(), code) for code in ("nl", "de", "en"))
+    return min(nl, de) >= 3.0 and en < 2.5

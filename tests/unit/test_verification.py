@@ -179,5 +179,7 @@ def test_the_subject_check_needs_one_name_of_the_question_not_its_frame_or_adjec
     assert subject_missing("Hoeveel geld gaat naar Duitse AI-bedrijven?", [altman], "nl") == []
     # names match across languages and inflections (prompts/aliases.toml)
     assert subject_missing("How many AI workers are in the United States?", ["In de VS werkt 32,6%."], "en") == []
+    # "Geld" is a noun of Dutch and German, not a name: this question names nothing the check could miss
+    assert subject_missing("Wie viel Geld stellt Chinas neuer KI-Fonds bereit?", [altman], "de") == []
     # a question that names nothing is not checked
     assert subject_missing("Hoe oud is hij?", [altman], "nl") == []
