@@ -286,23 +286,22 @@ class Assistant:
         timings = {"rewrite_ms": rewrite.ms, "retrieve_ms": (time.perf_counter() - retrieve_started) * 1000,
                    "first_token_ms": 0.0, "total_ms": 0.0, "prompt_tokens": 0, "completion_tokens": 0}
         yield Found(passages, searched_for)
+
+        def abstained_unread(reason: str, why: list[str]) -> Iterator[str | Answer]:  # no model call
+            yield prompts.abstain
+            timings["total_ms"] = (time.perf_counter() - started) * 1000
+            yield Answer(asked, prompts.abstain, question_language, True, [], passages, timings, notes + why,
+                         abstain_reason=reason, period=period, sources=searched_sources,
+                         searched_for=searched_for, rewrite_method=method)
+
         if rewrite.method == "rejected" and not subject_words(question, question_language):
             # "Hoe oud is hij?" searched as asked finds someone's age: without knowing whom it means, no answer
-            yield prompts.abstain
-            timings["total_ms"] = (time.perf_counter() - started) * 1000
-            yield Answer(asked, prompts.abstain, question_language, True, [], passages, timings,
-                         notes + ["abstained: the follow-up names nothing, and what it refers to could not be "
-                                  "told from the conversation; ask it again with the name"],
-                         abstain_reason="unresolved", period=period, sources=searched_sources,
-                         searched_for=searched_for, rewrite_method=method)
+            yield from abstained_unread("unresolved", ["abstained: the follow-up names nothing, and what it refers "
+                                                       "to could not be told from the conversation; ask it again "
+                                                       "with the name"])
             return
         if not passages:
-            yield prompts.abstain
-            timings["total_ms"] = (time.perf_counter() - started) * 1000
-            yield Answer(asked, prompts.abstain, question_language, True, [], [], timings,
-                         notes if found.filter else notes + ["the index has no passages"],
-                         abstain_reason="no-passages", period=period, sources=searched_sources,
-                         searched_for=searched_for, rewrite_method=method)
+            yield from abstained_unread("no-passages", [] if found.filter else ["the index has no passages"])
             return
         record = Generation()
         prefix_file = self.generator.prefix_cache_path(prompts, self.settings.cache_dir)
