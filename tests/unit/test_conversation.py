@@ -138,6 +138,25 @@ def test_rules_leave_what_they_cannot_be_sure_of_to_the_model(question, history)
     assert substitute(question, as_turns(history, 1), "nl", PROMPTS) is None
 
 
+def test_a_pronoun_looks_one_turn_back_when_the_last_turn_stayed_on_the_topic():
+    stargate = [("Wer hat die Gründung von Stargate verkündet?", "Donald Trump [1]."),
+                ("Wie viel will Stargate zunächst investieren?", "100 Milliarden US-Dollar [1].")]
+    rewrite = rewrite_question(Scripted(), PROMPTS, "An welchem Wochentag hat er das verkündet?", stargate, "de")
+    assert (rewrite.question, rewrite.method) == ("An welchem Wochentag hat Donald Trump das verkündet?",
+                                                  "substituted")
+    new_topic = [stargate[0], ("Wie viel investiert Nvidia in Europa?", "5 Milliarden Euro.")]
+    assert substitute("Wie alt ist er?", as_turns(new_topic, 2), "de", PROMPTS) is None  # Nvidia is new
+
+
+@pytest.mark.parametrize("question, history", [
+    # "Elon Musk" extends the "Musk" the question named: not a new name for "es" to stand for
+    ("Wie viel Geld hat es verbrannt?", [("Welches Unternehmen hat Musk gegründet?", "Elon Musk [1].")]),
+    ("Hoe oud is hij?", [("Wie leidt OpenAI?", "Sam Altman."), ("Wat kost Stargate?", "500 miljard.")]),
+])
+def test_the_rules_find_no_new_name(question, history):
+    assert substitute(question, as_turns(history, 2), "de", PROMPTS) is None
+
+
 @pytest.mark.parametrize("rewrite, problem", [
     ("Hoe oud is Elon Musk?", "elon musk"),  # a name nobody mentioned
     ("How old is Sam Altman?", "in en"),  # another language
