@@ -251,6 +251,7 @@ class Assistant:
         question, which is searched for and answered (`Answer.searched_for`). `since`, `until` (dates or ISO
         strings, inclusive) and `sources` (names) limit the articles searched (rag.filters)."""
         from rag import language as lang
+        from rag.conversation import asks_nothing
         from rag.filters import SearchFilter
         from rag.llm import Generation
         from rag.prompting import answer_grammar, load_prompts
@@ -294,11 +295,13 @@ class Assistant:
                          abstain_reason=reason, period=period, sources=searched_sources,
                          searched_for=searched_for, rewrite_method=method)
 
-        if rewrite.method == "rejected" and not subject_words(question, question_language):
-            # "Hoe oud is hij?" searched as asked finds someone's age: without knowing whom it means, no answer
-            yield from abstained_unread("unresolved", ["abstained: the follow-up names nothing, and what it refers "
-                                                       "to could not be told from the conversation; ask it again "
-                                                       "with the name"])
+        if rewrite.method == "rejected" and (not subject_words(question, question_language) or asks_nothing(
+                question, question_language, self.settings.prompts_dir)):
+            # "Hoe oud is hij?" searched as asked finds someone's age, "And Stargate?" some fact about Stargate:
+            # without knowing what is asked, no answer
+            yield from abstained_unread("unresolved", ["abstained: the follow-up does not say on its own what "
+                                                       "it asks, and the conversation could not tell; ask it "
+                                                       "again as a full question with the name"])
             return
         if not passages:
             yield from abstained_unread("no-passages", [] if found.filter else ["the index has no passages"])

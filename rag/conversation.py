@@ -183,6 +183,15 @@ def _content_words(text: str, prompts_dir: Path) -> list[str]:
     return [w for w in (t.lower() for t in _WORD.findall(text)) if len(w) >= 4 and w not in skip]
 
 
+def asks_nothing(question: str, language: str, prompts_dir: Path) -> bool:
+    """Does the follow-up ask nothing without its frame: no word of its own beyond names and openings ("And
+    Stargate?", "Hoe oud is hij?")? Searched as asked, it finds passages about the name, and an answer from
+    them would answer a question nobody asked."""
+    spans = name_spans(question, language)
+    outside = "".join(c if not any(s <= i < e for s, e in spans) else " " for i, c in enumerate(question))
+    return not _content_words(outside, prompts_dir)
+
+
 def rewrite_problem(rewrite: str, question: str, turns: list[Turn], language: str,
                     prompts_dir: Path = PROJECT_DIR / "prompts", check_language: bool = True) -> str | None:
     """Why a rewrite cannot be trusted for the search, or None. It may not bring in a name that the

@@ -88,8 +88,8 @@ def answer_message(answer: Answer, turn: int) -> str:
         f'<div class="bron-answer">{link_citations(answer.text, turn, titles)}</div>'
     if answer.abstained:
         found = len(answer.passages)
-        why = ("The follow-up names nothing, and the earlier turns did not tell whom or what it means: ask it "
-               "again with the name." if answer.abstain_reason == "unresolved" else
+        why = ("The follow-up does not say on its own what it asks, and the earlier turns did not tell: ask it "
+               "again as a full question with the name." if answer.abstain_reason == "unresolved" else
                f"The {found} closest passages do not contain the answer; they are listed under Sources, "
                f"so you can see what was found." if found else "The index has no articles to search.")
         return body + f'<div class="bron-note">{esc(why)}</div>'
@@ -190,8 +190,8 @@ def turn_sources(answer: Answer, turn: int, article_text: Callable[[str], str | 
     cited = {c.n: c for c in answer.citations}
     similarity = {p.n: p.dense_score for p in answer.passages}
     if answer.abstained and answer.abstain_reason == "unresolved":
-        parts.append('<div class="bron-abstain"><b>Whom or what does the follow-up mean?</b> It names nothing, '
-                     "and the earlier turns did not tell. Ask it again with the name, e.g. "
+        parts.append('<div class="bron-abstain"><b>What does the follow-up ask?</b> It does not say on its own, '
+                     "and the earlier turns did not tell. Ask it again as a full question with the name, e.g. "
                      "<q>Hoe oud is Sam Altman?</q> rather than <q>Hoe oud is hij?</q>.</div>")
     elif answer.abstained:
         parts.append('<div class="bron-abstain"><b>No answer in the articles.</b> Searched for '

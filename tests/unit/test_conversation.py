@@ -14,6 +14,7 @@ from rag.conversation import (
     Conversation,
     Turn,
     as_turns,
+    asks_nothing,
     clean_rewrite,
     refers_back,
     rewrite_problem,
@@ -252,5 +253,23 @@ def test_a_follow_up_that_names_nothing_and_cannot_be_resolved_is_not_answered(t
     assistant._data = SimpleNamespace(documents={})
     answer = assistant.answer("Hoe oud is hij?", history=FOUNDERS)
     assert answer.abstained and answer.abstain_reason == "unresolved" and answer.rewrite_method == "rejected"
-    assert any("ask it again with the name" in note for note in answer.notes)
+    assert any("ask it again as a full question with the name" in note for note in answer.notes)
     assert len(model.calls) == 1  # the rewrite only: no answer is written
+
+
+@pytest.mark.parametrize("question, language, nothing", [
+    ("And Stargate?", "en", True), ("En Sam Altman?", "nl", True), ("Hoe oud is hij?", "nl", True),
+    ("Und zu welcher Bewertung?", "de", False), ("And how much does Stargate cost?", "en", False)])
+def test_a_follow_up_of_names_and_openings_alone_asks_nothing(question, language, nothing):
+    assert asks_nothing(question, language, PROMPTS) is nothing
+
+
+def test_a_rejected_follow_up_of_a_name_alone_is_not_answered(tmp_path: Path):
+    """"And Stargate?" searched as asked finds some fact about Stargate: an answer to a question nobody asked."""
+    model = Scripted("And Stargate")  # the model only repeats the follow-up: rejected
+    assistant = Assistant(Settings(cache_dir=tmp_path), generator=model)
+    assistant._retriever = FakeRetriever()
+    assistant._data = SimpleNamespace(documents={})
+    answer = assistant.answer("And Stargate?", history=[("On which day was China's new AI fund reported?",
+                                                         "On Saturday [1].")])
+    assert answer.abstained and answer.abstain_reason == "unresolved" and len(model.calls) == 1

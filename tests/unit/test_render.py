@@ -72,9 +72,9 @@ def test_an_unresolved_follow_up_asks_for_the_name_instead_of_showing_passages()
     answer = _answer("Hoe oud is hij?", abstained=True)
     answer.abstain_reason = "unresolved"
     html = render.turn_sources(answer, 3, _articles)
-    assert "Ask it again with the name" in html and "No answer in the articles" not in html
+    assert "Ask it again as a full question with the name" in html and "No answer in the articles" not in html
     assert 'id="src-3-1"' not in html
-    assert "ask it again with the name" in render.answer_message(answer, 3)
+    assert "ask it again as a full question with the name" in render.answer_message(answer, 3)
 
 
 def test_context_is_cut_at_paragraphs():
