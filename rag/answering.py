@@ -252,6 +252,7 @@ class Assistant:
         strings, inclusive) and `sources` (names) limit the articles searched (rag.filters)."""
         from rag import language as lang
         from rag.conversation import asks_nothing
+        from rag.excerpts import excerpt
         from rag.filters import SearchFilter
         from rag.llm import Generation
         from rag.prompting import answer_grammar, load_prompts
@@ -316,7 +317,9 @@ class Assistant:
             self.generator.load_prefix(prefix_file)
         grammar = answer_grammar(self.settings.prompts_dir, prompts.abstain, len(passages)) \
             if self.settings.grammar else None
-        for delta in self.generator.stream(prompts.messages(question, passages), self.settings.max_tokens,
+        read = excerpt(question, passages, self.retriever.embedder, self.settings.passage_sentences) \
+            if self.settings.passage_sentences else passages  # what the model reads (rag.excerpts)
+        for delta in self.generator.stream(prompts.messages(question, read), self.settings.max_tokens,
                                            self.settings.temperature, grammar, record, prompts.abstain):
             if not timings["first_token_ms"]:
                 timings["first_token_ms"] = (time.perf_counter() - started) * 1000
@@ -326,7 +329,7 @@ class Assistant:
                 and not lang.answer_language_ok(text, question_language)):
             # One retry in the right language; the prompt and the first answer are in the KV cache.
             retry = Generation()
-            messages = prompts.messages(question, passages) + [
+            messages = prompts.messages(question, read) + [
                 {"role": "assistant", "content": text}, {"role": "user", "content": prompts.retry}]
             second = "".join(self.generator.stream(messages, self.settings.max_tokens, self.settings.temperature,
                                                    grammar, retry, prompts.abstain))

@@ -38,6 +38,8 @@ class Settings:
     top_k: int = 4  # passages given to the model
     context_chars: int = 1500  # budget for the passages' text in the prompt (prompt length = wait)
     score_gap: float = 0.03  # a passage joins the prompt only within this cosine of the best one
+    # The model reads each passage's N sentences closest to the question (0: whole passages); rag.excerpts
+    passage_sentences: int = 0
     candidates: int = 20  # passages fetched from each retriever before fusion
     # Read a period from the question ("in februari 2025", "seit März", "last year"; prompts/dates.toml) and
     # search only articles published in it, unless the caller gave since/until; nothing found: all dates.
@@ -204,6 +206,7 @@ _RANGES = (
     ("temperature", 0.0, 2.0, ""),
     ("strictness", 0.0, 0.99, " (0: abstain only when the model does; higher abstains more)"),
     ("history_turns", 0, 8, " turns (0: every question stands alone)"),
+    ("passage_sentences", 0, 50, " sentences (0: whole passages)"),
     ("embed_batch_size", 1, 4096, ""),
     ("llm_timeout", 1.0, 3600.0, " seconds"),
 )
