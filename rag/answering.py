@@ -421,6 +421,9 @@ class Assistant:
                 return abstained("unsupported", notes + [rejected])
             text = checked
             cited = set(v.citation_numbers(text))
+            if v.restates_question(text, question, language):
+                return abstained("off-subject", notes + ["abstained: the answer only repeats a name the question "
+                                                         "gives", rejected])
             off_subject = v.subject_missing(question, [p.text for p in passages if p.n in cited], language)
             if off_subject:
                 return abstained("off-subject", notes + [

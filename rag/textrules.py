@@ -268,7 +268,10 @@ def subject_words(question: str, language: str) -> set[str]:
     of its names, without possessive endings, common words, generic acronyms and country adjectives."""
     skip = word_lists().not_subjects
     found = set()
-    for name in all_names_in(question, language):
+    # A compound's name part counts too: "Alibaba-Konzern" is about Alibaba (the last part is the noun).
+    compounds = {part.lower() for compound in re.findall(r"\b[A-Z]\w*(?:-\w+)+", question)
+                 for part in compound.split("-")[:-1] if part[:1].isupper()}
+    for name in all_names_in(question, language) | compounds:
         for word in re.split(r"[\s-]+", re.sub(r"['’]s\b", "", name)):
             if len(word) >= 2 and word not in skip and not common_word(word, language) and not _dutch_and_german(word):
                 found.add(word)

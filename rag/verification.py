@@ -12,6 +12,7 @@ from rag.textrules import (
     all_names_in,
     citation_numbers,
     cite_before_full_stop,
+    function_words,
     name_in,
     names_in,
     numbers_in,
@@ -26,10 +27,10 @@ from rag.textrules import (
     words,
 )
 
-__all__ = ["best_quote", "build_citations", "check_answer", "cite_before_full_stop", "claims_by_citation",
-           "facts_in", "missing_facts", "name_in", "names_in", "numbers_in", "remove_invalid_citations",
-           "repair_scales", "split_sentences", "strip_citations", "subject_missing", "supports", "unsupported_facts",
-           "unsupported_numbers", "write_out_large_numbers"]
+__all__ = ["best_quote", "build_citations", "check_answer", "cite_before_full_stop", "claims_by_citation", "facts_in",
+           "missing_facts", "name_in", "names_in", "numbers_in", "remove_invalid_citations",
+           "repair_scales", "restates_question", "split_sentences", "strip_citations", "subject_missing",
+           "supports", "unsupported_facts", "unsupported_numbers", "write_out_large_numbers"]
 
 
 def best_quote(passage_text: str, claim: str) -> str:
@@ -147,6 +148,20 @@ def subject_missing(question: str, cited_texts: list[str], language: str = "en")
     if not subjects or any(name_in(word, lowered) for word in subjects):
         return []
     return sorted(subjects)
+
+
+CHOICE_WORDS = {"en": "or", "nl": "of", "de": "oder"}  # "Nvidia or AMD?" may be answered with a name it gives
+
+
+def restates_question(text: str, question: str, language: str = "en") -> bool:
+    """Does the answer only name what the question names ("Who founded Oracle?" -> "Oracle [2].")? It then
+    answers nothing: the model took the question's own name from a passage that does not say the answer."""
+    plain = strip_citations(text)
+    if not all_names_in(plain, language) or numbers_in(plain) - numbers_in(question):
+        return False
+    if CHOICE_WORDS.get(language, "or") in re.findall(r"\w+", question.lower()):
+        return False
+    return words(plain) - function_words() <= words(question)
 
 
 def facts_in(sentence: str, question: str, language: str = "en") -> tuple[set[str], set[str]]:

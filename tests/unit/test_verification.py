@@ -163,7 +163,7 @@ def test_an_answer_from_a_passage_about_someone_else_is_not_an_answer():
     res = finish("Wer hat Alibaba gegründet?", "de", "Donald Trump [1].", ps, "Das steht nicht in den Quellen.", {})
     assert res.abstained and res.abstain_reason == "off-subject"
     assert any("do not mention alibaba" in note for note in res.notes), res.notes
-    ok = finish("Wer entwickelt die Qwen-Modelle von Alibaba?", "de", "Alibaba [2].", ps, "Das steht nicht.", {})
+    ok = finish("Wer entwickelt die Qwen-Modelle?", "de", "Alibaba [2].", ps, "Das steht nicht.", {})
     assert not ok.abstained
 
 
@@ -183,3 +183,24 @@ def test_the_subject_check_needs_one_name_of_the_question_not_its_frame_or_adjec
     assert subject_missing("Wie viel Geld stellt Chinas neuer KI-Fonds bereit?", [altman], "de") == []
     # a question that names nothing is not checked
     assert subject_missing("Hoe oud is hij?", [altman], "nl") == []
+
+
+def test_the_name_part_of_a_compound_and_not_a_role_is_the_subject():
+    from rag.verification import subject_missing
+
+    trump = "US-Präsident Donald Trump gab die Gründung von Stargate bekannt."
+    assert subject_missing("Wer hat den Alibaba-Konzern gegründet?", [trump], "de") == ["alibaba"]
+    assert subject_missing("Was kostet das Stargate-Projekt?", [trump], "de") == []
+    # "CEO" is a role: the question is about Anthropic, which a passage on OpenAI's CEO does not mention
+    assert subject_missing("Who is the CEO of Anthropic?", ["Sam Altman, CEO van OpenAI, sprak."], "en") == [
+        "anthropic"]
+
+
+def test_an_answer_that_only_repeats_the_questions_name_is_no_answer():
+    from rag.verification import restates_question
+
+    assert restates_question("Oracle [2].", "Who founded Oracle, one of the main sponsors of Stargate?", "en")
+    assert restates_question("Oxford [1].", "Wat is de hoofdstad van de VAE, het land dat met Oxford werkt?", "nl")
+    assert not restates_question("Larry Ellison [2].", "Who founded Oracle?", "en")
+    assert not restates_question("Nvidia [1].", "Which is worth more, Nvidia or AMD?", "en")  # a choice
+    assert not restates_question("militair [1].", "Waarvoor wordt AI gebruikt?", "nl")  # no name: not this check
