@@ -209,6 +209,7 @@ def render_markdown(results: dict) -> str:
         ("answering", _answering_md),
         ("startup", _startup_md),
         ("users", _users_md),
+        ("xquad", _xquad_md),
     ):
         if name in sec:
             section = render(sec[name])
@@ -467,6 +468,25 @@ def _answering_md(ans: dict) -> list[str]:
         "",
     ]
     return lines
+
+
+def _xquad_md(xq: dict) -> list[str]:
+    if xq.get("skipped"):
+        return ["## XQuAD (external yardstick)", "", f"Skipped: {xq['skipped']}.", ""]
+    from benchmarks.xquad import markdown_table
+
+    return [
+        "## XQuAD (external yardstick)",
+        "",
+        f"{xq.get('paragraphs')} German XQuAD paragraphs (CC BY-SA 4.0) as a collection of their own, indexed in "
+        f"{_f(xq.get('index_s'), 0)} s; retrieval over all questions; answers end to end for {xq.get('sample')} "
+        "questions per language (the same ones in de and en), then the same questions with their own paragraph "
+        "left out of the search, where Bron should abstain (SQuAD 2.0's test of no answer). A yardstick: never "
+        "tuned to.",
+        "",
+        markdown_table(xq),
+        "",
+    ]
 
 
 def _startup_md(st: dict) -> list[str]:

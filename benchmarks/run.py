@@ -6,6 +6,7 @@
     python -m benchmarks.run --only answering --merge   # add a section to today's report
     python -m benchmarks.run --only stores --store-sizes 10000,100000 --merge
     python -m benchmarks.run --only users --merge       # opt-in: starts an LLM server (benchmarks/users.py)
+    python -m benchmarks.run --only xquad --xquad-sample 20 --merge   # the external yardstick, smaller
 
 The machine is shared and noisy: every number is repeated (--repeats) and the report quotes
 median, min and max. Quick runs write <date>-quick.* so they never overwrite a full run.
@@ -35,10 +36,11 @@ from benchmarks.common import (
 )
 from benchmarks.report import write_report
 
-SECTIONS = ("ingestion", "indexing", "retrieval", "stores", "answering", "startup")  # the default run
+SECTIONS = ("ingestion", "indexing", "retrieval", "stores", "answering", "startup", "xquad")  # the default run
 OPT_IN = ("users",)  # run only when named in --only: it starts its own LLM server and chat
 # answering (and users) last: a llama.cpp crash loses least
-ORDER = ("ingestion", "indexing", "retrieval", "stores", "startup", "answering", "users")
+ORDER = ("ingestion", "indexing", "retrieval", "stores", "startup", "answering", "xquad", "users")
+XQUAD_DIR = PROJECT_DIR.parent / "shared" / "bench" / "data" / "xquad"  # CC BY-SA 4.0, beside the project
 COLD_ASK_QUESTION = "Hoeveel geld moet er in Stargate vloeien?"
 
 
@@ -102,6 +104,11 @@ def parse_args(argv=None) -> argparse.Namespace:
         help="answering questions per language nl/de/en (default 2, quick 1)",
     )
     p.add_argument("--questions", type=int, default=20, help="gold questions for the retrieval timings")
+    p.add_argument("--xquad", type=Path, default=XQUAD_DIR, help="xquad section: folder with xquad.de.json and "
+                   "xquad.en.json (default: ../shared/bench/data/xquad)")
+    p.add_argument("--xquad-sample", type=int, default=None, help="xquad section: questions per language answered "
+                   "twice, with and without their paragraph (default 100: ~200 answers per language; quick 0, "
+                   "retrieval only)")
     p.add_argument("--seed", type=int, default=0, help="seed of the synthetic corpus and vectors")
     p.add_argument(
         "--name",
@@ -131,6 +138,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     args.questions_per_user = args.questions_per_user or 3
     args.previous = {}
     args.per_language = args.per_language or (1 if args.quick else 2)
+    if args.xquad_sample is None:
+        args.xquad_sample = 0 if args.quick else 100
     args.kind_list = tuple(k.strip() for k in args.kinds.split(",") if k.strip())
     return args
 
@@ -230,6 +239,14 @@ def run_section(name: str, ctx: Context, args) -> dict:
         from benchmarks.startup import bench_startup
 
         return bench_startup(COLD_ASK_QUESTION, args.repeats, {"BRON_CONFIG": str(ctx.config_file())})
+    if name == "xquad":
+        from benchmarks.xquad import run_xquad
+
+        if not (args.xquad / "xquad.de.json").is_file():
+            return {"skipped": f"no XQuAD data in {args.xquad} (--xquad DIR)"}
+        report = run_xquad(args.xquad, args.xquad_sample, skip_answers=args.xquad_sample <= 0)
+        report["sample"] = args.xquad_sample
+        return report
     raise ValueError(name)
 
 

@@ -5,7 +5,11 @@ code, then reports
 - retrieval: recall@1/@5 and MRR of the gold paragraph for all German questions and for all English
   questions (cross-lingual: English question, German paragraphs);
 - answers: exact match, token F1 and containment of the full `answer()` pipeline on a fixed random
-  sample (seed 0) of German and English questions.
+  sample (seed 0) of German and English questions;
+- abstention (SQuAD 2.0's test of "no answer"): the same questions with their own paragraph left out of
+  the search (every other paragraph, its article's siblings included, stays), where Bron should say the
+  sources do not contain the answer. `answered_with_gold` counts the answers that still contain the gold
+  answer: another paragraph may really state it, so these are not all errors.
 
 The data is read from the path given on the command line (CC BY-SA 4.0; not copied into the repo):
 
@@ -110,15 +114,24 @@ def retrieval_metrics(asst, questions: list[dict], k: int = 5) -> dict:
     return {"n": n, "recall@1": r1 / n, "recall@5": r5 / n, "mrr": rr / n}
 
 
-def answer_metrics(asst, questions: list[dict]) -> dict:
+def paragraph_ids(n: int) -> list[str]:
+    return [f"p{i:04d}" for i in range(n)]
+
+
+def answer_metrics(asst, questions: list[dict], leave_out: list[str] | None = None) -> dict:
+    """The answer pipeline on `questions`; with `leave_out` (all paragraph ids), each question is searched
+    among every paragraph but its own (through the public `sources` filter: a source name matches an id)."""
     from tqdm import tqdm
 
     from rag.language import detect
     from rag.verification import strip_citations
 
     rows = []
-    for q in tqdm(questions, desc="answers", unit="q", file=sys.stderr):
-        res = asst.answer(q["question"])
+    desc = "answers (own paragraph left out)" if leave_out else "answers"
+    for q in tqdm(questions, desc=desc, unit="q", file=sys.stderr):
+        gold = f"p{q['paragraph']:04d}"
+        sources = [p for p in leave_out if p != gold] if leave_out else None
+        res = asst.answer(q["question"], sources=sources)
         text = strip_citations(res.text)
         rows.append({"id": q["id"], "question": q["question"], "answers": q["answers"], "prediction": res.text,
                      "abstained": res.abstained, "em": exact_match(text, q["answers"]),
@@ -126,10 +139,62 @@ def answer_metrics(asst, questions: list[dict]) -> dict:
                      "language": detect(text) if not res.abstained else None,
                      "first_token_ms": res.timings["first_token_ms"], "total_ms": res.timings["total_ms"]})
     n = len(rows)
+    if not n:
+        return {"n": 0, "rows": []}
     return {"n": n, "exact_match": sum(r["em"] for r in rows) / n, "token_f1": sum(r["f1"] for r in rows) / n,
             "containment": sum(r["contains"] for r in rows) / n, "abstained": sum(r["abstained"] for r in rows) / n,
+            "answered_with_gold": sum(r["contains"] and not r["abstained"] for r in rows) / n,
             "first_token_ms_p50": statistics.median(r["first_token_ms"] for r in rows),
             "total_ms_p50": statistics.median(r["total_ms"] for r in rows), "rows": rows}
+
+
+def run_xquad(data: Path, sample: int, skip_answers: bool = False, leave_out: bool = True,
+              settings_overrides: dict | None = None) -> dict:
+    """The whole yardstick in a temporary index: retrieval on all questions, and (unless skip_answers)
+    answers and abstention on `sample` questions per language (the same ones in de and en)."""
+    from rag.config import Settings
+
+    paragraphs, de_questions = load_xquad(data, "de")
+    _, en_questions = load_xquad(data, "en")
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings.load(index="xquad", index_dir=Path(tmp), **(settings_overrides or {}))
+        started = time.perf_counter()
+        asst = build_index(paragraphs, Path(tmp), settings)
+        report = {"settings": {k: str(v) for k, v in settings.as_dict().items()},
+                  "paragraphs": len(paragraphs), "index_s": time.perf_counter() - started,
+                  "retrieval": {"de": retrieval_metrics(asst, de_questions),
+                                "en": retrieval_metrics(asst, en_questions)}}
+        if not skip_answers and sample > 0:
+            rng = random.Random(0)
+            ids = rng.sample(range(len(de_questions)), sample)  # the same questions in both languages
+            chosen = {"de": [de_questions[i] for i in ids], "en": [en_questions[i] for i in ids]}
+            report["answers"] = {lang: answer_metrics(asst, qs) for lang, qs in chosen.items()}
+            if leave_out:
+                everyone = paragraph_ids(len(paragraphs))
+                report["left_out"] = {lang: answer_metrics(asst, qs, everyone) for lang, qs in chosen.items()}
+    return report
+
+
+def markdown_table(report: dict) -> str:
+    lines = ["| XQuAD (240 German paragraphs) | n | recall@1 | recall@5 | MRR |", "|---|---|---|---|---|"]
+    for lang, m in report["retrieval"].items():
+        lines.append(f"| {lang} questions | {m['n']} | {m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['mrr']:.3f} |")
+    if "answers" in report:
+        lines += ["", "| answers (own paragraph searched) | n | exact match | SQuAD F1 | contains answer | abstained "
+                  "(false abstention) | TTFT p50 | total p50 |", "|---|---|---|---|---|---|---|---|"]
+        for lang, m in report["answers"].items():
+            if m["n"]:
+                lines.append(f"| {lang} | {m['n']} | {m['exact_match']:.3f} | {m['token_f1']:.3f} | "
+                             f"{m['containment']:.3f} | {m['abstained']:.3f} | {m['first_token_ms_p50'] / 1000:.1f} s"
+                             f" | {m['total_ms_p50'] / 1000:.1f} s |")
+    if "left_out" in report:
+        lines += ["", "| own paragraph left out (should abstain) | n | abstained | answered, containing the gold "
+                  "answer | TTFT p50 |", "|---|---|---|---|---|"]
+        for lang, m in report["left_out"].items():
+            if m["n"]:
+                lines.append(f"| {lang} | {m['n']} | {m['abstained']:.3f} | {m['answered_with_gold']:.3f} | "
+                             f"{m['first_token_ms_p50'] / 1000:.1f} s |")
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -137,43 +202,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("data", type=Path, help="folder with xquad.de.json and xquad.en.json")
     parser.add_argument("--sample", type=int, default=100, help="questions per language for the answer pipeline")
     parser.add_argument("--skip-answers", action="store_true", help="retrieval only")
+    parser.add_argument("--no-leave-out", action="store_true", help="skip the abstention run (own paragraph left out)")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     args = parser.parse_args(argv)
-
-    from rag.config import Settings
 
     if not (args.data / "xquad.de.json").is_file():
         print(f"error: {args.data}/xquad.de.json not found (pass the XQuAD folder)", file=sys.stderr)
         return 2
-    paragraphs, de_questions = load_xquad(args.data, "de")
-    _, en_questions = load_xquad(args.data, "en")
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings.load(index="xquad", index_dir=Path(tmp))
-        started = time.perf_counter()
-        asst = build_index(paragraphs, Path(tmp), settings)
-        report = {"settings": {k: str(v) for k, v in settings.as_dict().items()},
-                  "paragraphs": len(paragraphs), "index_s": time.perf_counter() - started,
-                  "retrieval": {"de": retrieval_metrics(asst, de_questions),
-                                "en": retrieval_metrics(asst, en_questions)}}
-        if not args.skip_answers:
-            rng = random.Random(0)
-            ids = rng.sample(range(len(de_questions)), args.sample)  # the same questions in both languages
-            report["answers"] = {"de": answer_metrics(asst, [de_questions[i] for i in ids]),
-                                 "en": answer_metrics(asst, [en_questions[i] for i in ids])}
+    report = run_xquad(args.data, args.sample, args.skip_answers, not args.no_leave_out)
     args.out.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y-%m-%d")
     (args.out / f"xquad-{stamp}.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
-    lines = ["| XQuAD (240 German paragraphs) | n | recall@1 | recall@5 | MRR |", "|---|---|---|---|---|"]
-    for lang, m in report["retrieval"].items():
-        lines.append(f"| {lang} questions | {m['n']} | {m['recall@1']:.3f} | {m['recall@5']:.3f} | {m['mrr']:.3f} |")
-    if "answers" in report:
-        lines += ["", "| answers | n | exact match | token F1 | containment | abstained | TTFT p50 | total p50 |",
-                  "|---|---|---|---|---|---|---|---|"]
-        for lang, m in report["answers"].items():
-            lines.append(f"| {lang} | {m['n']} | {m['exact_match']:.3f} | {m['token_f1']:.3f} | {m['containment']:.3f} "
-                         f"| {m['abstained']:.3f} | {m['first_token_ms_p50'] / 1000:.1f} s | "
-                         f"{m['total_ms_p50'] / 1000:.1f} s |")
-    table = "\n".join(lines)
+    table = markdown_table(report)
     (args.out / f"xquad-{stamp}.md").write_text(table + "\n")
     print(table)
     return 0

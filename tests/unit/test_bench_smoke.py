@@ -199,3 +199,34 @@ def test_report_targets_pass_and_fail(tmp_path):
     assert verdict["Peak memory of a cold ask"] is False and verdict["Indexing speed vs bare encoder"] is None
     md = md_path.read_text()
     assert "**FAIL**" in md and "PASS" in md and "## Answering" in md
+
+
+class _RecordingAssistant:
+    """Stands in for the Assistant: answers with the gold answer unless its paragraph is left out."""
+
+    def __init__(self):
+        self.calls = []
+
+    def answer(self, question, sources=None):
+        from types import SimpleNamespace
+
+        self.calls.append((question, sources))
+        left_out = sources is not None and "p0001" not in sources
+        text = "Die Quellen enthalten die Antwort nicht." if left_out else "1848 [1]"
+        return SimpleNamespace(text=text, abstained=left_out, timings={"first_token_ms": 10.0, "total_ms": 20.0})
+
+
+def test_xquad_leaves_out_only_the_questions_own_paragraph():
+    from benchmarks import xquad
+
+    asst = _RecordingAssistant()
+    question = {"id": "q1", "question": "Wann?", "paragraph": 1, "answers": ["1848"]}
+    everyone = xquad.paragraph_ids(3)
+    searched = xquad.answer_metrics(asst, [question])
+    left_out = xquad.answer_metrics(asst, [question], everyone)
+    assert asst.calls == [("Wann?", None), ("Wann?", ["p0000", "p0002"])]
+    assert searched["exact_match"] == 1.0 and searched["abstained"] == 0.0
+    assert left_out["abstained"] == 1.0 and left_out["answered_with_gold"] == 0.0
+    table = xquad.markdown_table({"retrieval": {"de": {"n": 1, "recall@1": 1.0, "recall@5": 1.0, "mrr": 1.0}},
+                                  "answers": {"de": searched}, "left_out": {"de": left_out}})
+    assert "| de | 1 | 1.000 | 1.000 | 1.000 | 0.000 |" in table and "own paragraph left out" in table
