@@ -24,6 +24,17 @@ def article_files(folder: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
 
 
+def links_outside(folder: Path, paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """`paths` found in `folder` split into those really inside it and those that resolve outside it (a
+    symbolic link to /etc/passwd, or a file reached through a linked folder): `bron add DIR` adds only the
+    first, so a folder cannot smuggle in files from elsewhere."""
+    root = Path(folder).resolve()
+    inside, outside = [], []
+    for path in paths:
+        (inside if path.resolve().is_relative_to(root) else outside).append(path)
+    return inside, outside
+
+
 def document_id(folder: Path, path: Path, taken: set[str]) -> str:
     """The file name without its suffix for files at the top of `folder` (as always); in a subfolder the
     relative path ("2025/stroomnet"); with the suffix when another file took that id ("stroomnet.pdf")."""
