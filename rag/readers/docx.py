@@ -33,7 +33,7 @@ class DocxReader(Reader):
             raise UnreadableDocument(name, f"it is damaged or not a Word document ({type(exc).__name__})") from None
         except Exception as exc:  # lxml's XMLSyntaxError and friends: a damaged document part
             raise UnreadableDocument(name, f"it is damaged ({type(exc).__name__})") from None
-        lines, heading = [], None
+        lines, heading, chars = [], None, 0
         for block in word.element.body.iterchildren():
             if time.monotonic() - started > limits.max_read_seconds:
                 raise UnreadableDocument(name, f"reading it took longer than {limits.max_read_seconds:g} s",
@@ -47,6 +47,8 @@ class DocxReader(Reader):
                     heading = text
                 if text:
                     lines.append(text)
+                    chars += len(text)
+                    limits.check_chars(name, chars)  # stop early: the rest would be refused anyway
             elif tag == "tbl":
                 table = docx.table.Table(block, word)
                 for row in table.rows:

@@ -27,7 +27,7 @@ class OdtReader(Reader):
             meta = etree.fromstring(members["meta.xml"], parser) if "meta.xml" in members else None
         except (etree.XMLSyntaxError, OSError, ValueError) as exc:
             raise UnreadableDocument(name, f"it is damaged ({type(exc).__name__})") from None
-        lines, heading = [], None
+        lines, heading, chars = [], None, 0
         for element in content.iter(f"{{{_TEXT}}}h", f"{{{_TEXT}}}p"):
             if element.getparent() is not None and element.getparent().tag == f"{{{_TEXT}}}note-body":
                 continue
@@ -36,6 +36,8 @@ class OdtReader(Reader):
                 if heading is None and element.tag == f"{{{_TEXT}}}h":
                     heading = text
                 lines.append(text)
+                chars += len(text)
+                limits.check_chars(name, chars)  # stop early: the rest would be refused anyway
         text = "\n\n".join(lines)
         if not text:
             raise UnreadableDocument(name, "the document has no text")
