@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 from rag.documents import Document
-from rag.readers import ReadLimits, UnreadableDocument, read_document, reader_for, suffixes_text
+from rag.readers import ReadLimits, UnreadableDocument, printable, read_document, reader_for, suffixes_text
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ def load_corpus(folder: Path, settings=None) -> list[Document]:
             log.warning("%s", exc.describe())
             continue
         if doc.content_hash in seen:
-            log.warning("%s: same content as %s, indexed once.", path, seen[doc.content_hash])
+            log.warning("%s: same content as %s, indexed once.", printable(str(path)), seen[doc.content_hash])
             continue
         seen[doc.content_hash] = doc.id
         taken.add(doc.id)

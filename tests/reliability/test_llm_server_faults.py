@@ -90,6 +90,14 @@ def test_a_stream_without_end_is_stopped_at_llm_total_timeout(body):
     assert 2.0 <= seconds < 2.0 + 1.5  # the limit, plus at most one pause of the server
 
 
+def test_a_model_list_without_end_is_cut_at_1_mb():
+    with HostileLLM(lambda: [], models=forever(b'{"data": [' + b'{"id": "m"}, ' * 5000)) as server:
+        started = time.monotonic()
+        with pytest.raises(ModelError) as info:
+            _generator(server.url)
+    assert "did not answer with a model list" in info.value.message and time.monotonic() - started < 10
+
+
 STREAM = """
 from rag.errors import ModelError
 from rag.llm.openai_http import OpenAIHTTPGenerator

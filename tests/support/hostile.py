@@ -168,12 +168,13 @@ def delta(text: str) -> bytes:
 
 
 class HostileLLM:
-    """Serves /v1/models as a normal server does, and answers /v1/chat/completions with the bytes `body()`
-    yields (then closes the connection), on 127.0.0.1. `streams` counts the answers begun and `open` the
-    ones still being sent (a client that stops reading ends them)."""
+    """Serves /v1/models as a normal server does (or with the bytes `models()` yields), and answers
+    /v1/chat/completions with the bytes `body()` yields (then closes the connection), on 127.0.0.1.
+    `streams` counts the answers begun and `open` the ones still being sent (a client that stops reading
+    ends them)."""
 
-    def __init__(self, body: Callable[[], Iterable[bytes]]):
-        self.body = body
+    def __init__(self, body: Callable[[], Iterable[bytes]], models: Callable[[], Iterable[bytes]] | None = None):
+        self.body, self.models = body, models  # models: the body of /v1/models instead of a model list
         self.streams = self.open = 0
         hostile = self
 
@@ -187,9 +188,14 @@ class HostileLLM:
                 payload = json.dumps({"object": "list", "data": [{"id": "hostile", "object": "model"}]}).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
+                if hostile.models is None:
+                    self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
-                self.wfile.write(payload)
+                try:
+                    for part in hostile.models() if hostile.models is not None else [payload]:
+                        self.wfile.write(part)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
 
             def do_POST(self):
                 self.rfile.read(int(self.headers.get("Content-Length") or 0))
