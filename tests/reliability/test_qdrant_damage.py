@@ -12,6 +12,7 @@ import pytest
 from rag import index as ix
 from rag.cli import main
 from rag.errors import IndexError_
+from rag.stores import qdrant
 from tests.support.fake_llm import FakeLLM
 
 DAMAGE = ["storage.sqlite overwritten", "storage.sqlite emptied", "meta.json damaged", "collection folder deleted"]
@@ -51,3 +52,16 @@ def test_damaged_qdrant_storage_says_rebuild_and_the_rebuild_restores_it(small_i
     data = ix.load(path, assistant.settings)
     assert report.chunks == manifest.n_chunks == len(data.store)
     assert sorted(data.documents) == sorted(manifest.documents)
+
+
+def test_a_damaged_shared_qdrant_path_says_move_it_away_first(small_index, tmp_path):
+    shared = tmp_path / "shared-qdrant"
+    assistant = small_index(vector_store="qdrant", qdrant_path=shared)
+    qdrant._close_client(None, shared.resolve())  # as a new process finds it
+    (shared / "meta.json").write_text("{")
+    with pytest.raises(IndexError_) as info:
+        ix.load(assistant.settings.index_path, assistant.settings)
+    assert f"Move the folder {shared.resolve()} away" in info.value.remedy
+    shared.rename(tmp_path / "damaged-qdrant")  # the remedy, then the rebuild
+    assistant.sync_index(rebuild=True, progress=False)
+    assert len(ix.load(assistant.settings.index_path, assistant.settings).documents) == 2
