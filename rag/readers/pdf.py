@@ -103,6 +103,31 @@ def _bomb(name: str) -> UnreadableDocument:
                               "bomb, or a damaged file)", "Print it to a new PDF, or add its text as a .txt file.")
 
 
+def _page_lines(pdf, count: int, name: str, limits: ReadLimits, started: float) -> list[list[str]]:
+    """Each page's text lines, within the time budget and max_article_chars (stopped inside a page too)."""
+    from pypdf.errors import LimitReachedError, PyPdfError
+
+    pages: list[list[str]] = []
+    chars = 0
+    for number in range(count):
+        if time.monotonic() - started > limits.max_read_seconds:
+            raise UnreadableDocument(name, f"reading it took longer than {limits.max_read_seconds:g} s "
+                                     f"(stopped at page {number + 1} of {count})",
+                                     "Raise max_read_seconds, or split the PDF.")
+        try:
+            text = pdf.pages[number].extract_text(visitor_text=_counter(chars, limits.max_article_chars)) or ""
+        except _TooLong:
+            raise limits.too_long(name) from None
+        except LimitReachedError:
+            raise _bomb(name) from None
+        except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError, ZeroDivisionError):
+            text = ""  # one damaged page does not lose the rest
+        chars += len(text)
+        limits.check_chars(name, chars)
+        pages.append([line.rstrip() for line in text.replace("\r", "\n").split("\n")])
+    return pages
+
+
 class PdfReader(Reader):
     suffixes = (".pdf",)
 
@@ -137,24 +162,7 @@ class PdfReader(Reader):
         if count > limits.max_pdf_pages:
             raise UnreadableDocument(name, f"it has {count:,} pages (the limit is {limits.max_pdf_pages:,})",
                                      "Raise max_pdf_pages, or split the PDF.")
-        pages: list[list[str]] = []
-        chars = 0
-        for number in range(count):
-            if time.monotonic() - started > limits.max_read_seconds:
-                raise UnreadableDocument(name, f"reading it took longer than {limits.max_read_seconds:g} s "
-                                         f"(stopped at page {number + 1} of {count})",
-                                         "Raise max_read_seconds, or split the PDF.")
-            try:
-                text = pdf.pages[number].extract_text(visitor_text=_counter(chars, limits.max_article_chars)) or ""
-            except _TooLong:
-                raise limits.too_long(name) from None
-            except LimitReachedError:
-                raise _bomb(name) from None
-            except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError, ZeroDivisionError):
-                text = ""  # one damaged page does not lose the rest
-            chars += len(text)
-            limits.check_chars(name, chars)
-            pages.append([line.rstrip() for line in text.replace("\r", "\n").split("\n")])
+        pages = _page_lines(pdf, count, name, limits, started)
         letters = sum(ch.isalnum() for lines in pages for line in lines for ch in line)
         if letters < _MIN_CHARS_PER_PAGE * count:
             raise UnreadableDocument(name, "it has no text layer (a scanned or image-only PDF)",
