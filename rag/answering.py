@@ -165,7 +165,7 @@ class Assistant:
             known = {d.content_hash for d in existing}
             known_ids = {d.id for d in existing}
             self.uploads_dir.mkdir(parents=True, exist_ok=True)
-            saved = 0
+            saved: list[Path] = []
             for name, payload in files:
                 base = Path(name).name
                 try:  # the same checks as for the articles in seeds_dir, and no content twice
@@ -184,8 +184,9 @@ class Assistant:
                 tmp.replace(target)
                 known.add(doc.content_hash)
                 known_ids.add(doc_id)
-                saved += 1
-            report = self.sync_index(progress=False, on_progress=on_progress) if saved else None
+                saved.append(target)
+            with index.unless_indexed(self.settings.index_path, saved):  # a failed batch leaves no files
+                report = self.sync_index(progress=False, on_progress=on_progress) if saved else None
         return report, messages
 
     def documents(self):

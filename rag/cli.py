@@ -124,20 +124,24 @@ def cmd_index(args) -> int:
 def cmd_add(args) -> int:
     from pathlib import Path
 
-    from rag.corpus import article_files
+    from rag.corpus import article_files, links_outside
     from rag.errors import InputError
-    from rag.readers import UnreadableDocument, check_size
+    from rag.readers import UnreadableDocument, check_size, printable
 
     settings = _settings(args)
     paths, messages = [], []
     for name in args.files:
         path = Path(name)
         if path.is_dir():  # a folder: every file in it and its subfolders (each unsupported one gets a line)
-            paths += article_files(path)
+            inside, outside = links_outside(path, article_files(path))
+            paths += inside
+            messages += [UnreadableDocument(str(link), "it links to a file outside the folder (links out of a folder "
+                                            "are not followed)", "Add that file itself if you mean it.").describe()
+                         for link in outside]
         elif path.exists():
             paths.append(path)
         else:
-            raise InputError(f"Cannot read {name}: no such file or folder", "Check the name.")
+            raise InputError(f"Cannot read {printable(name)}: no such file or folder", "Check the name.")
     files = []
     for path in paths:
         try:  # an oversized file is refused before it is read into memory
@@ -146,7 +150,7 @@ def cmd_add(args) -> int:
         except UnreadableDocument as exc:
             messages.append(exc.describe())
         except OSError as exc:
-            messages.append(f"{path}: skipped, it cannot be read ({exc.strerror or exc}).")
+            messages.append(f"{printable(str(path))}: skipped, it cannot be read ({exc.strerror or exc}).")
     report = None
     if files:
         report, skipped = _assistant(args).add_articles(files)
@@ -224,7 +228,7 @@ def cmd_ask(args) -> int:
 
     scope = {"since": args.since, "until": args.until, "sources": args.sources}
     searched = SearchFilter.make(**scope)  # a bad date stops here, before any model loads
-    asst = _assistant(args)
+    asst = _assistant(args, top_k=args.top_k)  # -k is range-checked like BRON_TOP_K (before any model loads)
     if args.question is not None:
         _ask_one(asst, args.question, args.json, args.top_k, scope)
         return 0

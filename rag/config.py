@@ -58,6 +58,8 @@ class Settings:
     max_read_seconds: float = 60.0  # budget for reading one file (readers stop between pages; a stuck one is dropped)
     max_unpacked_bytes: int = 100_000_000  # a .docx/.odt that unpacks to more is refused (zip bomb) before parsing
     max_html_elements: int = 50_000  # a web page with more elements is refused (a news page has 2,000-10,000)
+    # An article with more text is refused: 2 M characters are ~5,000 passages, minutes to embed on a laptop
+    max_article_chars: int = 2_000_000
     chat_users: Path | None = None  # users file (bron users add); required to share the chat beyond this machine
     chat_uploads: bool = True  # the chat's "Add articles"; false for a read-only deployment
     # Questions the chat answers at once (0: auto = 1 with the local GGUF, which runs one generation at a
@@ -84,6 +86,7 @@ class Settings:
     llm_model: str | None = None  # the served model's name (empty: the first the server lists)
     llm_grammar: str = "auto"  # send the answer grammar to the server: auto (if it accepts it) | gbnf | none
     llm_timeout: float = 120.0  # seconds to wait for the server (connect, and between streamed tokens)
+    llm_total_timeout: float = 600.0  # seconds one answer from the server may take in all (a stream without end)
     qdrant_url: str | None = None  # vector_store = "qdrant": a Qdrant server; empty: embedded (local files)
     qdrant_path: Path | None = None  # embedded Qdrant's folder; empty: inside each index version folder
 
@@ -198,6 +201,7 @@ _RANGES = (
     ("max_read_seconds", 0.1, 86_400.0, " seconds"),
     ("max_unpacked_bytes", 1_000, 10**11, " bytes"),
     ("max_html_elements", 100, 10**8, " elements"),
+    ("max_article_chars", 1_000, 10**9, " characters"),
     ("index_lock_timeout", 0.0, 86_400.0, " seconds"),
     ("chat_concurrency", 0, 64, " questions at once (0: 1 with the local model, 4 with llm_url)"),
     ("n_ctx", 256, 1_048_576, " tokens"),
@@ -209,6 +213,7 @@ _RANGES = (
     ("passage_sentences", 0, 50, " sentences (0: whole passages)"),
     ("embed_batch_size", 1, 4096, ""),
     ("llm_timeout", 1.0, 3600.0, " seconds"),
+    ("llm_total_timeout", 1.0, 86_400.0, " seconds"),
 )
 
 

@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 from rag.documents import Document
-from rag.readers import ReadLimits, UnreadableDocument, read_document, reader_for, suffixes_text
+from rag.readers import ReadLimits, UnreadableDocument, printable, read_document, reader_for, suffixes_text
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +22,17 @@ def article_files(folder: Path) -> list[Path]:
             continue
         found.append(path)
     return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+
+
+def links_outside(folder: Path, paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """`paths` found in `folder` split into those really inside it and those that resolve outside it (a
+    symbolic link to /etc/passwd, or a file reached through a linked folder): `bron add DIR` adds only the
+    first, so a folder cannot smuggle in files from elsewhere."""
+    root = Path(folder).resolve()
+    inside, outside = [], []
+    for path in paths:
+        (inside if path.resolve().is_relative_to(root) else outside).append(path)
+    return inside, outside
 
 
 def document_id(folder: Path, path: Path, taken: set[str]) -> str:
@@ -59,7 +70,7 @@ def load_corpus(folder: Path, settings=None) -> list[Document]:
             log.warning("%s", exc.describe())
             continue
         if doc.content_hash in seen:
-            log.warning("%s: same content as %s, indexed once.", path, seen[doc.content_hash])
+            log.warning("%s: same content as %s, indexed once.", printable(str(path)), seen[doc.content_hash])
             continue
         seen[doc.content_hash] = doc.id
         taken.add(doc.id)

@@ -5,7 +5,8 @@ Layout of ``indexes/<name>/``::
     CURRENT            name of the live version folder (replaced atomically)
     v-<stamp>/         manifest.json, documents.jsonl, chunks.jsonl, vectors.npy and the store's files
                        (FAISS: faiss.index; Qdrant: qdrant.json naming its collection, see rag.stores.qdrant)
-    uploads/           articles added through the chat or `bron add` (kept as files, never deleted)
+    uploads/           articles added through the chat or `bron add` (kept as files once indexed; the files
+                       of a batch whose indexing failed are removed again, see `unless_indexed`)
 
 A build writes a complete new version folder and only then points CURRENT at it, so a crash never
 leaves a half-written index, and readers always see a whole version. Writers (`bron index`, `bron add`,
@@ -145,6 +146,20 @@ def write_lock(index_path: Path, timeout: float = 60.0) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+@contextlib.contextmanager
+def unless_indexed(index_path: Path, files: list[Path]) -> Iterator[None]:
+    """Remove `files` (a batch just saved to uploads/) if the block fails before a new version is live: a
+    failed batch leaves nothing behind that the next write would index without a word."""
+    before = current_version(index_path)
+    try:
+        yield
+    except BaseException:
+        if current_version(index_path) == before:
+            for file in files:
+                Path(file).unlink(missing_ok=True)
+        raise
 
 
 def clean_leftovers(index_path: Path) -> list[str]:

@@ -2,6 +2,12 @@
 
 One user a line, `name:pbkdf2_sha256$<iterations>$<salt hex>$<hash hex>`; `bron users add NAME` writes it.
 Passwords are never stored or logged, only their salted PBKDF2 hashes (hashlib, the standard library).
+
+The login check takes as long for an unknown name as for a known one (a dummy hash is checked), so its
+timing does not tell which names exist. After FREE_FAILURES wrong logins in a row a name is locked out,
+for LOCKOUT_SECONDS doubling with each further failure up to MAX_LOCKOUT_SECONDS; while locked, every
+login with that name is refused without checking the password, and a right one ends the series. Gradio
+gives the check no client address, so the limit is per name (known or not, alike).
 """
 
 from __future__ import annotations
@@ -11,12 +17,19 @@ import hmac
 import ipaddress
 import os
 import re
+import threading
+import time
+from collections import OrderedDict
 from pathlib import Path
 
 from rag.errors import ConfigError, InputError
 
 ITERATIONS = 300_000
 _NAME = re.compile(r"^[\w.@-]{1,64}$")
+FREE_FAILURES = 5  # wrong logins in a row before a name is locked out
+LOCKOUT_SECONDS = 30.0  # the first lockout; doubles with each further failure
+MAX_LOCKOUT_SECONDS = 900.0
+_TRACKED_NAMES = 10_000  # names whose failures are remembered (the oldest are forgotten first)
 
 
 def hash_password(password: str, salt: bytes | None = None, iterations: int = ITERATIONS) -> str:
@@ -70,10 +83,47 @@ def add_user(path: Path, name: str, password: str) -> None:
     tmp.replace(path)
 
 
-def authenticator(path: Path):
-    """The (name, password) -> bool check Gradio's login page calls."""
+class LoginLimiter:
+    """Wrong logins per name: after FREE_FAILURES in a row the name is locked, for a time that doubles."""
+
+    def __init__(self, clock=time.monotonic):
+        self.clock = clock
+        self._failures: OrderedDict[str, tuple[int, float]] = OrderedDict()  # name -> (failures, locked until)
+        self._lock = threading.Lock()
+
+    def locked(self, name: str) -> bool:
+        with self._lock:
+            return self._failures.get(name, (0, 0.0))[1] > self.clock()
+
+    def record(self, name: str, ok: bool) -> None:
+        with self._lock:
+            if ok:
+                self._failures.pop(name, None)
+                return
+            failures = self._failures.pop(name, (0, 0.0))[0] + 1
+            until = 0.0
+            if failures >= FREE_FAILURES:
+                until = self.clock() + min(MAX_LOCKOUT_SECONDS, LOCKOUT_SECONDS * 2 ** (failures - FREE_FAILURES))
+            self._failures[name] = (failures, until)
+            while len(self._failures) > _TRACKED_NAMES:
+                self._failures.popitem(last=False)
+
+
+def authenticator(path: Path, limiter: LoginLimiter | None = None):
+    """The (name, password) -> bool check Gradio's login page calls: as slow for unknown names as for known
+    ones, and refusing a name locked out by `limiter` (default: a new LoginLimiter)."""
     users = load_users(path)
-    return lambda name, password: name in users and check_password(users[name], password)
+    limiter = limiter or LoginLimiter()
+    dummy = hash_password(os.urandom(16).hex())  # checked for unknown names: the same work, always False
+
+    def check(name: str, password: str) -> bool:
+        if limiter.locked(name):
+            return False
+        ok = check_password(users.get(name, dummy), password) and name in users
+        limiter.record(name, ok)
+        return ok
+
+    return check
 
 
 def is_loopback(host: str) -> bool:

@@ -25,7 +25,8 @@ def make_generator(settings: Settings, load: bool = True) -> Generator:
         from rag.llm.openai_http import OpenAIHTTPGenerator
 
         return OpenAIHTTPGenerator(settings.llm_url, settings.llm_model, grammar=settings.llm_grammar,
-                                   timeout=settings.llm_timeout, load=load)
+                                   timeout=settings.llm_timeout, total_timeout=settings.llm_total_timeout,
+                                   load=load)
     model = resolve_llm(settings)
     try:
         from rag.llm.llamacpp import LlamaCppGenerator

@@ -13,13 +13,16 @@ What the server is asked for besides the text:
   the first tokens' alternatives show it, the model's probability of writing the abstention sentence
   (`Generation.abstain_logprob`). A server that does not send them leaves both empty.
 
+What a misbehaving server cannot do (rag.llm.sse reads the stream): send lines or bodies without end
+(1 MB per line, event or non-streamed body), stream past `max_tokens` (+16) or `llm_total_timeout` seconds,
+or send JSON of another shape than OpenAI's (one ModelError says which field was wrong).
+
 There is no KV state to keep across processes (the server keeps its own cache), so the prompt-prefix
 hooks keep the base class's defaults.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import time
@@ -29,9 +32,12 @@ import httpx
 
 from rag.errors import ModelError
 from rag.llm.base import Generation, Generator
+from rag.llm.sse import parse_chunk, sse_events
 
 API_KEY_ENV = "BRON_LLM_API_KEY"
 TOP_LOGPROBS = 5
+MAX_BODY_BYTES = 1 << 20  # a model list or an error message; a longer answer is cut off
+MAX_TOKENS_SLACK = 16  # streamed tokens past max_tokens before the client stops a server that ignores it
 
 
 class OpenAIHTTPGenerator(Generator):
@@ -39,8 +45,10 @@ class OpenAIHTTPGenerator(Generator):
     once (one shared httpx client; the server batches them); only `load` is serialised."""
 
     def __init__(self, url: str, model: str | None = None, grammar: str = "auto", timeout: float = 120.0,
-                 connect_retries: int = 2, load: bool = True, transport: httpx.BaseTransport | None = None):
+                 connect_retries: int = 2, load: bool = True, transport: httpx.BaseTransport | None = None,
+                 total_timeout: float = 600.0):
         self.url = url.rstrip("/")
+        self.total_timeout = total_timeout  # one answer in all (timeout: connecting, and between reads)
         self.requested_model = model or None
         self.model_name = model or ""
         self.grammar_mode = grammar
@@ -49,7 +57,7 @@ class OpenAIHTTPGenerator(Generator):
         # on them harmlessly (at worst one more request is refused and repeated without the field).
         self._send_grammar = grammar != "none"
         self._send_logprobs = True
-        headers = {"Accept": "text/event-stream"}
+        headers = {"Accept": "text/event-stream", "Accept-Encoding": "identity"}
         key = os.environ.get(API_KEY_ENV)
         if key:
             headers["Authorization"] = f"Bearer {key}"
@@ -76,7 +84,7 @@ class OpenAIHTTPGenerator(Generator):
         if response.status_code != 200:
             self._raise_for_status(response)
         try:
-            served = [m["id"] for m in response.json().get("data", [])]
+            served = [str(m["id"]) for m in response.json().get("data", [])]
         except (ValueError, KeyError, TypeError, AttributeError):
             raise ModelError(f"{self.url}/models did not answer with a model list.",
                              "Check that llm_url is the server's OpenAI-compatible base URL, ending in /v1.") from None
@@ -96,7 +104,28 @@ class OpenAIHTTPGenerator(Generator):
 
     def _request(self, method: str, path: str, **kwargs) -> httpx.Response:
         """One request (not streamed), retried a few times when the server cannot be reached."""
-        return self._with_retries(self._client.build_request(method, self.url + path, **kwargs), stream=False)
+        response = self._with_retries(self._client.build_request(method, self.url + path, **kwargs), stream=True)
+        return self._read_bounded(response)
+
+    def _read_bounded(self, response: httpx.Response) -> httpx.Response:
+        """`response` with its body read: at most MAX_BODY_BYTES and llm_total_timeout seconds (a server that
+        sends without end is cut off, and its answer then fails to parse with a message)."""
+        body = bytearray()
+        deadline = time.monotonic() + self.total_timeout
+        try:
+            for raw in response.iter_raw():
+                body += raw
+                if len(body) > MAX_BODY_BYTES or time.monotonic() > deadline:
+                    break
+        except httpx.TimeoutException:
+            raise self._timed_out() from None
+        except httpx.HTTPError as exc:
+            raise ModelError(f"The LLM server at {self.url} broke off its answer ({type(exc).__name__}).",
+                             "Check that the server is running and llm_url is right.") from None
+        finally:
+            response.close()
+        return httpx.Response(response.status_code, headers={"Content-Type": response.headers.get("Content-Type", "")},
+                              content=bytes(body[:MAX_BODY_BYTES]), request=response.request)
 
     def _with_retries(self, request: httpx.Request, stream: bool) -> httpx.Response:
         """Send `request`, retrying only while the server cannot be reached (so never mid-stream)."""
@@ -155,40 +184,40 @@ class OpenAIHTTPGenerator(Generator):
         record = record if record is not None else Generation()
         self.load()  # requests run side by side (the chat's users): all their state is local or in `record`
         started = time.perf_counter()
+        deadline = time.monotonic() + self.total_timeout
         response = self._open_stream(messages, max_tokens, temperature, grammar)
         tracker = _AbstainTracker(abstain) if abstain else None
         logprobs: list[float] = []
         done = False
         try:
-            for event in _sse_events(response):
+            for event in sse_events(self._raw(response), self.url, deadline, self.total_timeout):
                 if event == "[DONE]":
                     done = True
                     break
-                chunk = _json_event(event, self.url)
-                if chunk.get("error"):
-                    raise ModelError(f"The LLM server at {self.url} stopped with an error: "
-                                     f"{_message(chunk['error'])}.", "Check the server's log.")
-                usage = chunk.get("usage") or {}
-                if usage:
-                    record.prompt_tokens = int(usage.get("prompt_tokens") or 0)
-                    record.completion_tokens = int(usage.get("completion_tokens") or record.completion_tokens)
-                for choice in chunk.get("choices") or []:
-                    if choice.get("finish_reason"):
-                        record.finish_reason = choice["finish_reason"]
-                    for item in ((choice.get("logprobs") or {}).get("content") or []):
-                        if item.get("logprob") is not None:
-                            logprobs.append(float(item["logprob"]))
+                chunk = parse_chunk(event, self.url)
+                if chunk.error:
+                    raise ModelError(f"The LLM server at {self.url} stopped with an error: {chunk.error}.",
+                                     "Check the server's log.")
+                if chunk.has_usage:
+                    record.prompt_tokens = chunk.prompt_tokens or 0
+                    record.completion_tokens = chunk.completion_tokens or record.completion_tokens
+                for choice in chunk.choices:
+                    if choice.finish_reason:
+                        record.finish_reason = choice.finish_reason
+                    for item in choice.logprobs:
+                        if item["logprob"] is not None:
+                            logprobs.append(item["logprob"])
                         if tracker is not None:
                             tracker.step(item)
-                    delta = (choice.get("delta") or {}).get("content") or ""
-                    if not delta:
+                    if not choice.content:
                         continue
                     if not record.text:
                         record.first_token_ms = (time.perf_counter() - started) * 1000
-                    if not usage:
+                    if not chunk.has_usage:
                         record.completion_tokens += 1
-                    record.text += delta
-                    yield delta
+                    record.text += choice.content
+                    yield choice.content
+                self._check_length(record, max_tokens)
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.StreamError) as exc:
             raise self._cut(record, exc) from None
         except httpx.TimeoutException:
@@ -201,6 +230,23 @@ class OpenAIHTTPGenerator(Generator):
         record.token_logprobs = logprobs
         # No logprobs seen (the server does not send them): unknown, not "certain".
         record.abstain_logprob = tracker.logprob if tracker is not None and tracker.steps else None
+
+    def _raw(self, response: httpx.Response) -> Iterator[bytes]:
+        """The body's bytes as they arrive; a compressed body (asked for identity) is refused, not inflated."""
+        encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+        if encoding not in ("", "identity"):
+            raise ModelError(f"The LLM server at {self.url} sent a compressed stream ({encoding}), although asked "
+                             "not to.", "Turn off compression of the server's responses (or of a proxy in front).")
+        return response.iter_raw()
+
+    def _check_length(self, record: Generation, max_tokens: int) -> None:
+        """A server must stop at max_tokens: one that streams on is stopped here (a little slack for servers
+        that count differently; a token is rarely longer than 64 characters)."""
+        allowed = max_tokens + MAX_TOKENS_SLACK
+        if record.completion_tokens > allowed or len(record.text) > 64 * allowed:
+            raise ModelError(f"The LLM server at {self.url} sent more than max_tokens ({max_tokens}) tokens without "
+                             f"ending the answer ({len(record.text):,} characters); the answer was stopped.",
+                             "The server ignores max_tokens: check its version and log.")
 
     def _cut(self, record: Generation, exc: Exception | None) -> ModelError:
         why = f" ({type(exc).__name__})" if exc is not None else ""
@@ -221,8 +267,7 @@ class OpenAIHTTPGenerator(Generator):
             response = self._send(body)
             if response.status_code == 200:
                 return response
-            response.read()
-            response.close()
+            response = self._read_bounded(response)
             detail = _error_text(response).lower()
             # Optional fields a server may refuse: drop them (once) and ask again.
             if response.status_code in (400, 422) and "grammar" in body and self.grammar_mode == "auto" \
@@ -276,36 +321,6 @@ class _AbstainTracker:
 def _continues(rest: str, token: str) -> bool:
     """Does `token` continue the sentence's remaining text `rest` (or end it, with trailing space)?"""
     return rest.startswith(token) or (token.startswith(rest) and not token[len(rest):].strip())
-
-
-def _sse_events(response: httpx.Response) -> Iterator[str]:
-    """The data of each server-sent event (data lines joined), in order."""
-    data: list[str] = []
-    for line in response.iter_lines():
-        if not line:
-            if data:
-                yield "\n".join(data)
-                data = []
-            continue
-        if line.startswith(":"):
-            continue  # a comment (keep-alive ping)
-        field, _, value = line.partition(":")
-        if field == "data":
-            data.append(value[1:] if value.startswith(" ") else value)
-    if data:
-        yield "\n".join(data)
-
-
-def _json_event(event: str, url: str) -> dict:
-    try:
-        chunk = json.loads(event)
-    except json.JSONDecodeError:
-        raise ModelError(f"The LLM server at {url} sent a stream event that is not JSON: {event[:80]!r}.",
-                         "llm_url must point to an OpenAI-compatible server (/v1/chat/completions).") from None
-    if not isinstance(chunk, dict):
-        raise ModelError(f"The LLM server at {url} sent an unexpected stream event: {event[:80]!r}.",
-                         "llm_url must point to an OpenAI-compatible server (/v1/chat/completions).")
-    return chunk
 
 
 def _message(error) -> str:

@@ -7,18 +7,22 @@ read a file.
 
 from __future__ import annotations
 
+import logging
 import threading
+import zipfile
+import zlib
 from collections.abc import Callable, Container
 from pathlib import Path
 
 from rag.documents import Document
-from rag.readers.base import DuplicateDocument, Reader, ReadLimits, UnreadableDocument
+from rag.readers.base import DuplicateDocument, Reader, ReadLimits, UnreadableDocument, printable
 from rag.readers.docx import DocxReader
 from rag.readers.html import HtmlReader
 from rag.readers.odt import OdtReader
 from rag.readers.pdf import PdfReader
 from rag.readers.text import TextReader
 
+log = logging.getLogger(__name__)
 READERS: tuple[Reader, ...] = (TextReader(), HtmlReader(), PdfReader(), DocxReader(), OdtReader())
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(s for reader in READERS for s in reader.suffixes)
 
@@ -70,8 +74,8 @@ def read_document(source: Path | bytes, name: str | None = None, *, max_bytes: i
     of the settings when not given); the document id is `doc_id` or the file name's stem.
 
     Raises UnreadableDocument with the reason when the format is not supported, the file is larger than
-    `max_bytes`, cannot be read, decoded or parsed, is encrypted, scanned or over a limit, is empty, or
-    (DuplicateDocument) its content hash is in `known_hashes`."""
+    `max_bytes`, cannot be read, decoded or parsed, is encrypted, scanned or over a limit (its text over
+    `max_article_chars` too), is empty, or (DuplicateDocument) its content hash is in `known_hashes`."""
     if name is None:
         if isinstance(source, bytes | bytearray):
             raise TypeError("read_document(bytes) needs the file's name")
@@ -91,13 +95,18 @@ def read_document(source: Path | bytes, name: str | None = None, *, max_bytes: i
     except UnreadableDocument:
         raise
     except (MemoryError, RecursionError, ValueError, TypeError, KeyError, IndexError, AttributeError,
-            OSError, AssertionError, ZeroDivisionError, LookupError, RuntimeError) as exc:
+            OSError, AssertionError, ZeroDivisionError, LookupError, RuntimeError, zipfile.BadZipFile,
+            zlib.error, EOFError) as exc:
         # a damaged file can trip a parsing library anywhere: one line for that file, never a traceback
         raise UnreadableDocument(name, f"it could not be parsed ({type(exc).__name__})") from None
+    except Exception as exc:  # noqa: BLE001 - a library's own error type (pypdf's, lxml's): still one line
+        log.debug("reading %s failed", printable(name), exc_info=True)
+        raise UnreadableDocument(name, f"it could not be parsed ({type(exc).__name__})") from None
+    limits.check_chars(name, len(document.text))
     if document.content_hash in known_hashes:
         raise DuplicateDocument(name)
     return document
 
 
 __all__ = ["READERS", "SUPPORTED_SUFFIXES", "DuplicateDocument", "ReadLimits", "Reader", "UnreadableDocument",
-           "check_size", "read_document", "reader_for", "suffixes_text"]
+           "check_size", "printable", "read_document", "reader_for", "suffixes_text"]

@@ -2,7 +2,9 @@
 
 Lines broken inside a sentence are joined (a word hyphenated at the line end is joined back), and
 running headers and footers (a line repeated at the top or bottom of most pages, page numbers included)
-are removed. An encrypted PDF or one without a text layer (a scan) is refused: Bron does no OCR.
+are removed. An encrypted PDF or one without a text layer (a scan) is refused: Bron does no OCR. So is a
+PDF whose compressed streams inflate past pypdf's own limits (LimitReachedError: a decompression bomb),
+and one whose text layer outgrows max_article_chars (checked page by page, so reading stops early).
 """
 
 from __future__ import annotations
@@ -79,6 +81,53 @@ def _date(value) -> str | None:
         return None
 
 
+class _TooLong(Exception):
+    """Raised from inside pypdf's text extraction once a page's text passes max_article_chars."""
+
+
+def _counter(before: int, limit: int):
+    """A pypdf text visitor that stops the extraction once `before` plus the page's text passes `limit`
+    (a 56 KB PDF can hold 20 M characters: stopping early saves most of the time)."""
+    seen = [before]
+
+    def visit(text: str, *_args) -> None:
+        seen[0] += len(text)
+        if seen[0] > limit:
+            raise _TooLong
+
+    return visit
+
+
+def _bomb(name: str) -> UnreadableDocument:
+    return UnreadableDocument(name, "a compressed stream in it inflates past pypdf's size limit (a decompression "
+                              "bomb, or a damaged file)", "Print it to a new PDF, or add its text as a .txt file.")
+
+
+def _page_lines(pdf, count: int, name: str, limits: ReadLimits, started: float) -> list[list[str]]:
+    """Each page's text lines, within the time budget and max_article_chars (stopped inside a page too)."""
+    from pypdf.errors import LimitReachedError, PyPdfError
+
+    pages: list[list[str]] = []
+    chars = 0
+    for number in range(count):
+        if time.monotonic() - started > limits.max_read_seconds:
+            raise UnreadableDocument(name, f"reading it took longer than {limits.max_read_seconds:g} s "
+                                     f"(stopped at page {number + 1} of {count})",
+                                     "Raise max_read_seconds, or split the PDF.")
+        try:
+            text = pdf.pages[number].extract_text(visitor_text=_counter(chars, limits.max_article_chars)) or ""
+        except _TooLong:
+            raise limits.too_long(name) from None
+        except LimitReachedError:
+            raise _bomb(name) from None
+        except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError, ZeroDivisionError):
+            text = ""  # one damaged page does not lose the rest
+        chars += len(text)
+        limits.check_chars(name, chars)
+        pages.append([line.rstrip() for line in text.replace("\r", "\n").split("\n")])
+    return pages
+
+
 class PdfReader(Reader):
     suffixes = (".pdf",)
 
@@ -86,7 +135,7 @@ class PdfReader(Reader):
         import logging
 
         from pypdf import PdfReader as _Pdf
-        from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+        from pypdf.errors import DependencyError, LimitReachedError, PdfReadError, PyPdfError
 
         logging.getLogger("pypdf").setLevel(logging.ERROR)  # damaged-but-readable files warn a lot
         started = time.monotonic()
@@ -104,24 +153,16 @@ class PdfReader(Reader):
             count = len(pdf.pages)
         except UnreadableDocument:
             raise
-        except (PdfReadError, FileNotDecryptedError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
+        except LimitReachedError:
+            raise _bomb(name) from None
+        except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
             raise UnreadableDocument(name, f"it is not a readable PDF ({type(exc).__name__})") from None
         if count == 0:
             raise UnreadableDocument(name, "the PDF has no pages")
         if count > limits.max_pdf_pages:
             raise UnreadableDocument(name, f"it has {count:,} pages (the limit is {limits.max_pdf_pages:,})",
                                      "Raise max_pdf_pages, or split the PDF.")
-        pages: list[list[str]] = []
-        for number in range(count):
-            if time.monotonic() - started > limits.max_read_seconds:
-                raise UnreadableDocument(name, f"reading it took longer than {limits.max_read_seconds:g} s "
-                                         f"(stopped at page {number + 1} of {count})",
-                                         "Raise max_read_seconds, or split the PDF.")
-            try:
-                text = pdf.pages[number].extract_text() or ""
-            except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError, ZeroDivisionError):
-                text = ""  # one damaged page does not lose the rest
-            pages.append([line.rstrip() for line in text.replace("\r", "\n").split("\n")])
+        pages = _page_lines(pdf, count, name, limits, started)
         letters = sum(ch.isalnum() for lines in pages for line in lines for ch in line)
         if letters < _MIN_CHARS_PER_PAGE * count:
             raise UnreadableDocument(name, "it has no text layer (a scanned or image-only PDF)",

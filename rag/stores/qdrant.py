@@ -13,6 +13,9 @@ file, `qdrant.json`, naming the collection and where it lives:
   the same server under another name).
 
 Embedded Qdrant locks its folder: one process at a time. Several processes on one index need a server.
+Damaged embedded storage (a `storage.sqlite` or `meta.json` overwritten) is one IndexError_ with the remedy,
+and loading checks that the collection holds as many vectors as the pointer says (a deleted collection
+folder would otherwise come back empty, and every question would find nothing).
 
 Versions are never changed in place: vectors added to a loaded store are kept in memory (searched
 exactly) until `save` writes a new collection with the old points and the new ones, so readers of the
@@ -76,12 +79,30 @@ def _client(url: str | None, path: Path | None, create: bool = False) -> QdrantC
                                       "removed).", "Reload the index (restart the chat), or rebuild: "
                                       "bron index --rebuild")
                 client = QdrantClient(path=str(path), force_disable_check_same_thread=True)
+        except IndexError_:
+            raise
         except RuntimeError as exc:  # embedded storage locked by another process
+            if "already accessed" not in str(exc):
+                raise _damaged(path, exc) from None
             raise IndexError_(f"Embedded Qdrant storage {path} is in use by another process ({exc}).",
                               "Embedded Qdrant serves one process: stop the other one (bron chat, bron index), or "
                               "run a Qdrant server and set qdrant_url.") from None
+        except Exception as exc:  # noqa: BLE001 - sqlite3.DatabaseError, a JSONDecodeError of meta.json, ...
+            if url:
+                raise _server_error(url, exc) from None
+            raise _damaged(path, exc) from None
         _clients[key] = client
         return client
+
+
+def _damaged(path: Path | None, exc: Exception) -> IndexError_:
+    """Embedded storage that cannot be opened. Inside a version folder a rebuild replaces it; a shared
+    `qdrant_path` must be moved away first (it cannot be opened to write the new collection either)."""
+    message = f"The embedded Qdrant storage {path} is damaged ({type(exc).__name__}: {str(exc)[:200]})."
+    if path is not None and path.name == FOLDER and path.parent.name.startswith(("v-", ".tmp-")):
+        return IndexError_(message, "Rebuild the index: bron index --rebuild (the articles are read again).")
+    return IndexError_(message, f"Move the folder {path} away (qdrant_path: it holds the collections of every "
+                       "index that uses it), then rebuild: bron index --rebuild")
 
 
 @atexit.register
@@ -159,7 +180,25 @@ class QdrantStore(VectorStore):
             raise IndexError_(f"{folder / POINTER} is damaged ({exc}).", "Rebuild it: bron index --rebuild") from None
         if location["url"] and settings is not None and settings.qdrant_url:
             location["url"] = settings.qdrant_url  # the same server, as this machine reaches it
-        return cls(kind, dim, location, collection, count, folder)
+        store = cls(kind, dim, location, collection, count, folder)
+        store._check_count()
+        return store
+
+    def _check_count(self) -> None:
+        """The collection must hold the vectors the pointer names (as FAISS's count is checked against the
+        manifest): a collection deleted or emptied behind Bron's back must not answer "not in the sources"."""
+        client = self._reader()
+        try:
+            with _lock:
+                found = client.count(self.collection, exact=True).count \
+                    if client.collection_exists(self.collection) else 0
+        except Exception as exc:  # noqa: BLE001 - connection errors, damaged storage: one message
+            raise _server_error(self.location["url"], exc) from None
+        if found != self.count:
+            where = self.location["url"] or self._storage(self.folder)[1]
+            raise IndexError_(f"The Qdrant collection {self.collection} in {where} holds {found} vectors, the index "
+                              f"expects {self.count} (its storage was deleted or damaged).",
+                              "Rebuild the index: bron index --rebuild")
 
     # -- the collection -------------------------------------------------------------------------
     def _storage(self, folder: Path | None) -> tuple[str | None, Path | None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -19,3 +20,34 @@ def small_corpus(tmp_path) -> Path:
     for name, text in ARTICLES.items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
+
+
+SMALL_INDEX = {"index": "idx", "chunk_size": 120, "chunk_overlap": 20}
+
+
+@pytest.fixture
+def bron_toml(tmp_path, small_corpus):
+    """Writes a bron.toml for an index of the small corpus (and `extra` settings); returns its path, for the CLI."""
+    def write(**extra) -> str:
+        values = {"index_dir": str(tmp_path / "indexes"), "seeds_dir": str(small_corpus), **SMALL_INDEX, **extra}
+        config = tmp_path / "bron.toml"
+        config.write_text("".join(f"{name} = {json.dumps(value)}\n" for name, value in values.items()))
+        return str(config)
+
+    return write
+
+
+@pytest.fixture
+def small_index(tmp_path, small_corpus, embedder):
+    """Makes an Assistant with the session's embedder and `extra` settings, its index of the small corpus built."""
+    from rag.answering import Assistant
+    from rag.config import Settings
+
+    def make(**extra):
+        assistant = Assistant(Settings.load(index_dir=tmp_path / "indexes", seeds_dir=small_corpus, **SMALL_INDEX,
+                                            **extra))
+        assistant._embedder = embedder
+        assistant.sync_index(progress=False)
+        return assistant
+
+    return make

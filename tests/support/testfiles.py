@@ -13,9 +13,10 @@ def _escape(text: str) -> bytes:
 
 
 def make_pdf(pages: list[list[str]], title: str | None = None, author: str | None = None,
-             image_only: bool = False) -> bytes:
+             image_only: bool = False, streams: list[bytes] | None = None) -> bytes:
     """A PDF with one page per list of lines (top to bottom). `image_only` draws filled rectangles
-    instead of text: what a scan without a text layer looks like to a text extractor."""
+    instead of text: what a scan without a text layer looks like to a text extractor. `streams` are
+    the pages' content streams as given, deflated (FlateDecode) instead of made from the lines."""
     objects: list[bytes] = []  # object n is objects[n - 1]
     n_pages = len(pages)
     font_id = 3
@@ -33,6 +34,10 @@ def make_pdf(pages: list[list[str]], title: str | None = None, author: str | Non
                                                               for line in lines) + b"ET\n"
         objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 "
                        f"{font_id} 0 R >> >> /Contents {first_page_id + 2 * i + 1} 0 R >>".encode())
+        if streams is not None:
+            objects.append(f"<< /Length {len(streams[i])} /Filter /FlateDecode >>\nstream\n".encode() + streams[i]
+                           + b"\nendstream")
+            continue
         objects.append(f"<< /Length {len(ops)} >>\nstream\n".encode() + ops + b"endstream")
     info = b"<< /Producer (bron tests)"
     if title:

@@ -273,3 +273,19 @@ def test_settings_are_checked():
         Settings.load(llm_grammar="json")
     with pytest.raises(ConfigError, match="llm_url"):
         Settings.load(llm_url="127.0.0.1:8080")
+
+
+def test_sse_lines_split_anywhere_in_the_bytes():
+    """Line ends (LF, CR, CRLF) split across network reads, multi-line data, comments and a last event without
+    a blank line all give the same events."""
+    import time
+
+    from rag.llm.sse import sse_events
+
+    raw = b'data: {"a": 1}\r\n\r\n: ping\n\ndata: line one\rdata: line two\r\n\r\nevent: x\ndata: [DONE]'
+    expected = ['{"a": 1}', "line one\nline two", "[DONE]"]
+    for size in (1, 2, 3, 7, len(raw)):
+        chunks = [raw[i:i + size] for i in range(0, len(raw), size)]
+        assert list(sse_events(chunks, "http://x/v1", time.monotonic() + 60, 60)) == expected, size
+    split_utf8 = "data: Pünktlichkeit\n\n".encode()
+    assert list(sse_events([split_utf8[:8], split_utf8[8:]], "u", time.monotonic() + 60, 60)) == ["Pünktlichkeit"]
