@@ -8,8 +8,8 @@
 
 from rag.answering import Assistant, answer
 from rag.config import Settings
-from rag.conversation import Conversation
 from rag.errors import BronError, ConfigError, IndexError_, InputError, ModelError
+from rag.followups import Conversation
 from rag.results import Answer, Citation, Found, Passage
 
 __version__ = "0.1.0"

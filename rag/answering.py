@@ -14,7 +14,7 @@ from rag.config import Settings
 from rag.results import Answer, Found, Passage
 
 if TYPE_CHECKING:
-    from rag.conversation import Conversation, History, Rewrite
+    from rag.followups import Conversation, History, Rewrite
     from rag.llm import Generator
     from rag.searching import Retrieval
 
@@ -219,13 +219,13 @@ class Assistant:
 
     def conversation(self) -> Conversation:
         """A conversation for a notebook: `conv.ask(...)` passes the earlier turns as history."""
-        from rag.conversation import Conversation
+        from rag.followups import Conversation
 
         return Conversation(self)
 
     def standalone_question(self, question: str, history: History | None, language: str) -> Rewrite:
-        """The question to search for and answer: a follow-up rewritten from the last turns (rag.conversation)."""
-        from rag.conversation import rewrite_question
+        """The question to search for and answer: a follow-up rewritten from the last turns (rag.followups)."""
+        from rag.followups import rewrite_question
 
         return rewrite_question(self.generator, self.settings.prompts_dir, question, history, language,
                                 self.settings.history_turns, self.settings.grammar)
@@ -251,9 +251,9 @@ class Assistant:
         question, which is searched for and answered (`Answer.searched_for`). `since`, `until` (dates or ISO
         strings, inclusive) and `sources` (names) limit the articles searched (rag.filters)."""
         from rag import language as lang
-        from rag.conversation import asks_nothing
         from rag.excerpts import excerpt
         from rag.filters import SearchFilter
+        from rag.followups import asks_nothing
         from rag.llm import Generation
         from rag.prompting import answer_grammar, load_prompts
         from rag.textrules import subject_words
@@ -264,7 +264,7 @@ class Assistant:
         self.load()  # a no-op once loaded; a cold start loads the retriever and the LLM side by side
         question_language = lang.detect(question)
         if history:
-            from rag.conversation import followup_language
+            from rag.followups import followup_language
 
             question_language = followup_language(question, question_language, history, self.settings.prompts_dir)
         notes: list[str] = []

@@ -9,7 +9,7 @@ import pytest
 
 from rag.answering import Assistant
 from rag.config import PROJECT_DIR, Settings
-from rag.conversation import (
+from rag.followups import (
     REJECTED_NOTE,
     Conversation,
     Turn,
@@ -235,7 +235,7 @@ def test_a_conversation_passes_its_answers_as_history_and_starts_over_when_clear
 
 
 def test_a_short_follow_up_is_answered_in_the_language_its_opening_or_the_conversation_names():
-    from rag.conversation import followup_language
+    from rag.followups import followup_language
 
     dutch = [Answer("In welk jaar is SpaceX opgericht?", "In 2002 [1].", "nl", False)]
     assert followup_language("En xAI?", "fr", dutch, PROMPTS) == "nl"  # "En" is Dutch, whatever detection says
