@@ -6,10 +6,9 @@
     follow_up = answer("Wie betaalt dat?", history=[res])   # a follow-up in a conversation
 """
 
-from rag.answering import Assistant, answer
+from rag.answering import Assistant, Conversation, answer
 from rag.config import Settings
 from rag.errors import BronError, ConfigError, IndexError_, InputError, ModelError
-from rag.followups import Conversation
 from rag.results import Answer, Citation, Found, Passage
 
 __version__ = "0.1.0"

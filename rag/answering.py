@@ -1,10 +1,11 @@
-"""The Assistant: one facade that owns the models and the index and answers questions with citations."""
+"""The Assistant: one facade that owns the models and the index and answers questions with citations, and
+the Conversation that asks it follow-ups in a notebook."""
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -14,7 +15,7 @@ from rag.config import Settings
 from rag.results import Answer, Found, Passage
 
 if TYPE_CHECKING:
-    from rag.followups import Conversation, History, Rewrite
+    from rag.followups import History, Rewrite
     from rag.llm import Generator
     from rag.searching import Retrieval
 
@@ -219,8 +220,6 @@ class Assistant:
 
     def conversation(self) -> Conversation:
         """A conversation for a notebook: `conv.ask(...)` passes the earlier turns as history."""
-        from rag.followups import Conversation
-
         return Conversation(self)
 
     def standalone_question(self, question: str, history: History | None, language: str) -> Rewrite:
@@ -409,3 +408,43 @@ def answer(question: str, history: History | None = None, **overrides) -> Answer
     """Answer with the default index and models; they load once per process and settings. `history`: the
     earlier Answers of a conversation, for a follow-up question."""
     return _shared_assistant(Settings.load(**overrides)).answer(question, history=history)
+
+
+class Conversation:
+    """A conversation in a notebook: each question is asked with the earlier turns as its history.
+
+    >>> conv = asst.conversation()
+    >>> conv.ask("Wie leidt OpenAI?")
+    >>> conv.ask("Hoe oud is hij?").searched_for
+    'Hoe oud is Sam Altman?'
+    """
+
+    def __init__(self, assistant: Assistant, answers: Sequence[Answer] = ()):
+        self.assistant = assistant
+        self.answers: list[Answer] = list(answers)
+
+    def ask(self, question: str, top_k: int | None = None, **filters) -> Answer:
+        answer = self.assistant.answer(question, top_k, history=self.answers, **filters)
+        self.answers.append(answer)
+        return answer
+
+    def stream(self, question: str, top_k: int | None = None, **filters) -> Iterator:
+        """As `Assistant.stream`; the final Answer joins the conversation."""
+        for item in self.assistant.stream(question, top_k, history=self.answers, **filters):
+            if isinstance(item, Answer):
+                self.answers.append(item)
+            yield item
+
+    def clear(self) -> None:
+        """Start over: the next question stands alone."""
+        self.answers.clear()
+
+    def __len__(self) -> int:
+        return len(self.answers)
+
+    def __repr__(self) -> str:
+        lines = [f"Conversation({len(self.answers)} turn{'s' if len(self.answers) != 1 else ''})"]
+        for i, a in enumerate(self.answers, 1):
+            searched = f"  (searched for: {a.searched_for})" if a.searched_for else ""
+            lines.append(f"  {i}. {a.question}{searched}\n     -> {' '.join(a.text.split())[:120]}")
+        return "\n".join(lines)

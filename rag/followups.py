@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import time
 import tomllib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +24,6 @@ from rag.config import PROJECT_DIR
 from rag.results import Answer
 
 if TYPE_CHECKING:
-    from rag.answering import Assistant
     from rag.llm import Generator
 
 History = Sequence[Union[Answer, "tuple[str, str | Answer]", "Turn"]]
@@ -384,43 +383,3 @@ def rewrite_question(generator: Generator, prompts_dir: Path, question: str, his
         return Rewrite(rewrite, "rewritten", ms)
     # Not the last question and this one together: the model then answers the earlier question (measured).
     return Rewrite(question, "rejected", ms, f"{REJECTED_NOTE}: {problem}")
-
-
-class Conversation:
-    """A conversation in a notebook: each question is asked with the earlier turns as its history.
-
-    >>> conv = asst.conversation()
-    >>> conv.ask("Wie leidt OpenAI?")
-    >>> conv.ask("Hoe oud is hij?").searched_for
-    'Hoe oud is Sam Altman?'
-    """
-
-    def __init__(self, assistant: Assistant, answers: Sequence[Answer] = ()):
-        self.assistant = assistant
-        self.answers: list[Answer] = list(answers)
-
-    def ask(self, question: str, top_k: int | None = None, **filters) -> Answer:
-        answer = self.assistant.answer(question, top_k, history=self.answers, **filters)
-        self.answers.append(answer)
-        return answer
-
-    def stream(self, question: str, top_k: int | None = None, **filters) -> Iterator:
-        """As `Assistant.stream`; the final Answer joins the conversation."""
-        for item in self.assistant.stream(question, top_k, history=self.answers, **filters):
-            if isinstance(item, Answer):
-                self.answers.append(item)
-            yield item
-
-    def clear(self) -> None:
-        """Start over: the next question stands alone."""
-        self.answers.clear()
-
-    def __len__(self) -> int:
-        return len(self.answers)
-
-    def __repr__(self) -> str:
-        lines = [f"Conversation({len(self.answers)} turn{'s' if len(self.answers) != 1 else ''})"]
-        for i, a in enumerate(self.answers, 1):
-            searched = f"  (searched for: {a.searched_for})" if a.searched_for else ""
-            lines.append(f"  {i}. {a.question}{searched}\n     -> {' '.join(a.text.split())[:120]}")
-        return "\n".join(lines)

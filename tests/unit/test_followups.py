@@ -7,11 +7,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from rag.answering import Assistant
+from rag.answering import Assistant, Conversation
 from rag.config import PROJECT_DIR, Settings
+from rag.errors import InputError
 from rag.followups import (
     REJECTED_NOTE,
-    Conversation,
     Turn,
     as_turns,
     asks_nothing,
@@ -21,7 +21,6 @@ from rag.followups import (
     rewrite_question,
     substitute,
 )
-from rag.errors import InputError
 from rag.llm import Generator
 from rag.results import Answer, Citation, Found, Passage
 
