@@ -31,6 +31,7 @@ from typing import Any
 
 from rag.evaluation.gold import GoldQuestion, _gold_problem, read_checked_lines
 from rag.evaluation.metrics import mean, percentile
+from rag.results import Timing
 
 KINDS = ("pronoun", "ellipsis", "switch")
 _KEYS = {"id", "lang", "kind", "history", "question", "standalone", "answers", "doc", "evidence", "answerable",
@@ -200,7 +201,7 @@ def evaluate_followups(path: str | Path, assistant: Any, limit: int | None = Non
             continue
         searched = follow.searched_for or follow.question
         record.update(
-            searched_for=searched, method=_method(follow), rewrite_ms=follow.timings.get("rewrite_ms", 0.0),
+            searched_for=searched, method=_method(follow), rewrite_ms=follow.timings.get(Timing.REWRITE_MS, 0.0),
             leaked=leaked(searched, item.question, item.not_in_search),
             followup=score_answer(item.gold_for(item.question), follow, None),
             alone=score_answer(item.gold, alone, None))

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 
-from rag.evaluation.normalize import ARTICLES, CANONICAL_TOKENS, cited_numbers, light, strip_markers, tokens
+from rag.evaluation.normalize import ARTICLES, canonical_tokens, cited_numbers, light, strip_markers, tokens
 
 # -- answers -------------------------------------------------------------------------------------
 
@@ -18,7 +18,7 @@ def _token_matches(gold: str, token: str) -> bool:
     numbers, canonical tokens and short words must match exactly (50 must not match 500)."""
     if gold == token:
         return True
-    if len(gold) < 3 or gold in CANONICAL_TOKENS or any(c.isdigit() for c in gold):
+    if len(gold) < 3 or gold in canonical_tokens() or any(c.isdigit() for c in gold):
         return False
     return token.startswith(gold)
 

@@ -189,6 +189,9 @@ def test_history_turns_zero_switches_rewriting_off():
     assert model.calls == []
 
 
+NO_ARTICLES = SimpleNamespace(documents={})  # the index data the search reads the articles' dates from
+
+
 class FakeRetriever:
     def __init__(self):
         self.searched = []
@@ -201,13 +204,12 @@ class FakeRetriever:
 
 def test_the_assistant_searches_for_and_answers_the_standalone_question(tmp_path: Path):
     model = Scripted("Hoe oud is Sam Altman", "39 jaar [1].")
-    assistant = Assistant(Settings(cache_dir=tmp_path), generator=model)
-    assistant._retriever = FakeRetriever()  # the retriever, index and model are stand-ins: nothing is loaded
-    assistant._data = SimpleNamespace(documents={})
+    retriever = FakeRetriever()  # the retriever, index and model are stand-ins: nothing is loaded
+    assistant = Assistant(Settings(cache_dir=tmp_path), generator=model, retriever=retriever, data=NO_ARTICLES)
     items = list(assistant.stream("Hoe oud is hij?", history=FOUNDERS))
     found, answer = items[0], items[-1]
     assert isinstance(found, Found) and found.searched_for == "Hoe oud is Sam Altman?" and len(found.passages) == 1
-    assert assistant._retriever.searched == ["Hoe oud is Sam Altman?"]
+    assert retriever.searched == ["Hoe oud is Sam Altman?"]
     assert answer.question == "Hoe oud is hij?" and answer.searched_for == "Hoe oud is Sam Altman?"
     assert answer.text == "39 jaar [1]." and not answer.abstained and answer.timings["rewrite_ms"] > 0
     assert answer.rewrite_method == "rewritten"
@@ -247,9 +249,7 @@ def test_a_short_follow_up_is_answered_in_the_language_its_opening_or_the_conver
 def test_a_follow_up_that_names_nothing_and_cannot_be_resolved_is_not_answered(tmp_path: Path):
     """Searched as asked, "Hoe oud is hij?" finds somebody's age; not knowing whom it means, Bron abstains."""
     model = Scripted("Hoe oud is hij")  # the model only repeats the follow-up: rejected
-    assistant = Assistant(Settings(cache_dir=tmp_path), generator=model)
-    assistant._retriever = FakeRetriever()
-    assistant._data = SimpleNamespace(documents={})
+    assistant = Assistant(Settings(cache_dir=tmp_path), generator=model, retriever=FakeRetriever(), data=NO_ARTICLES)
     answer = assistant.answer("Hoe oud is hij?", history=FOUNDERS)
     assert answer.abstained and answer.abstain_reason == "unresolved" and answer.rewrite_method == "rejected"
     assert any("ask it again as a full question with the name" in note for note in answer.notes)
@@ -266,9 +266,7 @@ def test_a_follow_up_of_names_and_openings_alone_asks_nothing(question, language
 def test_a_rejected_follow_up_of_a_name_alone_is_not_answered(tmp_path: Path):
     """"And Stargate?" searched as asked finds some fact about Stargate: an answer to a question nobody asked."""
     model = Scripted("And Stargate")  # the model only repeats the follow-up: rejected
-    assistant = Assistant(Settings(cache_dir=tmp_path), generator=model)
-    assistant._retriever = FakeRetriever()
-    assistant._data = SimpleNamespace(documents={})
+    assistant = Assistant(Settings(cache_dir=tmp_path), generator=model, retriever=FakeRetriever(), data=NO_ARTICLES)
     answer = assistant.answer("And Stargate?", history=[("On which day was China's new AI fund reported?",
                                                          "On Saturday [1].")])
     assert answer.abstained and answer.abstain_reason == "unresolved" and len(model.calls) == 1

@@ -1,6 +1,9 @@
+import pytest
+
+from rag.numbers import numbers_in
 from rag.results import Passage
-from rag.textrules import citation_numbers, numbers_in, remove_invalid_citations, strip_citations
-from rag.verification import best_quote, build_citations, unsupported_numbers
+from rag.textrules import citation_numbers, remove_invalid_citations, strip_citations
+from rag.verification import best_quote, build_citations, unsupported_facts
 
 
 def passage(n, text, doc="d"):
@@ -31,11 +34,13 @@ def test_invalid_citation_numbers_are_removed_and_noted():
     assert citations == [] and "[3]" in notes[0]
 
 
-def test_unsupported_numbers():
-    ps = [passage(1, "Het fonds stelt 8,2 miljard dollar beschikbaar.")]
-    citations, _ = build_citations("8.2 billion [1]", ps)
-    assert unsupported_numbers("8.2 billion [1]", citations) == set()
-    assert unsupported_numbers("10000 werknemers [1]", citations) == {"10000"}
+@pytest.mark.parametrize("answer, missing", [
+    ("8.2 billion [1]", []),  # the same number in another notation
+    ("10000 werknemers [1]", ["10000"]),
+], ids=["other-notation", "not-in-passage"])
+def test_a_number_no_cited_passage_contains_is_unsupported(answer, missing):
+    cited = ["Het fonds stelt 8,2 miljard dollar beschikbaar."]
+    assert unsupported_facts(answer, "Hoeveel?", cited, "nl") == missing
 
 
 def test_best_quote_without_overlap_is_empty():
@@ -143,27 +148,28 @@ def test_names_match_with_inflected_endings():
 
 
 def test_an_answer_rejected_by_verification_is_kept_in_the_notes():
-    from rag.answering import Assistant
+    from rag.checking import after_model
     from rag.config import Settings
 
     ps = [passage(1, "Mistral AI werd in 2023 in Parijs opgericht.")]
-    res = Assistant(Settings.load()).finish("Wie leidt Mistral AI?", "nl", "Sam Altman leidt het bedrijf [1].", ps,
-                                           "Dat staat niet in de bronnen.", {})
+    res = after_model(Settings(), "Wie leidt Mistral AI?", "nl", "Sam Altman leidt het bedrijf [1].", ps,
+                      "Dat staat niet in de bronnen.")
     assert res.abstained and res.text == "Dat staat niet in de bronnen."
     assert "the model's rejected answer: Sam Altman leidt het bedrijf [1]." in res.notes
 
 
 def test_an_answer_from_a_passage_about_someone_else_is_not_an_answer():
     """ "Wer hat Alibaba gegründet?" answered from a passage that never mentions Alibaba answers another question."""
-    from rag.answering import Assistant
+    from rag.checking import after_model
     from rag.config import Settings
+    from rag.results import AbstainReason
 
     ps = [passage(1, "Donald Trump kondigde Stargate aan."), passage(2, "Alibaba ontwikkelt de Qwen-modellen.")]
-    finish = Assistant(Settings.load()).finish
-    res = finish("Wer hat Alibaba gegründet?", "de", "Donald Trump [1].", ps, "Das steht nicht in den Quellen.", {})
-    assert res.abstained and res.abstain_reason == "off-subject"
+    res = after_model(Settings(), "Wer hat Alibaba gegründet?", "de", "Donald Trump [1].", ps,
+                      "Das steht nicht in den Quellen.")
+    assert res.abstained and res.reason == AbstainReason.OFF_SUBJECT
     assert any("do not mention alibaba" in note for note in res.notes), res.notes
-    ok = finish("Wer entwickelt die Qwen-Modelle?", "de", "Alibaba [2].", ps, "Das steht nicht.", {})
+    ok = after_model(Settings(), "Wer entwickelt die Qwen-Modelle?", "de", "Alibaba [2].", ps, "Das steht nicht.")
     assert not ok.abstained
 
 
