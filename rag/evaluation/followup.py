@@ -40,13 +40,15 @@ _KEYS = {"id", "lang", "kind", "history", "question", "standalone", "answers", "
 
 @dataclass(frozen=True)
 class FollowUp:
+    """One follow-up conversation of the gold file: the earlier questions, the follow-up and its standalone form."""
+
     id: str
     lang: str
-    kind: str
-    history: tuple[str, ...]
+    kind: str  # pronoun | ellipsis | switch (KINDS)
+    history: tuple[str, ...]  # the earlier questions, asked in order before the follow-up
     question: str
     standalone: str
-    not_in_search: tuple[str, ...]
+    not_in_search: tuple[str, ...]  # names of the history that a switch question must not search for
     gold: GoldQuestion  # the standalone question with its answers, as the scorer takes it
 
     def gold_for(self, question: str) -> GoldQuestion:

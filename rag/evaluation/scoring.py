@@ -62,6 +62,24 @@ def _timing_fields(timings: Mapping[str, float], elapsed_ms: float | None) -> di
     }
 
 
+def _question_fields(question: GoldQuestion, article_language: str | None) -> dict[str, Any]:
+    """The record's copy of the gold question."""
+    return {
+        "id": question.id,
+        "question": question.question,
+        "lang": question.lang,
+        "doc": question.doc,
+        "docs": list(question.docs),
+        "article_lang": article_language,
+        "crosslingual": (question.lang != article_language) if article_language else None,
+        "answerable": question.answerable,
+        "tags": list(question.tags),
+        "gold_answers": list(question.answers),
+        "evidence": question.evidence,
+        "evidence_all": list(question.evidence_all),
+    }
+
+
 def score_answer(question: GoldQuestion, answer: Any, article_language: str | None = None,
                  elapsed_ms: float | None = None) -> dict[str, Any]:
     """One flat record: the question, what the assistant returned, and every per-question metric."""
@@ -81,18 +99,7 @@ def score_answer(question: GoldQuestion, answer: Any, article_language: str | No
     unsupported = [] if abstained or not text else unsupported_facts(
         text, question.question, [c.text for c in citations], getattr(answer, "language", "") or question.lang)
     record: dict[str, Any] = {
-        "id": question.id,
-        "question": question.question,
-        "lang": question.lang,
-        "doc": question.doc,
-        "docs": list(question.docs),
-        "article_lang": article_language,
-        "crosslingual": (question.lang != article_language) if article_language else None,
-        "answerable": answerable,
-        "tags": list(question.tags),
-        "gold_answers": list(question.answers),
-        "evidence": question.evidence,
-        "evidence_all": list(question.evidence_all),
+        **_question_fields(question, article_language),
         "answer": text,
         "notes": list(getattr(answer, "notes", []) or []),  # what verification changed, or why it abstained
         "confidence": getattr(answer, "confidence", None),  # the model's mean token probability
