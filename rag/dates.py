@@ -72,7 +72,7 @@ def _words(prompts_dir: Path) -> _Words:
         rf"(?<!\w)(?:(?P<prep>{_alternatives(preps)})\s+)?"
         rf"(?:(?P<month>{_alternatives(months)})(?:\s+(?P<month_year>{_YEAR}))?|(?P<year>{_YEAR}))(?!\w)",
         re.IGNORECASE)
-    relative = re.compile(rf"(?<!\w)(?:{_alternatives(relatives)})(?!\w)", re.IGNORECASE)
+    relative = re.compile(rf"(?<!\w)(?:{_alternatives(relatives) or '(?!)'})(?!\w)", re.IGNORECASE)  # none: never
     between = re.compile(rf"(?<!\w)(?:{_alternatives(ranges) or '(?!)'})(?!\w)", re.IGNORECASE)
     return _Words(pattern, relative, months, preps, relatives, between)
 

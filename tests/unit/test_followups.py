@@ -168,19 +168,30 @@ def test_an_untrustworthy_rewrite_is_not_used_and_the_follow_up_is_searched_as_a
     assert result.note.startswith(REJECTED_NOTE) and problem in result.note.lower()
 
 
-def test_rewrite_checks():
-    turns = [Turn("Wie viel Geld soll in Stargate fließen?", "500 Milliarden US-Dollar")]
-    assert rewrite_problem("Wer finanziert das Stargate Projekt?", "Und wer finanziert das?", turns, "de") is None
-    assert "microsoft" in rewrite_problem("Wer finanziert Stargate mit Microsoft?", "Und wer?", turns, "de")
-    assert "longer" in rewrite_problem("Wer " * 60 + "?", "Und wer?", turns, "de")
-    assert "repeated the follow-up" in rewrite_problem("Und David Sacks?", "Und David Sacks?", turns, "de")
-    assert "repeated the earlier question" in rewrite_problem(
-        "Wie viel Geld soll in Stargate fließen?", "Und bis 2029?", turns, "de")
-    assert "left out bewertung" in rewrite_problem("Wie viel Geld hat Stargate eingesammelt?",
-                                                   "Und zu welcher Bewertung?", turns, "de")
-    assert rewrite_problem("Wie viel Geld soll bis Jahresende in Stargate fließen?", "Und bis Jahresende?", turns,
-                           "de") is None
-    assert clean_rewrite('Standalone question: "Wie alt ist er?"\nmore') == "Wie alt ist er?"
+STARGATE_TURN = [Turn("Wie viel Geld soll in Stargate fließen?", "500 Milliarden US-Dollar")]
+
+
+@pytest.mark.parametrize("rewrite, question, problem", [
+    ("Wer finanziert das Stargate Projekt?", "Und wer finanziert das?", None),  # "Projekt" is a common word
+    ("Wer finanziert Stargate mit Microsoft?", "Und wer?", "microsoft"),
+    ("Wer " * 60 + "?", "Und wer?", "longer"),
+    ("Und David Sacks?", "Und David Sacks?", "repeated the follow-up"),
+    ("Wie viel Geld soll in Stargate fließen?", "Und bis 2029?", "repeated the earlier question"),
+    ("Wie viel Geld hat Stargate eingesammelt?", "Und zu welcher Bewertung?", "left out bewertung"),
+    ("Wie viel Geld soll bis Jahresende in Stargate fließen?", "Und bis Jahresende?", None),
+], ids=["common-word", "new-name", "too-long", "repeats-follow-up", "repeats-earlier", "drops-word", "kept"])
+def test_rewrite_checks(rewrite, question, problem):
+    found = rewrite_problem(rewrite, question, STARGATE_TURN, "de")
+    assert found is None if problem is None else problem in found
+
+
+@pytest.mark.parametrize("text, question", [
+    ('Standalone question: "Wie alt ist er?"\nmore', "Wie alt ist er?"),
+    ("Vraag: Hoe oud is Sam Altman?", "Hoe oud is Sam Altman?"),
+    ("„Wer leitet OpenAI?“", "Wer leitet OpenAI?"),
+], ids=["label-en-and-quotes", "label-nl", "german-quotes"])
+def test_a_copied_label_and_quotes_are_removed_from_the_rewrite(text, question):
+    assert clean_rewrite(text) == question
 
 
 def test_history_turns_zero_switches_rewriting_off():
@@ -235,15 +246,21 @@ def test_a_conversation_passes_its_answers_as_history_and_starts_over_when_clear
     assert seen[-1] == []
 
 
-def test_a_short_follow_up_is_answered_in_the_language_its_opening_or_the_conversation_names():
+DUTCH_TURN = [Answer("In welk jaar is SpaceX opgericht?", "In 2002 [1].", "nl", False)]
+
+
+@pytest.mark.parametrize("question, detected, history, language", [
+    ("En xAI?", "fr", DUTCH_TURN, "nl"),  # "En" is Dutch, whatever detection says
+    ("Und David Sacks?", "de", DUTCH_TURN, "de"),  # the reader switched to German
+    ("xAI?", "fr", DUTCH_TURN, "nl"),  # unsupported guess: the conversation's
+    ("In what year?", "en", DUTCH_TURN, "en"),  # a detected language stays
+    ("En xAI?", "fr", [], "fr"),  # no conversation: nothing to go on
+], ids=["opening-nl", "opening-de", "conversation", "detected", "no-history"])
+def test_a_short_follow_up_is_answered_in_the_language_its_opening_or_the_conversation_names(
+        question, detected, history, language):
     from rag.followups import followup_language
 
-    dutch = [Answer("In welk jaar is SpaceX opgericht?", "In 2002 [1].", "nl", False)]
-    assert followup_language("En xAI?", "fr", dutch, PROMPTS) == "nl"  # "En" is Dutch, whatever detection says
-    assert followup_language("Und David Sacks?", "de", dutch, PROMPTS) == "de"  # the reader switched to German
-    assert followup_language("xAI?", "fr", dutch, PROMPTS) == "nl"  # unsupported guess: the conversation's
-    assert followup_language("In what year?", "en", dutch, PROMPTS) == "en"  # a detected language stays
-    assert followup_language("En xAI?", "fr", [], PROMPTS) == "fr"  # no conversation: nothing to go on
+    assert followup_language(question, detected, history, PROMPTS) == language
 
 
 def test_a_follow_up_that_names_nothing_and_cannot_be_resolved_is_not_answered(tmp_path: Path):

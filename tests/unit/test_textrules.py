@@ -41,19 +41,68 @@ def test_single_word_names(text, language, names):
     assert t.single_names_in(text, language) == names
 
 
-def test_common_words_by_frequency_in_their_own_language():
-    assert t.common_word("Tuesday", "en") and t.common_word("Dienstag", "de") and t.common_word("Volgens", "nl")
-    assert not t.common_word("Canberra", "en") and not t.common_word("Alibaba", "de")
-    assert not t.common_word("Trump", "nl")  # as frequent in every language: a name
-    assert t.common_word("Rechenzentrumsbetreiber", "de")  # an unknown long German word is a compound noun
-    assert not t.common_word("Dienstag", "fr")  # no word lists for other languages: treat as a name
+@pytest.mark.parametrize("word, language, common", [
+    ("Tuesday", "en", True),
+    ("Dienstag", "de", True),
+    ("Volgens", "nl", True),
+    ("Canberra", "en", False),
+    ("Alibaba", "de", False),
+    ("Trump", "nl", False),  # as frequent in every language: a name
+    ("Rechenzentrumsbetreiber", "de", True),  # an unknown long German word is a compound noun
+    ("Dienstag", "fr", False),  # no word lists for other languages: treat as a name
+], ids=lambda value: str(value))
+def test_common_words_by_frequency_in_their_own_language(word, language, common):
+    assert t.common_word(word, language) is common
 
 
-def test_names_match_across_languages_through_aliases():
-    assert t.name_in("tuesday", "am dienstag zogen die usa nach")
-    assert t.name_in("united states", "de verenigde staten investeren")
-    assert t.name_in("japanisches meer", "im osten an das japanischen meer grenzte")
-    assert not t.name_in("us", "the bus stop") and not t.name_in("canberra", "in sydney")
+@pytest.mark.parametrize("name, text, found", [
+    ("tuesday", "am dienstag zogen die usa nach", True),  # aliases.toml
+    ("united states", "de verenigde staten investeren", True),
+    ("japanisches meer", "im osten an das japanischen meer grenzte", True),  # another ending
+    ("us", "the bus stop", False),  # a short name only as a whole word
+    ("canberra", "in sydney", False),
+], ids=["alias-day", "alias-country", "inflected", "short-inside-word", "absent"])
+def test_names_match_across_languages_through_aliases(name, text, found):
+    assert t.name_in(name, text) is found
+
+
+@pytest.mark.parametrize("name, text, any_word, found", [
+    ("Elon Musk", "wie leidt elon musk?", False, True),
+    ("Musk", "wie leidt elon musk?", False, True),
+    ("Elon Musk", "musk zei het", True, True),  # one of its words is enough with any_word
+    ("Elon Musk", "musk zei het", False, False),
+    ("Japanisches Meer", "das japanischen meer", False, False),  # no other endings for the follow-up rules
+    ("OpenAI", "openai-baas sam altman", False, True),
+], ids=["whole", "one-word", "any-word", "not-any-word", "no-inflection", "before-hyphen"])
+def test_the_follow_up_rules_match_names_as_whole_words(name, text, any_word, found):
+    assert t.name_in(name, text, inflected=False, any_word=any_word) is found
+
+
+@pytest.mark.parametrize("question, language, subjects", [
+    ("Wie hoch ist der Umsatz von DeepSeek?", "de", {"deepseek"}),
+    ("Who is the CEO of Anthropic?", "en", {"anthropic"}),  # a role is not whom it asks about
+    ("Was plant der Alibaba-Konzern?", "de", {"alibaba"}),  # a compound's name part
+    ("Hoeveel investeert de Duitse regering in AI?", "nl", set()),  # country adjectives and generic acronyms
+    ("What did Sam Altman's company announce?", "en", {"sam", "altman"}),  # without the possessive ending
+], ids=["name", "role", "compound", "adjective-acronym", "possessive"])
+def test_subject_words(question, language, subjects):
+    assert t.subject_words(question, language) == subjects
+
+
+@pytest.mark.parametrize("word, both", [
+    ("Geld", True), ("Artikel", True), ("China", False), ("Peking", False), ("Stargate", False)])
+def test_dutch_and_german_common_nouns_are_not_names(word, both):
+    assert t._dutch_and_german(word) is both
+
+
+@pytest.mark.parametrize("text, keep, found", [
+    ("Wie leidt OpenAI-baas Sam?", "", ["Wie", "leidt", "OpenAI", "baas", "Sam"]),
+    ("Wie leidt OpenAI-baas Sam?", "'-", ["Wie", "leidt", "OpenAI-baas", "Sam"]),
+    ("Altman's GPT4o", "'-", ["Altman's", "GPT4o"]),
+    ("Altman's GPT4o", "letters", ["Altman", "s", "GPT", "o"]),
+], ids=["plain", "hyphen", "apostrophe", "letters"])
+def test_one_word_splitter(text, keep, found):
+    assert t.split_words(text, keep) == found
 
 
 # -- properties over arbitrary input ------------------------------------------------------------------
