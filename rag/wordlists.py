@@ -59,6 +59,7 @@ class WordLists:
     write_scale: dict[tuple[str, int], str]  # (language, power of ten) -> how that language writes it
     unit_words: frozenset[str]  # currency words that carry no language
     canonical_units: dict[str, str]  # unit, currency or percent word -> one token (answer matching in evaluation)
+    articles: frozenset[str]  # articles of the three languages (answer matching in evaluation)
     aliases: dict[str, frozenset[str]]  # word or name -> every form of it (itself included), from aliases.toml
 
 
@@ -89,7 +90,7 @@ def load_word_lists(prompts_dir: Path) -> WordLists:
     return WordLists(markers, frozenset(shared.get("not_name_words", [])), frozenset(shared.get("not_names", [])),
                      frozenset(shared.get("not_subjects", [])), frozenset(shared.get("stop_words", [])), choices,
                      number_words, frozenset(one), scales, scale_language, write_scale,
-                     frozenset(shared.get("unit_words", [])), units, aliases)
+                     frozenset(shared.get("unit_words", [])), units, frozenset(shared.get("articles", [])), aliases)
 
 
 def word_lists() -> WordLists:

@@ -20,9 +20,6 @@ _CURRENCY_FIRST = re.compile(r"([$€])\s?(\d+(?:[.,]\d+)*)(\s?(?:billion|millio
 _SYMBOLS = {"$": "usd", "€": "eur"}  # "$500 billion" is read as "500 billion usd", like "500 miljard dollar"
 _SPLIT = re.compile(r"[-‐‑–—/]+")
 _SCALE_TOKENS = {6: "mn", 9: "bn", 12: "tn"}  # one token per power of ten
-# Articles carry no answer: token F1 leaves them out.
-ARTICLES = {"de", "het", "een", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem",
-            "einer", "eines", "the", "a", "an"}
 
 
 @dataclass(frozen=True)
@@ -30,6 +27,7 @@ class _Canonical:
     words: dict[str, str]  # scale, unit and number word (accents removed) -> one token
     one: frozenset[str]  # words that are 1 before a scale word ("een miljoen" = "one million" = "1 mn")
     tokens: frozenset[str]  # the canonical tokens, matched exactly, never as a prefix
+    articles: frozenset[str]  # carry no answer: token F1 leaves them out
 
 
 @lru_cache(maxsize=4)
@@ -41,7 +39,12 @@ def _canonical(prompts_dir: Path) -> _Canonical:
     words.update({_strip_accents(w): _SCALE_TOKENS[p] for w, p in lists.scales.items() if p in _SCALE_TOKENS})
     words.update(lists.canonical_units)
     one = frozenset(_strip_accents(w) for w in lists.one_before_scale)
-    return _Canonical(words, one, frozenset(words.values()))
+    return _Canonical(words, one, frozenset(words.values()), lists.articles)
+
+
+def articles() -> frozenset[str]:
+    """Articles of the three languages (words.toml): they carry no answer, so token F1 leaves them out."""
+    return _canonical(prompts_dir_in_use()).articles
 
 
 def canonical_tokens() -> frozenset[str]:
