@@ -151,7 +151,7 @@ class Assistant:
         import logging
 
         from rag import index
-        from rag.errors import IndexError_
+        from rag.errors import IncompatibleIndex
 
         def run(rebuild: bool):
             return index.sync(self.settings.index_path, self.source_documents(), self.embedder, self.settings,
@@ -160,9 +160,7 @@ class Assistant:
         with index.write_lock(self.settings.index_path, self.settings.index_lock_timeout):
             try:  # under the lock, so the articles read are the ones indexed
                 report = run(rebuild)
-            except IndexError_ as exc:  # built with another embedder or chunking: indexing is the remedy
-                if "was built with" not in exc.message:
-                    raise
+            except IncompatibleIndex as exc:  # built with another embedder or chunking: indexing is the remedy
                 logging.getLogger(__name__).warning("%s Rebuilding it.", exc.message)
                 report = run(True)
         if report.modified or rebuild:
@@ -258,14 +256,14 @@ class Assistant:
 
         The work is the stages of `STAGES`, in order, over one `pipeline.Question`; a stage that decides the
         answer before the model (an abstention) ends the list early."""
-        asked = pipeline.Question(question, top_k, history, since, until, sources)
+        record = pipeline.Question(question, top_k, history, since, until, sources)
         for stage in self.stages:
-            yield from stage(self, asked)
-            if asked.verdict is not None:
+            yield from stage(self, record)
+            if record.verdict is not None:
                 break
-        yield asked.answer()
+        yield record.answer()
         for stage in self.after_answer:
-            stage(self, asked)
+            stage(self, record)
 
     def first_use_of_prompt_state(self, path: Path) -> bool:
         """True once per saved prompt state: the first question that needs it reads it into the model."""

@@ -3,8 +3,9 @@
 `Assistant.stream` runs the stages listed in `rag.answering.STAGES` over one `Question`; each stage is a
 function `(parts, question) -> iterator` that reads what the earlier stages found, adds its own part, and
 yields what the caller sees as it happens (`Found`, the answer's text). A stage that decides the answer
-(an abstention before the model) sets `question.verdict`, and the stages after it do not run. The Answer
-is built once, by `Question.answer()`, and is frozen.
+(an abstention before the model) sets `question.verdict`, and the stages after it do not run; `check` decides
+last, so a stage that works on the model's answer (an evidence check) goes before it, and one that works
+after the Answer is out goes in `AFTER_ANSWER`. The Answer is built once, by `Question.answer()`, and is frozen.
 
 `parts` is what lives longer than a question (the Assistant: settings, models, index, prompt-cache
 bookkeeping); see `Parts`.
