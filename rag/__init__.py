@@ -6,9 +6,8 @@
     follow_up = answer("Wie betaalt dat?", history=[res])   # a follow-up in a conversation
 """
 
-from rag.answering import Assistant, answer
+from rag.answering import Assistant, Conversation, answer
 from rag.config import Settings
-from rag.conversation import Conversation
 from rag.errors import BronError, ConfigError, IndexError_, InputError, ModelError
 from rag.results import Answer, Citation, Found, Passage
 

@@ -1,29 +1,44 @@
-"""The Assistant: one facade that owns the models and the index and answers questions with citations."""
+"""The Assistant: one facade that owns the models and the index and answers questions with citations, and
+the Conversation that asks it follow-ups in a notebook."""
 
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rag import pipeline
 from rag.config import Settings
 from rag.results import Answer, Found, Passage
+from rag.wordlists import use_prompts_dir
 
 if TYPE_CHECKING:
-    from rag.conversation import Conversation, History, Rewrite
+    from rag.followups import History
+    from rag.index import IndexData
     from rag.llm import Generator
-    from rag.searching import Retrieval
+
+# What happens to one question, in order (rag.pipeline). A stage that decides the answer ends the list early.
+STAGES = (
+    pipeline.prepare,  # the question checked, its language, a follow-up made standalone
+    pipeline.search,  # the passages to read (yields Found)
+    pipeline.gate,  # abstentions that need no model: an unresolved follow-up, nothing found (rag.checking)
+    pipeline.restore_prompt_state,  # the language's system prompt and examples from their saved KV state
+    pipeline.generate,  # the model's answer, streamed, with one retry in the question's language
+    pipeline.check,  # verification, and the abstain reasons that need the model's answer (rag.checking)
+)
+AFTER_ANSWER = (
+    pipeline.save_prompt_state,  # once per language, for the next process
+)
 
 
 class Assistant:
     """Loads the embedder, the index and the LLM lazily, once, and answers questions.
 
     Thread-safe for answering: the chat runs `chat_concurrency` questions at once on one Assistant. Each
-    question's state lives in `stream`'s locals; the shared parts are loaded once under a lock, and the
+    question's state lives in its own `pipeline.Question`; the shared parts are loaded once under a lock, and the
     local LLM runs one generation at a time (its own lock). Writers (sync_index, add_articles) hold the
     index's write lock and swap in the new index; a question already running keeps the one it started with.
 
@@ -31,11 +46,19 @@ class Assistant:
     >>> asst.answer("Hoeveel geld moet er in Stargate vloeien?").text
     """
 
-    def __init__(self, settings: Settings | None = None, generator: Generator | None = None):
+    stages = STAGES
+    after_answer = AFTER_ANSWER
+
+    def __init__(self, settings: Settings | None = None, generator: Generator | None = None, *, retriever=None,
+                 data: IndexData | None = None, embedder=None):
+        """Components given here are used as they are, instead of being loaded from the settings: a retriever
+        (anything with `search(question, k, filter)`), the index data it searches (default: the retriever's),
+        the embedder (default: the retriever's) and the generator."""
         self.settings = settings or Settings.load()
-        self._embedder = None
-        self._data = None
-        self._retriever = None
+        use_prompts_dir(self.settings.prompts_dir)  # the text rules' word lists (rag.wordlists)
+        self._retriever = retriever
+        self._data = data if data is not None else getattr(retriever, "data", None)
+        self._embedder = embedder if embedder is not None else getattr(retriever, "embedder", None)
         self._generator = generator
         self._prefix_files: set[Path] = set()  # prompt-cache files already read into the generator
         self._lock = threading.RLock()  # embedder, index, retriever and _prefix_files
@@ -128,7 +151,7 @@ class Assistant:
         import logging
 
         from rag import index
-        from rag.errors import IndexError_
+        from rag.errors import IncompatibleIndex
 
         def run(rebuild: bool):
             return index.sync(self.settings.index_path, self.source_documents(), self.embedder, self.settings,
@@ -137,9 +160,7 @@ class Assistant:
         with index.write_lock(self.settings.index_path, self.settings.index_lock_timeout):
             try:  # under the lock, so the articles read are the ones indexed
                 report = run(rebuild)
-            except IndexError_ as exc:  # built with another embedder or chunking: indexing is the remedy
-                if "was built with" not in exc.message:
-                    raise
+            except IncompatibleIndex as exc:  # built with another embedder or chunking: indexing is the remedy
                 logging.getLogger(__name__).warning("%s Rebuilding it.", exc.message)
                 report = run(True)
         if report.modified or rebuild:
@@ -197,39 +218,21 @@ class Assistant:
         """The question, cleaned; an InputError says what is wrong with one Bron cannot answer (rag.questions)."""
         from rag.questions import check_question
 
-        return check_question(question, self.settings.max_question_chars)
+        return check_question(question, self.settings.max_question_chars, self.settings.prompts_dir)
 
     def retrieve(self, question: str, top_k: int | None = None, *, since: date | str | None = None,
                  until: date | str | None = None, sources: Iterable[str] | None = None) -> list[Passage]:
-        """The best passages in rank order while they fit the prompt budget and score near the best one,
-        from the articles in the period and by the sources given (rag.filters), or in a period the question
-        names (`question_dates`).
-
-        Prompt length is what the user waits for: a passage far below the best adds seconds and rarely
-        the answer (on the gold set a 0.03 gap keeps every evidence passage at three quarters the text).
-        """
-        return self.search(question, top_k, since=since, until=until, sources=sources).passages
-
-    def search(self, question: str, top_k: int | None = None, *, since: date | str | None = None,
-               until: date | str | None = None, sources: Iterable[str] | None = None) -> Retrieval:
-        """`retrieve`, with the filter used and notes on it (rag.searching)."""
+        """The passages the model would read for `question` (rag.searching): the best in rank order while they
+        fit the prompt budget and score near the best one, from the articles in the period and by the sources
+        given (rag.filters), or in a period the question names (`question_dates`)."""
         from rag.searching import search
 
         return search(question, self.retriever, self.data.documents.values(), self.settings, top_k,
-                      since=since, until=until, sources=sources)
+                      since=since, until=until, sources=sources).passages
 
     def conversation(self) -> Conversation:
         """A conversation for a notebook: `conv.ask(...)` passes the earlier turns as history."""
-        from rag.conversation import Conversation
-
         return Conversation(self)
-
-    def standalone_question(self, question: str, history: History | None, language: str) -> Rewrite:
-        """The question to search for and answer: a follow-up rewritten from the last turns (rag.conversation)."""
-        from rag.conversation import rewrite_question
-
-        return rewrite_question(self.generator, self.settings.prompts_dir, question, history, language,
-                                self.settings.history_turns, self.settings.grammar)
 
     def answer(self, question: str, top_k: int | None = None, *, history: History | None = None,
                since: date | str | None = None, until: date | str | None = None,
@@ -250,113 +253,26 @@ class Assistant:
         """Yield what was `Found` as soon as retrieval is done, the answer's text as it is generated, then
         the final, checked `Answer`. With `history`, a follow-up is first rewritten into a standalone
         question, which is searched for and answered (`Answer.searched_for`). `since`, `until` (dates or ISO
-        strings, inclusive) and `sources` (names) limit the articles searched (rag.filters)."""
-        from rag import language as lang
-        from rag.conversation import asks_nothing
-        from rag.excerpts import excerpt
-        from rag.filters import SearchFilter
-        from rag.llm import Generation
-        from rag.prompting import answer_grammar, load_prompts
-        from rag.textrules import subject_words
+        strings, inclusive) and `sources` (names) limit the articles searched (rag.filters).
 
-        started = time.perf_counter()
-        question = self.check_question(question)
-        SearchFilter.make(since, until, sources)  # a bad date is an InputError before anything loads
-        self.load()  # a no-op once loaded; a cold start loads the retriever and the LLM side by side
-        question_language = lang.detect(question)
-        if history:
-            from rag.conversation import followup_language
+        The work is the stages of `STAGES`, in order, over one `pipeline.Question`; a stage that decides the
+        answer before the model (an abstention) ends the list early."""
+        record = pipeline.Question(question, top_k, history, since, until, sources)
+        for stage in self.stages:
+            yield from stage(self, record)
+            if record.verdict is not None:
+                break
+        yield record.answer()
+        for stage in self.after_answer:
+            stage(self, record)
 
-            question_language = followup_language(question, question_language, history, self.settings.prompts_dir)
-        notes: list[str] = []
-        if not lang.supported(question_language):  # searched all the same: the articles may still answer it
-            notes.append(f"Bron answers in Dutch, German and English; this question is in another language "
-                         f"({question_language}), so the answer is in English.")
-            question_language = "en"
-        prompts = load_prompts(self.settings.prompts_dir, question_language)
-        asked = question
-        rewrite = self.standalone_question(question, history, question_language)
-        question, searched_for = rewrite.question, (rewrite.question if rewrite.question != asked else "")
-        method = "" if rewrite.method == "alone" else rewrite.method
-        if rewrite.note:
-            notes.append(rewrite.note)
-        retrieve_started = time.perf_counter()
-        found = self.search(question, top_k, since=since, until=until, sources=sources)
-        passages = found.passages
-        notes += found.notes
-        period = found.filter.period() if found.filter else ""
-        searched_sources = list(found.filter.sources) if found.filter else []
-        timings = {"rewrite_ms": rewrite.ms, "retrieve_ms": (time.perf_counter() - retrieve_started) * 1000,
-                   "first_token_ms": 0.0, "total_ms": 0.0, "prompt_tokens": 0, "completion_tokens": 0}
-        yield Found(passages, searched_for)
-
-        def abstained_unread(reason: str, why: list[str]) -> Iterator[str | Answer]:  # no model call
-            yield prompts.abstain
-            timings["total_ms"] = (time.perf_counter() - started) * 1000
-            yield Answer(asked, prompts.abstain, question_language, True, [], passages, timings, notes + why,
-                         abstain_reason=reason, period=period, sources=searched_sources,
-                         searched_for=searched_for, rewrite_method=method)
-
-        if rewrite.method == "rejected" and (not subject_words(question, question_language) or asks_nothing(
-                question, question_language, self.settings.prompts_dir)):
-            # "Hoe oud is hij?" searched as asked finds someone's age, "And Stargate?" some fact about Stargate:
-            # without knowing what is asked, no answer
-            yield from abstained_unread("unresolved", ["abstained: the follow-up does not say on its own what "
-                                                       "it asks, and the conversation could not tell; ask it "
-                                                       "again as a full question with the name"])
-            return
-        if not passages:
-            yield from abstained_unread("no-passages", [] if found.filter else ["the index has no passages"])
-            return
-        record = Generation()
-        prefix_file = self.generator.prefix_cache_path(prompts, self.settings.cache_dir)
+    def first_use_of_prompt_state(self, path: Path) -> bool:
+        """True once per saved prompt state: the first question that needs it reads it into the model."""
         with self._lock:
-            new_prefix = prefix_file is not None and prefix_file not in self._prefix_files
-            if new_prefix:
-                self._prefix_files.add(prefix_file)
-        if new_prefix:
-            self.generator.load_prefix(prefix_file)
-        grammar = answer_grammar(self.settings.prompts_dir, prompts.abstain, len(passages)) \
-            if self.settings.grammar else None
-        read = excerpt(question, passages, self.retriever.embedder, self.settings.passage_sentences) \
-            if self.settings.passage_sentences else passages  # what the model reads (rag.excerpts)
-        for delta in self.generator.stream(prompts.messages(question, read), self.settings.max_tokens,
-                                           self.settings.temperature, grammar, record, prompts.abstain):
-            if not timings["first_token_ms"]:
-                timings["first_token_ms"] = (time.perf_counter() - started) * 1000
-            yield delta
-        text = record.text
-        if (lang.prompt_language(question_language) == question_language and not text.startswith(prompts.abstain)
-                and not lang.answer_language_ok(text, question_language)):
-            # One retry in the right language; the prompt and the first answer are in the KV cache.
-            retry = Generation()
-            messages = prompts.messages(question, read) + [
-                {"role": "assistant", "content": text}, {"role": "user", "content": prompts.retry}]
-            second = "".join(self.generator.stream(messages, self.settings.max_tokens, self.settings.temperature,
-                                                   grammar, retry, prompts.abstain))
-            if lang.answer_language_ok(second, question_language):
-                notes.append(f"rewritten in {question_language}: the first answer was in another language")
-                text = second
-                record.token_logprobs = retry.token_logprobs
-                record.abstain_logprob = retry.abstain_logprob
-                yield "\n\n" + second
-            record.completion_tokens += retry.completion_tokens
-        timings["total_ms"] = (time.perf_counter() - started) * 1000
-        timings["prompt_tokens"] = record.prompt_tokens
-        timings["completion_tokens"] = record.completion_tokens
-        answer = self.finish(question, question_language, text, passages, prompts.abstain, timings,
-                             record.confidence, record.abstain_probability)
-        answer.question, answer.searched_for, answer.rewrite_method = asked, searched_for, method
-        answer.notes[:0] = notes
-        answer.period, answer.sources = period, searched_sources
-        yield answer
-        if prefix_file is not None and not prefix_file.exists():
-            try:  # once per language: later processes read the system prompt and examples from disk
-                self.generator.save_prefix(prefix_file, prompts.prefix_messages())
-            except OSError as exc:
-                import logging
-
-                logging.getLogger(__name__).warning("Could not save the prompt cache %s: %s", prefix_file, exc)
+            if path in self._prefix_files:
+                return False
+            self._prefix_files.add(path)
+            return True
 
     def warm_prompt_cache(self, languages: tuple[str, ...] = ("nl", "de", "en")) -> list[str]:
         """Save each language's system prompt and examples as a KV state on disk, so that even the first
@@ -392,14 +308,6 @@ class Assistant:
                 if stale not in keep:
                     stale.unlink(missing_ok=True)
 
-    def finish(self, question: str, language: str, text: str, passages: list[Passage], abstain: str,
-               timings: dict, confidence: float | None = None, abstain_probability: float | None = None) -> Answer:
-        """Turn the model's text into an Answer: verified citations, or an abstention with its reason."""
-        from rag.checking import checked_answer
-
-        return checked_answer(self.settings, question, language, text, passages, abstain, timings, confidence,
-                              abstain_probability)
-
 
 @lru_cache(maxsize=4)
 def _shared_assistant(settings: Settings) -> Assistant:
@@ -410,3 +318,43 @@ def answer(question: str, history: History | None = None, **overrides) -> Answer
     """Answer with the default index and models; they load once per process and settings. `history`: the
     earlier Answers of a conversation, for a follow-up question."""
     return _shared_assistant(Settings.load(**overrides)).answer(question, history=history)
+
+
+class Conversation:
+    """A conversation in a notebook: each question is asked with the earlier turns as its history.
+
+    >>> conv = asst.conversation()
+    >>> conv.ask("Wie leidt OpenAI?")
+    >>> conv.ask("Hoe oud is hij?").searched_for
+    'Hoe oud is Sam Altman?'
+    """
+
+    def __init__(self, assistant: Assistant, answers: Sequence[Answer] = ()):
+        self.assistant = assistant
+        self.answers: list[Answer] = list(answers)
+
+    def ask(self, question: str, top_k: int | None = None, **filters) -> Answer:
+        answer = self.assistant.answer(question, top_k, history=self.answers, **filters)
+        self.answers.append(answer)
+        return answer
+
+    def stream(self, question: str, top_k: int | None = None, **filters) -> Iterator:
+        """As `Assistant.stream`; the final Answer joins the conversation."""
+        for item in self.assistant.stream(question, top_k, history=self.answers, **filters):
+            if isinstance(item, Answer):
+                self.answers.append(item)
+            yield item
+
+    def clear(self) -> None:
+        """Start over: the next question stands alone."""
+        self.answers.clear()
+
+    def __len__(self) -> int:
+        return len(self.answers)
+
+    def __repr__(self) -> str:
+        lines = [f"Conversation({len(self.answers)} turn{'s' if len(self.answers) != 1 else ''})"]
+        for i, a in enumerate(self.answers, 1):
+            searched = f"  (searched for: {a.searched_for})" if a.searched_for else ""
+            lines.append(f"  {i}. {a.question}{searched}\n     -> {' '.join(a.text.split())[:120]}")
+        return "\n".join(lines)

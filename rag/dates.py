@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import calendar
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from rag.config import PROJECT_DIR
+from rag.wordlists import prompts_dir_in_use, read_words
 
-DATES_FILE = PROJECT_DIR / "prompts" / "dates.toml"
+DATES_FILE = "dates.toml"  # in the prompts folder (settings.prompts_dir)
 _YEAR = r"(?:19|20)\d{2}"
 
 
@@ -48,9 +47,9 @@ def _alternatives(words) -> str:
 
 
 @lru_cache(maxsize=4)
-def _words(path: Path = DATES_FILE) -> _Words:
-    with open(path, "rb") as fh:
-        data = tomllib.load(fh)
+def _words(prompts_dir: Path) -> _Words:
+    path = prompts_dir / DATES_FILE
+    data = read_words(DATES_FILE, prompts_dir)
     months: dict[str, list[tuple[str, int, bool]]] = {}
     preps: dict[str, list[tuple[str, str]]] = {}
     relatives: dict[str, str] = {}
@@ -73,7 +72,7 @@ def _words(path: Path = DATES_FILE) -> _Words:
         rf"(?<!\w)(?:(?P<prep>{_alternatives(preps)})\s+)?"
         rf"(?:(?P<month>{_alternatives(months)})(?:\s+(?P<month_year>{_YEAR}))?|(?P<year>{_YEAR}))(?!\w)",
         re.IGNORECASE)
-    relative = re.compile(rf"(?<!\w)(?:{_alternatives(relatives)})(?!\w)", re.IGNORECASE)
+    relative = re.compile(rf"(?<!\w)(?:{_alternatives(relatives) or '(?!)'})(?!\w)", re.IGNORECASE)  # none: never
     between = re.compile(rf"(?<!\w)(?:{_alternatives(ranges) or '(?!)'})(?!\w)", re.IGNORECASE)
     return _Words(pattern, relative, months, preps, relatives, between)
 
@@ -86,10 +85,10 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def find_period(question: str, newest: date | None, path: Path = DATES_FILE) -> QuestionPeriod | None:
+def find_period(question: str, newest: date | None, prompts_dir: Path | None = None) -> QuestionPeriod | None:
     """The one period the question names, or None (no period, several, or one relative to articles that
     have no dates). `newest` is the newest article date, which a month without a year refers to."""
-    words = _words(path)
+    words = _words(Path(prompts_dir or prompts_dir_in_use()))
     if words.ranges.search(question):
         return None
     found: dict[tuple[date | None, date | None], str] = {}

@@ -27,6 +27,10 @@ class IndexError_(BronError):
     """A missing, corrupt or incompatible index."""
 
 
+class IncompatibleIndex(IndexError_):
+    """An index built with another embedder, chunking or vector store: rebuilding it is the remedy."""
+
+
 class ModelError(BronError):
     """A missing or broken embedder or LLM."""
 

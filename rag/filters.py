@@ -155,14 +155,6 @@ def newest_date(documents: Iterable[Document]) -> date | None:
     return max(ends) if ends else None
 
 
-# How the notes about the filter begin (rag.answering writes them; front ends show them apart).
-NOTE_STARTS = ("searched articles", "nothing found in articles", "no indexed article matches")
-
-
-def is_filter_note(note: str) -> bool:
-    return note.startswith(NOTE_STARTS) or note.endswith("without a date were left out")
-
-
 def source_names(documents: Iterable[Document]) -> list[str]:
     """The distinct sources of the articles, sorted ignoring case (for the chat's source list)."""
     names = {d.source.strip() for d in documents if d.source and d.source.strip()}

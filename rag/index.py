@@ -31,7 +31,7 @@ import numpy as np
 
 from rag.chunking import Chunk
 from rag.documents import Document
-from rag.errors import IndexError_
+from rag.errors import IncompatibleIndex, IndexError_
 from rag.stores import STORES, VectorStore, discard_store, load_store, make_store, store_class
 
 if TYPE_CHECKING:
@@ -253,16 +253,16 @@ class IndexReport:
 def check_compatible(manifest: Manifest, embedder, settings: Settings, where: Path) -> None:
     """An index only makes sense with the embedder, chunking and vector store it was built with."""
     if manifest.embedder_fingerprint != embedder.fingerprint or manifest.dim != embedder.dim:
-        raise IndexError_(f"The index at {where} was built with another embedder ({manifest.embedder_id}, "
-                          f"fingerprint {manifest.embedder_fingerprint}); the configured one is "
-                          f"{embedder.model_id} ({embedder.fingerprint}).", REBUILD_HINT)
+        raise IncompatibleIndex(f"The index at {where} was built with another embedder ({manifest.embedder_id}, "
+                                f"fingerprint {manifest.embedder_fingerprint}); the configured one is "
+                                f"{embedder.model_id} ({embedder.fingerprint}).", REBUILD_HINT)
     if (manifest.chunk_size, manifest.chunk_overlap) != (settings.chunk_size, settings.chunk_overlap):
-        raise IndexError_(f"The index at {where} was built with chunk_size={manifest.chunk_size}, "
-                          f"chunk_overlap={manifest.chunk_overlap}; the settings say {settings.chunk_size}, "
-                          f"{settings.chunk_overlap}.", REBUILD_HINT)
+        raise IncompatibleIndex(f"The index at {where} was built with chunk_size={manifest.chunk_size}, "
+                                f"chunk_overlap={manifest.chunk_overlap}; the settings say {settings.chunk_size}, "
+                                f"{settings.chunk_overlap}.", REBUILD_HINT)
     if manifest.vector_store != settings.vector_store:
-        raise IndexError_(f"The index at {where} was built with vector_store={manifest.vector_store!r}; the "
-                          f"settings say {settings.vector_store!r}.", REBUILD_HINT)
+        raise IncompatibleIndex(f"The index at {where} was built with vector_store={manifest.vector_store!r}; the "
+                                f"settings say {settings.vector_store!r}.", REBUILD_HINT)
 
 
 def sync(index_path: Path, documents: list[Document], embedder, settings: Settings, *, rebuild: bool = False,

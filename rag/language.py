@@ -5,14 +5,22 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from rag.textrules import CITE, is_unit_or_scale, word_lists
+from rag.textrules import CITE, is_unit_or_scale, split_words
+from rag.wordlists import LANGUAGES, word_lists
 
-SUPPORTED = ("nl", "de", "en")  # languages with prompt templates in prompts/<lang>/
+SUPPORTED = LANGUAGES  # languages with prompt templates and word lists in prompts/<lang>/
 _CANDIDATES = ("nl", "de", "en", "fr", "es", "it", "pt", "pl")  # Latin-script languages told apart by lingua
 # Letters of other scripts name their language outright (lingua is asked only about Latin-script text).
 _SCRIPTS = (("zh", "\u4e00-\u9fff\u3400-\u4dbf"), ("ja", "\u3040-\u30ff"), ("ko", "\uac00-\ud7af\u1100-\u11ff"),
             ("ru", "\u0400-\u04ff"), ("el", "\u0370-\u03ff"), ("ar", "\u0600-\u06ff"), ("he", "\u0590-\u05ff"),
             ("hi", "\u0900-\u097f"), ("th", "\u0e00-\u0e7f"))
+
+
+SHORT_TEXT_CHARS = 80  # below this, lingua often errs on a question, and the markers decide when they clearly can:
+MIN_MARKERS = 2  # at least two marker words of one language ...
+MARKER_LEAD = 2  # ... and twice as many as the next language's
+SURE_DETECTION = 0.6  # below this lingua confidence, a lead in markers decides instead
+MIN_LANGUAGE_WORDS = 2  # `has_language`: fewer ordinary words than this are names and numbers, no language
 
 
 @lru_cache(maxsize=1)
@@ -31,16 +39,16 @@ def detect(text: str, default: str = "en") -> str:
     script = _script_language(text)
     if script:
         return script
-    votes = _function_word_votes(text)
+    votes = _marker_votes(text)
     ranked = sorted(votes.items(), key=lambda kv: -kv[1])
-    if len(text) < 80 and ranked[0][1] >= 2 and ranked[0][1] >= 2 * ranked[1][1]:
+    if len(text) < SHORT_TEXT_CHARS and ranked[0][1] >= MIN_MARKERS and ranked[0][1] >= MARKER_LEAD * ranked[1][1]:
         return ranked[0][0]
     values = _detector().compute_language_confidence_values(text)
     if not values:
         return default
     best = values[0]
     code = best.language.iso_code_639_1.name.lower()
-    if best.value < 0.6 and ranked[0][1] > ranked[1][1]:
+    if best.value < SURE_DETECTION and ranked[0][1] > ranked[1][1]:
         return ranked[0][0]
     return code
 
@@ -64,11 +72,10 @@ def supported(code: str) -> bool:
     return code in SUPPORTED
 
 
-def _function_word_votes(text: str) -> dict[str, int]:
-    import re
-
-    tokens = re.findall(r"[^\W\d_]+", text.lower())
-    return {code: sum(t in vocabulary for t in tokens) for code, vocabulary in word_lists().function_words.items()}
+def _marker_votes(text: str) -> dict[str, int]:
+    """Per language, how many of the text's words are its language markers (words.toml)."""
+    tokens = split_words(text.lower(), "letters")
+    return {code: sum(t in markers for t in tokens) for code, markers in word_lists().language_markers.items()}
 
 
 def confidences(text: str, languages: tuple[str, ...] = SUPPORTED) -> dict[str, float]:
@@ -93,7 +100,7 @@ def has_language(text: str) -> bool:
 
     text = CITE.sub(" ", text)
     found = re.findall(r"(?<![\w-])[a-zäöüßàéèëïóç][^\W\d_]{2,}", text)
-    return len([w for w in found if not is_unit_or_scale(w)]) >= 2
+    return len([w for w in found if not is_unit_or_scale(w)]) >= MIN_LANGUAGE_WORDS
 
 
 def answer_language_ok(answer: str, expected: str) -> bool:

@@ -9,22 +9,21 @@ get one clear message instead of a search and a cited answer. The instruction ph
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
-from rag.config import PROJECT_DIR
 from rag.errors import InputError
+from rag.wordlists import prompts_dir_in_use, read_words
 
-INSTRUCTIONS_FILE = PROJECT_DIR / "prompts" / "instructions.toml"
+INSTRUCTIONS_FILE = "instructions.toml"  # in the prompts folder (settings.prompts_dir)
 EXAMPLE = "e.g. 'Hoeveel geld gaat er naar Stargate?' or 'Who leads OpenAI?'"
 NOT_A_QUESTION = "Ask a question about the articles, " + EXAMPLE + "."
 
 
-@lru_cache(maxsize=1)
-def _instruction_patterns() -> tuple[re.Pattern, ...]:
-    with open(INSTRUCTIONS_FILE, "rb") as fh:
-        patterns = tomllib.load(fh).get("patterns", [])
+@lru_cache(maxsize=4)
+def _instruction_patterns(prompts_dir: Path) -> tuple[re.Pattern, ...]:
+    patterns = read_words(INSTRUCTIONS_FILE, prompts_dir).get("patterns", [])
     return tuple(re.compile(p, re.IGNORECASE | re.DOTALL) for p in patterns)
 
 
@@ -34,12 +33,12 @@ def clean(text: str) -> str:
     return " ".join(kept.split())
 
 
-def is_instruction(question: str) -> bool:
+def is_instruction(question: str, prompts_dir: Path | None = None) -> bool:
     """The text tells the assistant what to do instead of asking about the articles."""
-    return any(p.search(question) for p in _instruction_patterns())
+    return any(p.search(question) for p in _instruction_patterns(Path(prompts_dir or prompts_dir_in_use())))
 
 
-def check_question(question: object, max_chars: int) -> str:
+def check_question(question: object, max_chars: int, prompts_dir: Path | None = None) -> str:
     """The question, cleaned, or an InputError that says what is wrong and what to ask instead."""
     if not isinstance(question, str) or not question.strip():
         raise InputError("The question is empty.", "Type a question, " + EXAMPLE + ".")
@@ -51,7 +50,7 @@ def check_question(question: object, max_chars: int) -> str:
         raise InputError("The question has no text, only control characters.", NOT_A_QUESTION)
     if not re.search(r"[^\W\d_]{2,}", text):
         raise InputError("That is not a question about the articles: it has no words.", NOT_A_QUESTION)
-    if is_instruction(text):
+    if is_instruction(text, prompts_dir):
         raise InputError("That is an instruction to the assistant, not a question about the articles. Bron only "
                          "answers from the articles and does not take instructions from the question.",
                          NOT_A_QUESTION)

@@ -13,29 +13,21 @@ rows), the BM25 half ranks only them, so a filter never leaves fewer than k pass
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import numpy as np
 
 from rag.filters import SearchFilter
 from rag.index import IndexData
 from rag.results import Passage
+from rag.textrules import split_words
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
-RRF_K = 60
+RRF_K = 60  # reciprocal rank fusion's constant: 60 is the value of the original paper (Cormack et al., 2009)
 
 
 def lexical_tokens(text: str) -> list[str]:
     """Lower-cased word tokens; numbers lose their thousands separators (9.000 -> 9000)."""
     text = re.sub(r"(?<=\d)[.,](?=\d{3}\b)", "", text.lower())
-    return [t for t in _TOKEN.findall(text) if len(t) > 1 or t.isdigit()]
-
-
-@dataclass
-class Hit:
-    row: int
-    score: float
-    dense: float
+    return [t for t in split_words(text) if len(t) > 1 or t.isdigit()]
 
 
 class Retriever:

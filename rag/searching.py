@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-from rag.results import Passage
+from rag.results import Note, NoteKind, Passage
 
 if TYPE_CHECKING:
     from rag.config import Settings
@@ -25,7 +25,7 @@ class Retrieval:
 
     passages: list[Passage]
     filter: SearchFilter | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # all of kind SCOPE
 
 
 def search(question: str, retriever, documents: Iterable, settings: Settings, top_k: int | None = None, *,
@@ -42,7 +42,7 @@ def search(question: str, retriever, documents: Iterable, settings: Settings, to
     documents = list(documents)
     period = None
     if settings.question_dates and not (explicit and explicit.has_period):
-        period = find_period(question, filters.newest_date(documents))
+        period = find_period(question, filters.newest_date(documents), settings.prompts_dir)
     used, passages, origin, notes = explicit, None, "", []
     if period is not None:
         narrowed = (explicit or filters.SearchFilter()).with_period(period.since, period.until)
@@ -50,17 +50,17 @@ def search(question: str, retriever, documents: Iterable, settings: Settings, to
         if passages:
             used, origin = narrowed, f" (read from the question: “{period.text}”)"
         else:
-            notes.append(f"nothing found in {narrowed.describe()} (read from the question: “{period.text}”), "
-                         "so articles of all dates were searched")
+            notes.append(Note(f"nothing found in {narrowed.describe()} (read from the question: “{period.text}”), "
+                              "so articles of all dates were searched", NoteKind.SCOPE))
     if passages is None:
         passages = retriever.search(question, k, used)
     if used:
-        notes.append(f"searched {used.describe()}{origin}")
+        notes.append(Note(f"searched {used.describe()}{origin}", NoteKind.SCOPE))
         undated = filters.count(used, documents).undated
         if used.has_period and undated:
-            notes.append(f"{undated} article(s) without a date were left out")
+            notes.append(Note(f"{undated} article(s) without a date were left out", NoteKind.SCOPE))
         if not passages:
-            notes.append(f"no indexed article matches the filter ({used.describe()})")
+            notes.append(Note(f"no indexed article matches the filter ({used.describe()})", NoteKind.SCOPE))
     return Retrieval(trim(passages, settings), used, notes)
 
 

@@ -1,23 +1,16 @@
 """Text rules shared by verification, language checks, evaluation and the chat: citation markers,
-sentences, numbers in any notation, scale words and proper names.
+sentences and words, scale words, proper names and whether a name occurs in a text.
 
 Pure functions over strings, so every rule is unit-tested without a model. The word lists they use are
-data, like the prompts: `prompts/<lang>/words.toml` per language and `prompts/words.toml` for words
-that several languages share.
+data, like the prompts, read by rag.wordlists; numbers are read by rag.numbers.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
-from rag.config import PROJECT_DIR
-
-WORDS_DIR = PROJECT_DIR / "prompts"
-LANGUAGES = ("nl", "de", "en")  # languages with a words.toml (and prompt templates)
+from rag.numbers import canonical
+from rag.wordlists import LANGUAGES, word_lists
 
 # -- citation markers -------------------------------------------------------------------------------
 CITE = re.compile(r"\[(\d{1,2})\]")  # one [n], as Bron's grammar writes them
@@ -55,86 +48,32 @@ def cite_before_full_stop(text: str) -> str:
 
 # -- sentences and words ------------------------------------------------------------------------------
 _SENTENCE = re.compile(r"(?<=[.!?])(?<![A-Z]\.[A-Z]\.)(?<!\s[A-Z]\.)\s+|\n+")  # not after J.D. or A.
-_WORD = re.compile(r"\w+", re.UNICODE)
+_SPLITTERS = {
+    "": re.compile(r"\w+"),  # runs of letters and digits: "AI-Konzern" is two words
+    "'-": re.compile(r"[\w'’-]+"),  # with apostrophes and hyphens inside: "Altman's", "AI-Konzern" stay one word
+    "letters": re.compile(r"[^\W\d_]+"),  # letters only: what tells a language
+}
+MIN_WORD_LETTERS = 3  # `words`: shorter words ("de", "of", "in") say little about what a text is about
 
 
 def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if s and s.strip()]
 
 
+def split_words(text: str, keep: str = "") -> list[str]:
+    """The one word splitter: the words of `text` in order, as written. `keep="'-"` keeps apostrophes and
+    hyphens inside a word (how the follow-up rules read names); `keep="letters"` drops digits."""
+    return _SPLITTERS[keep].findall(text)
+
+
+def find_words(text: str, keep: str = "") -> list[re.Match]:
+    """`split_words` with where each word stands (`match.start()`, `match.end()`)."""
+    return list(_SPLITTERS[keep].finditer(text))
+
+
 def words(text: str) -> set[str]:
     """Lower-cased words of three or more letters, and numbers."""
-    return {w.lower() for w in _WORD.findall(text) if len(w) > 2 or w.isdigit()}
-
-
-# -- word lists (data files) --------------------------------------------------------------------------
-@dataclass(frozen=True)
-class WordLists:
-    """Everything the rules read from the words.toml files."""
-
-    function_words: dict[str, frozenset[str]]  # language -> short words that identify it
-    number_words: dict[str, str]  # spelled-out number -> digits
-    scales: dict[str, int]  # scale word (lower case) -> power of ten
-    scale_language: dict[str, str]  # scale word -> the one language it belongs to (absent: shared)
-    write_scale: dict[tuple[str, int], str]  # (language, power of ten) -> how that language writes it
-    unit_words: frozenset[str]
-    not_name_start: frozenset[str]
-    not_names: frozenset[str]
-    not_subjects: frozenset[str]  # generic acronyms and country adjectives: not what a question asks about
-    aliases: dict[str, frozenset[str]]  # word or name -> every form of it (itself included), from aliases.toml
-
-
-def _read_toml(path: Path) -> dict:
-    with open(path, "rb") as fh:
-        return tomllib.load(fh)
-
-
-@lru_cache(maxsize=1)
-def word_lists() -> WordLists:
-    shared = _read_toml(WORDS_DIR / "words.toml")
-    function_words, number_words, write_scale = {}, {}, {}
-    scales = {w.lower(): int(p) for w, p in shared.get("scale_words", {}).items()}
-    scale_language: dict[str, str] = {}
-    for language in LANGUAGES:
-        data = _read_toml(WORDS_DIR / language / "words.toml")
-        function_words[language] = frozenset(data.get("function_words", []))
-        for digits, spelled in data.get("number_words", {}).items():
-            number_words.update(dict.fromkeys(spelled, digits))
-        for word, power in data.get("scale_words", {}).items():
-            scales[word.lower()] = int(power)
-            scale_language[word.lower()] = language
-        write_scale.update({(language, int(p)): w for p, w in data.get("write_scale", {}).items()})
-    aliases: dict[str, frozenset[str]] = {}
-    for group in _read_toml(WORDS_DIR / "aliases.toml").get("groups", []):
-        forms = frozenset(form.lower() for form in group)
-        for form in forms:
-            aliases[form] = aliases.get(form, frozenset()) | forms
-    return WordLists(function_words, number_words, scales, scale_language, write_scale,
-                     frozenset(shared.get("unit_words", [])), frozenset(shared.get("not_name_start", [])),
-                     frozenset(shared.get("not_names", [])), frozenset(shared.get("not_subjects", [])), aliases)
-
-
-@lru_cache(maxsize=1)
-def function_words() -> frozenset[str]:
-    """Articles, pronouns and other short words of the three languages (lower case)."""
-    lists = word_lists()
-    return frozenset().union(*lists.function_words.values()) | lists.not_name_start
-
-
-# -- numbers -----------------------------------------------------------------------------------------
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-
-
-def numbers_in(text: str) -> set[str]:
-    """Numbers in a canonical form: 8,2 / 8.2 -> 8.2; 9.000 / 9,000 -> 9000; vier / four -> 4."""
-    spelled = word_lists().number_words
-    found = {spelled[w] for w in re.findall(r"\w+", text.lower()) if w in spelled}
-    for raw in _NUMBER.findall(text):
-        if re.fullmatch(r"\d{1,3}([.,]\d{3})+", raw):
-            found.add(re.sub(r"[.,]", "", raw))
-        else:
-            found.add(raw.replace(",", "."))
-    return found
+    return {w.lower() for w in split_words(text) if len(w) >= MIN_WORD_LETTERS or w.isdigit()}
 
 
 # -- scale words -------------------------------------------------------------------------------------
@@ -164,7 +103,7 @@ def scale_of(text: str) -> dict[str, int]:
     for number, word in SCALED.findall(text):
         power = scale_power(word)
         if power is not None:
-            found[next(iter(numbers_in(number)), number)] = power
+            found[canonical(number)] = power
     return found
 
 
@@ -186,7 +125,7 @@ def names_in(text: str) -> set[str]:
     Single capitalised words are left out: German capitalises every noun, and a translated noun
     ("Dienstag" for "dinsdag") is not a made-up name. A capitalised article or preposition at the
     start of a sentence is not part of the name ("Die Kearney Boulevard" is "Kearney Boulevard")."""
-    skip = function_words()
+    skip = word_lists().not_name_words
     names = set()
     for match in _NAME.finditer(text):
         parts = match.group(0).split()
@@ -199,24 +138,44 @@ def names_in(text: str) -> set[str]:
     return names
 
 
-def name_in(name: str, lowered_text: str) -> bool:
-    """The name occurs in the text, allowing inflected endings ("Japanisches Meer" ~ "Japanischen Meer") and
-    the other languages' forms of prompts/aliases.toml ("Tuesday" ~ "Dienstag", "United States" ~ "VS")."""
+INFLECTION_LETTERS = 2  # an inflected form may change a word's last two letters ("Japanisches" ~ "Japanischen")
+MIN_STEM = 4  # ... keeping at least four: a shorter stem starts unrelated words
+MIN_INSIDE = 4  # a name of four letters or more counts inside a longer word ("openai" in "openai-baas")
+MIN_PART = 3  # with any_word, one word of a name counts alone when it has three letters or more ("musk")
+
+
+def name_in(name: str, lowered_text: str, *, inflected: bool = True, any_word: bool = False) -> bool:
+    """The one name matcher: does `name` (lower case) occur in the lower-cased text?
+
+    Inflected (verification, the follow-up rewrite's check): also with other endings ("Japanisches Meer" ~
+    "Japanischen Meer"), inside a longer word, and in the other languages' forms of prompts/aliases.toml
+    ("Tuesday" ~ "Dienstag", "United States" ~ "VS"). Not inflected (the follow-up rules, which must not
+    mistake one name for another): as a whole word only; `any_word`: or one of its words ("Musk" of "Elon Musk")."""
+    if not inflected:
+        parts = [name] + ([w for w in split_words(name, "'-") if len(w) >= MIN_PART] if any_word else [])
+        return any(_whole_word(part.lower(), lowered_text) for part in parts)
     forms = word_lists().aliases.get(name, frozenset((name,)))
     return any(_form_in(form, lowered_text) for form in forms)
 
 
+def _whole_word(word: str, lowered_text: str) -> bool:
+    return re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", lowered_text) is not None
+
+
 def _form_in(name: str, lowered_text: str) -> bool:
-    if re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", lowered_text) or (len(name) > 3 and name in lowered_text):
+    if _whole_word(name, lowered_text) or (len(name) >= MIN_INSIDE and name in lowered_text):
         return True
-    text_words = _WORD.findall(lowered_text)
-    stems = [w[: max(4, len(w) - 2)] for w in name.split()]
+    text_words = split_words(lowered_text)
+    stems = [w[: max(MIN_STEM, len(w) - INFLECTION_LETTERS)] for w in name.split()]
     return all(any(t.startswith(stem) for t in text_words) for stem in stems)
 
 
 _CAPITALISED = re.compile(r"(?<![\w-])[A-ZÄÖÜÉ][^\W\d_]*[a-zäöüßéèëïóç][\w'-]*")
 COMMON_ZIPF = 2.0  # wordfreq's Zipf scale: 2 = once per 100 million words
 COMMON_GAP = 1.0  # a common word is at least 10x more frequent in its own language than in the others
+COMPOUND_LETTERS = 12  # a German word wordfreq does not know, this long and lower case after its capital, is a noun
+NL_DE_COMMON_ZIPF = 3.0  # `_dutch_and_german`: once per million words in both Dutch and German ...
+NL_DE_RARE_IN_EN_ZIPF = 2.5  # ... and rarer than about three per billion in English: a shared noun, not a name
 
 
 def common_word(word: str, language: str) -> bool:
@@ -233,7 +192,7 @@ def common_word(word: str, language: str) -> bool:
     lowered = word.lower()
     own = zipf_frequency(lowered, language)
     if own == 0:
-        return language == "de" and len(word) >= 12 and word[1:].islower()
+        return language == "de" and len(word) >= COMPOUND_LETTERS and word[1:].islower()
     others = max(zipf_frequency(lowered, other) for other in LANGUAGES if other != language)
     return own >= COMMON_ZIPF and own - others >= COMMON_GAP
 
@@ -243,13 +202,13 @@ def single_names_in(text: str, language: str) -> set[str]:
 
     Inside a Dutch or English sentence a capital marks a name; at the start of a sentence, and in German,
     only a word that is not a common word of the language counts. Articles, scale and currency words never do."""
-    skip = function_words()
+    lists = word_lists()
     found = set()
     for sentence in split_sentences(CITE.sub(" ", text)):
         for match in _CAPITALISED.finditer(sentence):
             word = match.group(0).strip("'-")
             lowered = word.lower()
-            if lowered in skip or lowered in word_lists().not_names or is_unit_or_scale(word) or len(word) < 2:
+            if lowered in lists.not_name_words or lowered in lists.not_names or is_unit_or_scale(word) or len(word) < 2:
                 continue
             initial = not re.search(r"\w", sentence[:match.start()])
             if (initial or language == "de") and common_word(word, language):
@@ -284,4 +243,4 @@ def _dutch_and_german(word: str) -> bool:
     from wordfreq import zipf_frequency
 
     nl, de, en = (zipf_frequency(word.lower(), code) for code in ("nl", "de", "en"))
-    return min(nl, de) >= 3.0 and en < 2.5
+    return min(nl, de) >= NL_DE_COMMON_ZIPF and en < NL_DE_RARE_IN_EN_ZIPF

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from rag.numbers import canonical, numbers_in
 from rag.results import Citation, Passage
 from rag.textrules import (
     CITE,
@@ -12,25 +13,30 @@ from rag.textrules import (
     all_names_in,
     citation_numbers,
     cite_before_full_stop,
-    function_words,
     name_in,
     names_in,
-    numbers_in,
     remove_invalid_citations,
     scale_is_foreign,
     scale_of,
     scale_power,
     scale_word,
     split_sentences,
+    split_words,
     strip_citations,
     subject_words,
     words,
 )
+from rag.wordlists import word_lists
 
 __all__ = ["best_quote", "build_citations", "check_answer", "cite_before_full_stop", "claims_by_citation", "facts_in",
            "missing_facts", "name_in", "names_in", "numbers_in", "remove_invalid_citations",
            "repair_scales", "restates_question", "split_sentences", "strip_citations", "subject_missing",
-           "supports", "unsupported_facts", "unsupported_numbers", "write_out_large_numbers"]
+           "supports", "unsupported_facts", "write_out_large_numbers"]
+
+
+NUMBER_WEIGHT = 2  # a number counts as two facts: a wrong amount misleads more than a misspelt name
+QUOTE_NUMBER_WEIGHT = 3  # a sentence that shares a number with the claim is likelier its source than one sharing a word
+MIN_SUPPORTED_SHARE = 0.5  # not strict: abstain when at most half of the answer's facts are in the passages
 
 
 def best_quote(passage_text: str, claim: str) -> str:
@@ -39,7 +45,7 @@ def best_quote(passage_text: str, claim: str) -> str:
     claim_words, claim_numbers = words(claim), numbers_in(claim)
 
     def overlap(sentence: str) -> float:
-        return len(words(sentence) & claim_words) + 3 * len(numbers_in(sentence) & claim_numbers)
+        return len(words(sentence) & claim_words) + QUOTE_NUMBER_WEIGHT * len(numbers_in(sentence) & claim_numbers)
 
     best = max(sentences, key=overlap)
     return best if overlap(best) > 0 else ""
@@ -76,15 +82,6 @@ def unsupported_facts(text: str, question: str, cited_texts: list[str], language
     return missing_facts("\n".join(cited_texts), numbers, names)
 
 
-def unsupported_numbers(text: str, citations: list[Citation]) -> set[str]:
-    """Numbers in the answer that none of the cited passages contains (in any notation)."""
-    cited = set()
-    for c in citations:
-        cited |= numbers_in(c.text)
-    answer_numbers = numbers_in(strip_citations(text))
-    return {n for n in answer_numbers if n not in cited}
-
-
 def repair_scales(text: str, passages_text: str, language: str) -> tuple[str, list[str]]:
     """Give every `<number> <scale>` in the answer the passages' scale, in the answer's language.
 
@@ -98,7 +95,7 @@ def repair_scales(text: str, passages_text: str, language: str) -> tuple[str, li
         power = scale_power(word)
         if power is None:
             return match.group(0)
-        key = next(iter(numbers_in(number)), number)
+        key = canonical(number)
         scale = truth.get(key, power)
         foreign = scale_is_foreign(word, language, scale)
         if scale == power and not foreign:
@@ -150,18 +147,17 @@ def subject_missing(question: str, cited_texts: list[str], language: str = "en")
     return sorted(subjects)
 
 
-CHOICE_WORDS = {"en": "or", "nl": "of", "de": "oder"}  # "Nvidia or AMD?" may be answered with a name it gives
-
-
 def restates_question(text: str, question: str, language: str = "en") -> bool:
     """Does the answer only name what the question names ("Who founded Oracle?" -> "Oracle [2].")? It then
     answers nothing: the model took the question's own name from a passage that does not say the answer."""
     plain = strip_citations(text)
     if not all_names_in(plain, language) or numbers_in(plain) - numbers_in(question):
         return False
-    if CHOICE_WORDS.get(language, "or") in re.findall(r"\w+", question.lower()):
+    lists = word_lists()
+    choice = lists.choice_words.get(language) or lists.choice_words["en"]  # "Nvidia or AMD?": a name it gives
+    if choice in split_words(question.lower()):
         return False
-    return words(plain) - function_words() <= words(question)
+    return words(plain) - lists.stop_words <= words(question)
 
 
 def facts_in(sentence: str, question: str, language: str = "en") -> tuple[set[str], set[str]]:
@@ -183,8 +179,8 @@ def supports(passage_text: str, numbers: set[str], names: set[str]) -> float:
     if not numbers and not names:
         return 1.0
     lowered = passage_text.lower()
-    found = 2 * len(numbers & numbers_in(passage_text)) + sum(1 for n in names if name_in(n, lowered))
-    return found / (2 * len(numbers) + len(names))
+    found = NUMBER_WEIGHT * len(numbers & numbers_in(passage_text)) + sum(1 for n in names if name_in(n, lowered))
+    return found / (NUMBER_WEIGHT * len(numbers) + len(names))
 
 
 def check_answer(text: str, question: str, passages: list[Passage], language: str = "en",
@@ -195,7 +191,8 @@ def check_answer(text: str, question: str, passages: list[Passage], language: st
     appear only in another passage, the citation is moved there. Strict (the default): a first sentence
     (the answer) with a fact that no cited passage contains makes Bron abstain, and a later sentence
     (its support) with one is dropped, because a cited claim the passage does not make is worse than no
-    answer. Not strict: abstain only when at most half of the answer's facts are in the passages.
+    answer. Not strict: abstain only when less than MIN_SUPPORTED_SHARE of the answer's facts are in the
+    passages (weighted: a number counts NUMBER_WEIGHT).
     Returns (text, abstain, notes).
     """
     by_n = {p.n: p for p in passages}
@@ -204,7 +201,7 @@ def check_answer(text: str, question: str, passages: list[Passage], language: st
     total_facts = supported_facts = 0.0
     for index, sentence in enumerate(split_sentences(text)):
         numbers, names = facts_in(sentence, question, language)
-        weight = 2 * len(numbers) + len(names)
+        weight = NUMBER_WEIGHT * len(numbers) + len(names)
         cited = [n for n in citation_numbers(sentence) if n in by_n]
         best_cited = max((supports(by_n[n].text, numbers, names) for n in cited), default=0.0)
         if not cited and passages:  # an uncited sentence gets the passage that best supports it
@@ -233,7 +230,7 @@ def check_answer(text: str, question: str, passages: list[Passage], language: st
                          + ", ".join(f"'{m}'" for m in missing))
             continue
         repaired.append(sentence)
-    if total_facts and supported_facts / total_facts < 0.5:
+    if total_facts and supported_facts / total_facts < MIN_SUPPORTED_SHARE:
         notes.append("abstained: the answer's numbers or names are not in the retrieved passages")
         return " ".join(repaired), True, notes
     return " ".join(repaired), False, notes

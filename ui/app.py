@@ -23,9 +23,9 @@ import gradio as gr  # noqa: E402
 
 from rag.answering import Assistant  # noqa: E402
 from rag.config import PROJECT_DIR, Settings  # noqa: E402
-from rag.conversation import as_turns  # noqa: E402
 from rag.errors import BronError, ConfigError  # noqa: E402
 from rag.filters import SearchFilter, source_names  # noqa: E402
+from rag.followups import as_turns  # noqa: E402
 from rag.readers import UnreadableDocument, check_size, suffixes_text  # noqa: E402
 from rag.results import Answer, Found  # noqa: E402
 from ui import render  # noqa: E402

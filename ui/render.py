@@ -10,8 +10,7 @@ import html
 import re
 from collections.abc import Callable, Sequence
 
-from rag.filters import is_filter_note
-from rag.results import Answer, Citation, Found, Passage
+from rag.results import AbstainReason, Answer, Citation, Found, NoteKind, Passage, Timing, note_kind
 from rag.textrules import CITE
 
 CONTEXT_CHARS = 280  # article text shown around a passage, cut at a paragraph boundary
@@ -89,13 +88,13 @@ def answer_message(answer: Answer, turn: int) -> str:
     if answer.abstained:
         found = len(answer.passages)
         why = ("The follow-up does not say on its own what it asks, and the earlier turns did not tell: ask it "
-               "again as a full question with the name." if answer.abstain_reason == "unresolved" else
+               "again as a full question with the name." if answer.abstain_reason == AbstainReason.UNRESOLVED else
                f"The {found} closest passages do not contain the answer; they are listed under Sources, "
                f"so you can see what was found." if found else "The index has no articles to search.")
         return body + f'<div class="bron-note">{esc(why)}</div>'
     cited = "".join(f'<li><a class="bron-cite" href="#{src_id(turn, c.n)}">[{c.n}]</a> {esc(c.title)}'
                     f'{" · " + esc(c.date) if c.date else ""}</li>' for c in answer.citations)
-    seconds = answer.timings.get("total_ms", 0) / 1000
+    seconds = answer.timings.get(Timing.TOTAL_MS, 0) / 1000
     meta = f"{len(answer.citations)} cited of {len(answer.passages)} passages · {seconds:.1f} s"
     sources = f'<ul class="bron-cited-list">{cited}</ul>' if cited else ""
     return body + sources + f'<div class="bron-meta">{esc(meta)}</div>'
@@ -189,7 +188,7 @@ def turn_sources(answer: Answer, turn: int, article_text: Callable[[str], str | 
              searched_for(answer.searched_for)]
     cited = {c.n: c for c in answer.citations}
     similarity = {p.n: p.dense_score for p in answer.passages}
-    if answer.abstained and answer.abstain_reason == "unresolved":
+    if answer.abstained and answer.abstain_reason == AbstainReason.UNRESOLVED:
         parts.append('<div class="bron-abstain"><b>What does the follow-up ask?</b> It does not say on its own, '
                      "and the earlier turns did not tell. Ask it again as a full question with the name, e.g. "
                      "<q>Hoe oud is Sam Altman?</q> rather than <q>Hoe oud is hij?</q>.</div>")
@@ -214,8 +213,8 @@ def turn_sources(answer: Answer, turn: int, article_text: Callable[[str], str | 
                                         similarity=p.dense_score) for p in rest)
             parts.append(f'<details class="bron-more"><summary>Also retrieved, not cited ({len(rest)})'
                          f'</summary>{cards}</details>')
-    scope = [note for note in answer.notes if is_filter_note(note)]
-    checks = [note for note in answer.notes if not is_filter_note(note)]
+    scope = [note for note in answer.notes if note_kind(note) == NoteKind.SCOPE]
+    checks = [note for note in answer.notes if note_kind(note) != NoteKind.SCOPE]
     if scope:  # which articles were searched: the period and sources, asked for or read from the question
         notes = "".join(f"<li>{esc(note)}</li>" for note in scope)
         parts.append(f'<div class="bron-checks bron-scope">Searched: <ul>{notes}</ul></div>')

@@ -31,6 +31,7 @@ from typing import Any
 
 from rag.evaluation.gold import GoldQuestion, _gold_problem, read_checked_lines
 from rag.evaluation.metrics import mean, percentile
+from rag.results import Timing
 
 KINDS = ("pronoun", "ellipsis", "switch")
 _KEYS = {"id", "lang", "kind", "history", "question", "standalone", "answers", "doc", "evidence", "answerable",
@@ -39,13 +40,15 @@ _KEYS = {"id", "lang", "kind", "history", "question", "standalone", "answers", "
 
 @dataclass(frozen=True)
 class FollowUp:
+    """One follow-up conversation of the gold file: the earlier questions, the follow-up and its standalone form."""
+
     id: str
     lang: str
-    kind: str
-    history: tuple[str, ...]
+    kind: str  # pronoun | ellipsis | switch (KINDS)
+    history: tuple[str, ...]  # the earlier questions, asked in order before the follow-up
     question: str
     standalone: str
-    not_in_search: tuple[str, ...]
+    not_in_search: tuple[str, ...]  # names of the history that a switch question must not search for
     gold: GoldQuestion  # the standalone question with its answers, as the scorer takes it
 
     def gold_for(self, question: str) -> GoldQuestion:
@@ -200,7 +203,7 @@ def evaluate_followups(path: str | Path, assistant: Any, limit: int | None = Non
             continue
         searched = follow.searched_for or follow.question
         record.update(
-            searched_for=searched, method=_method(follow), rewrite_ms=follow.timings.get("rewrite_ms", 0.0),
+            searched_for=searched, method=_method(follow), rewrite_ms=follow.timings.get(Timing.REWRITE_MS, 0.0),
             leaked=leaked(searched, item.question, item.not_in_search),
             followup=score_answer(item.gold_for(item.question), follow, None),
             alone=score_answer(item.gold, alone, None))

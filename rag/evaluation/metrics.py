@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 
-from rag.evaluation.normalize import ARTICLES, CANONICAL_TOKENS, cited_numbers, light, strip_markers, tokens
+from rag.evaluation.normalize import articles, canonical_tokens, cited_numbers, light, strip_markers, tokens
 
 # -- answers -------------------------------------------------------------------------------------
 
@@ -18,7 +18,7 @@ def _token_matches(gold: str, token: str) -> bool:
     numbers, canonical tokens and short words must match exactly (50 must not match 500)."""
     if gold == token:
         return True
-    if len(gold) < 3 or gold in CANONICAL_TOKENS or any(c.isdigit() for c in gold):
+    if len(gold) < 3 or gold in canonical_tokens() or any(c.isdigit() for c in gold):
         return False
     return token.startswith(gold)
 
@@ -41,10 +41,11 @@ def answer_correct(answer_text: str, answers: Iterable[str]) -> bool:
 
 def token_f1(answer_text: str, answers: Iterable[str]) -> float:
     """SQuAD-style token F1 (articles dropped), the best over the gold answers; 0.0 without gold answers."""
-    have = [t for t in tokens(strip_markers(answer_text)) if t not in ARTICLES]
+    skip = articles()
+    have = [t for t in tokens(strip_markers(answer_text)) if t not in skip]
     best = 0.0
     for gold in answers:
-        want = [t for t in tokens(gold) if t not in ARTICLES]
+        want = [t for t in tokens(gold) if t not in skip]
         if not want or not have:
             best = max(best, float(want == have))
             continue

@@ -1,51 +1,55 @@
 """Text normalisation for answer matching: one spelling per number, scale, currency and unit word, so
-Dutch, German and English answers compare equal ("500 miljard dollar" = "$500 billion")."""
+Dutch, German and English answers compare equal ("500 miljard dollar" = "$500 billion"). The words are those
+of the word lists (rag.wordlists), the numbers read by rag.numbers."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
+from rag.numbers import canonical
 from rag.textrules import CITE_GROUP, citation_marks
+from rag.wordlists import load_word_lists, prompts_dir_in_use
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)+")
 _NUMBER_UNIT = re.compile(r"(?<![\w.,])(\d+(?:\.\d+)?)([^\W\d_]+)")
 _CURRENCY_FIRST = re.compile(r"([$€])\s?(\d+(?:[.,]\d+)*)(\s?(?:billion|million|trillion|bn|mn)\b)?")
 _SYMBOLS = {"$": "usd", "€": "eur"}  # "$500 billion" is read as "500 billion usd", like "500 miljard dollar"
 _SPLIT = re.compile(r"[-‐‑–—/]+")
+_SCALE_TOKENS = {6: "mn", 9: "bn", 12: "tn"}  # one token per power of ten
 
-# Words mapped to one canonical token so that Dutch, German and English answers compare equal.
-# German "Billion" (10^12) collides with English "billion" (10^9); English wins, "Billionen" is 10^12.
-_CANONICAL = {
-    **dict.fromkeys(["miljard", "miljarden", "milliarde", "milliarden", "mrd", "billion", "billions", "bn",
-                     "bln"], "bn"),
-    **dict.fromkeys(["miljoen", "miljoenen", "million", "millionen", "millions", "mio", "mln"], "mn"),
-    **dict.fromkeys(["biljoen", "biljoenen", "billionen", "trillion", "trillions", "tn"], "tn"),
-    **dict.fromkeys(["dollar", "dollars", "usd"], "usd"),
-    **dict.fromkeys(["euro", "euros", "eur"], "eur"),
-    **dict.fromkeys(["procent", "prozent", "percent", "pct"], "pct"),
-    **dict.fromkeys(["kilowatt", "kw"], "kw"),
-    **dict.fromkeys(["gigawatt", "gw"], "gw"),
-    **dict.fromkeys(["ton", "tons", "tonne", "tonnes", "tonnen"], "ton"),
-    **dict.fromkeys(["twee", "zwei", "two"], "2"),
-    **dict.fromkeys(["drie", "drei", "three"], "3"),
-    **dict.fromkeys(["vier", "four"], "4"),
-    **dict.fromkeys(["vijf", "funf", "five"], "5"),
-    **dict.fromkeys(["zes", "sechs", "six"], "6"),
-    **dict.fromkeys(["zeven", "sieben", "seven"], "7"),
-    **dict.fromkeys(["acht", "eight"], "8"),
-    **dict.fromkeys(["negen", "neun", "nine"], "9"),
-    **dict.fromkeys(["tien", "zehn", "ten"], "10"),
-    **dict.fromkeys(["elf", "eleven"], "11"),
-    **dict.fromkeys(["twaalf", "zwolf", "twelve"], "12"),
-}
-_ONE = {"een", "ein", "eine", "one", "a"}  # "een miljoen" = "eine Million" = "one million" = "1 mn"
-_SCALES = {"bn", "mn", "tn"}
-CANONICAL_TOKENS = set(_CANONICAL.values())  # matched exactly, never as a prefix
-# Articles carry no answer: token F1 leaves them out.
-ARTICLES = {"de", "het", "een", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem",
-            "einer", "eines", "the", "a", "an"}
+
+@dataclass(frozen=True)
+class _Canonical:
+    words: dict[str, str]  # scale, unit and number word (accents removed) -> one token
+    one: frozenset[str]  # words that are 1 before a scale word ("een miljoen" = "one million" = "1 mn")
+    tokens: frozenset[str]  # the canonical tokens, matched exactly, never as a prefix
+    articles: frozenset[str]  # carry no answer: token F1 leaves them out
+
+
+@lru_cache(maxsize=4)
+def _canonical(prompts_dir: Path) -> _Canonical:
+    """The word lists (rag.wordlists) as one token per meaning, so that Dutch, German and English answers compare
+    equal. German "Billion" (10^12) collides with English "billion" (10^9): the lists' English reading wins."""
+    lists = load_word_lists(prompts_dir)
+    words = {_strip_accents(w): digits for w, digits in lists.number_words.items() if digits != "1"}
+    words.update({_strip_accents(w): _SCALE_TOKENS[p] for w, p in lists.scales.items() if p in _SCALE_TOKENS})
+    words.update(lists.canonical_units)
+    one = frozenset(_strip_accents(w) for w in lists.one_before_scale)
+    return _Canonical(words, one, frozenset(words.values()), lists.articles)
+
+
+def articles() -> frozenset[str]:
+    """Articles of the three languages (words.toml): they carry no answer, so token F1 leaves them out."""
+    return _canonical(prompts_dir_in_use()).articles
+
+
+def canonical_tokens() -> frozenset[str]:
+    """Tokens that stand for a scale, unit or number: matched exactly, never as a prefix (rag.evaluation.metrics)."""
+    return _canonical(prompts_dir_in_use()).tokens
 
 
 @lru_cache(maxsize=1)
@@ -62,20 +66,7 @@ def strip_markers(text: str) -> str:
 cited_numbers = citation_marks  # every number cited as [n] (also [1, 2]) in order of appearance, with repeats
 
 
-def normalize_number(token: str) -> str:
-    """One spelling per number: 9.000 / 9,000 -> 9000, 8,2 -> 8.2, 1.234,5 -> 1234.5.
-
-    A separator followed by exactly three digits is a thousands separator (so 1.250 is 1250, as written
-    in Dutch and German); any other single separator is a decimal point."""
-    parts = re.split(r"[.,]", token)
-    seps = re.findall(r"[.,]", token)
-    if len(parts) == 1:
-        return token
-    if all(len(p) == 3 for p in parts[1:]) and len(set(seps)) == 1:
-        return "".join(parts)
-    if len(set(seps)) == 1 and len(seps) == 1:
-        return f"{parts[0]}.{parts[1]}"
-    return "".join(parts[:-1]) + "." + parts[-1]  # mixed: the last separator is the decimal one
+normalize_number = canonical  # one spelling per number (rag.numbers): 9.000 / 9,000 -> 9000, 1.234,5 -> 1234.5
 
 
 def _strip_accents(text: str) -> str:
@@ -91,7 +82,7 @@ def tokens(text: str) -> list[str]:
     text = text.replace("$", " usd ").replace("€", " eur ").replace("%", " pct ")
     text = _NUMBER.sub(lambda m: normalize_number(m.group(0)), text)
     text = _NUMBER_UNIT.sub(r"\1 \2", text)  # 500bn -> 500 bn, 100kw -> 100 kw
-    edge = _edge_punct()
+    edge, canon = _edge_punct(), _canonical(prompts_dir_in_use())
     out: list[str] = []
     for raw in text.split():
         raw = raw.strip(edge)
@@ -99,10 +90,10 @@ def tokens(text: str) -> list[str]:
             part = part.strip(edge)
             if not part:
                 continue
-            part = _CANONICAL.get(part, part)
+            part = canon.words.get(part, part)
             if part == "usd" and out and out[-1] == "us":  # "US-Dollar", "US dollar"
                 out.pop()
-            if part in _SCALES and out and out[-1] in _ONE:
+            if part in _SCALE_TOKENS.values() and out and out[-1] in canon.one:
                 out[-1] = "1"
             out.append(part)
     return out

@@ -36,7 +36,7 @@ def _settings_dict(settings: Any) -> dict[str, Any]:
 
 def _make_assistant(settings: Any, overrides: Mapping[str, Any]):
     """The assistant for `settings`: a Settings object, a dict of overrides, a config-file path or None."""
-    from rag import Assistant
+    from rag.answering import Assistant
 
     if settings is None:
         return Assistant.from_settings(**overrides)

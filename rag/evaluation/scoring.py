@@ -19,6 +19,7 @@ from rag.evaluation.metrics import (
     token_f1,
 )
 from rag.evaluation.normalize import strip_markers
+from rag.results import Timing
 from rag.verification import unsupported_facts
 
 
@@ -45,6 +46,40 @@ def _excerpt(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
+def _timing_fields(timings: Mapping[str, float], elapsed_ms: float | None) -> dict[str, Any]:
+    """The record's timings; no first token (None or 0) means nothing was generated (an abstention before the
+    model ran)."""
+    first, total = timings.get(Timing.FIRST_TOKEN_MS) or None, timings.get(Timing.TOTAL_MS, elapsed_ms)
+    completion = timings.get(Timing.COMPLETION_TOKENS)
+    decode_ms = (total - first) if total is not None and first is not None else None
+    return {
+        "retrieve_ms": timings.get(Timing.RETRIEVE_MS),
+        "first_token_ms": first,
+        "total_ms": total,
+        "prompt_tokens": timings.get(Timing.PROMPT_TOKENS),
+        "completion_tokens": completion,
+        "tokens_per_s": (completion / (decode_ms / 1000) if completion and decode_ms and decode_ms > 0 else None),
+    }
+
+
+def _question_fields(question: GoldQuestion, article_language: str | None) -> dict[str, Any]:
+    """The record's copy of the gold question."""
+    return {
+        "id": question.id,
+        "question": question.question,
+        "lang": question.lang,
+        "doc": question.doc,
+        "docs": list(question.docs),
+        "article_lang": article_language,
+        "crosslingual": (question.lang != article_language) if article_language else None,
+        "answerable": question.answerable,
+        "tags": list(question.tags),
+        "gold_answers": list(question.answers),
+        "evidence": question.evidence,
+        "evidence_all": list(question.evidence_all),
+    }
+
+
 def score_answer(question: GoldQuestion, answer: Any, article_language: str | None = None,
                  elapsed_ms: float | None = None) -> dict[str, Any]:
     """One flat record: the question, what the assistant returned, and every per-question metric."""
@@ -60,26 +95,11 @@ def score_answer(question: GoldQuestion, answer: Any, article_language: str | No
     correct = (not abstained and answer_correct(text, question.answers)) if answerable else None
     f1 = (0.0 if abstained else token_f1(text, question.answers)) if answerable else None
     answer_lang = _detect_language(text)
-    # no first token (None or 0) means nothing was generated, e.g. an abstention before the LLM ran
-    first, total = timings.get("first_token_ms") or None, timings.get("total_ms", elapsed_ms)
-    completion = timings.get("completion_tokens")
-    decode_ms = (total - first) if total is not None and first is not None else None
     invalid = invalid_citations(text, [c.n for c in citations])
     unsupported = [] if abstained or not text else unsupported_facts(
         text, question.question, [c.text for c in citations], getattr(answer, "language", "") or question.lang)
     record: dict[str, Any] = {
-        "id": question.id,
-        "question": question.question,
-        "lang": question.lang,
-        "doc": question.doc,
-        "docs": list(question.docs),
-        "article_lang": article_language,
-        "crosslingual": (question.lang != article_language) if article_language else None,
-        "answerable": answerable,
-        "tags": list(question.tags),
-        "gold_answers": list(question.answers),
-        "evidence": question.evidence,
-        "evidence_all": list(question.evidence_all),
+        **_question_fields(question, article_language),
         "answer": text,
         "notes": list(getattr(answer, "notes", []) or []),  # what verification changed, or why it abstained
         "confidence": getattr(answer, "confidence", None),  # the model's mean token probability
@@ -99,16 +119,11 @@ def score_answer(question: GoldQuestion, answer: Any, article_language: str | No
         "invalid_citations": invalid,
         "unsupported_facts": unsupported,  # names and numbers stated that no cited passage contains
         "abstain_probability": getattr(answer, "abstain_probability", None),  # the model's, for the trade-off
-        "abstain_reason": getattr(answer, "abstain_reason", "") if abstained else "",
+        "abstain_reason": str(getattr(answer, "abstain_reason", "") or "") if abstained else "",
         "citations": [{"n": c.n, "doc_id": c.doc_id, "quote": _excerpt(c.quote or c.text)} for c in citations],
         "passages": [{"n": p.n, "doc_id": p.doc_id, "score": round(float(p.score), 4),
                       "text": _excerpt(p.text, 160)} for p in passages],
-        "retrieve_ms": timings.get("retrieve_ms"),
-        "first_token_ms": first,
-        "total_ms": total,
-        "prompt_tokens": timings.get("prompt_tokens"),
-        "completion_tokens": completion,
-        "tokens_per_s": (completion / (decode_ms / 1000) if completion and decode_ms and decode_ms > 0 else None),
+        **_timing_fields(timings, elapsed_ms),
         "error": None,
     }
     for k in (1, 3, 5):

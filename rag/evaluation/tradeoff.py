@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from rag.results import AbstainReason
+
 THRESHOLDS = (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.75, 1.01)
-THRESHOLD_REASON = "uncertain"  # Answer.abstain_reason when the threshold alone made Bron abstain
+THRESHOLD_REASON = AbstainReason.UNCERTAIN  # the threshold alone made Bron abstain
 
 
 def abstains_at(record: Mapping[str, Any], threshold: float) -> bool:

@@ -128,6 +128,17 @@ def _page_lines(pdf, count: int, name: str, limits: ReadLimits, started: float) 
     return pages
 
 
+def _join_pages(pages: list[list[str]]) -> tuple[str, list[int]]:
+    """The pages' text, joined by blank lines, and the offset where each page starts in it."""
+    parts, offsets, position = [], [], 0
+    for lines in pages:
+        body = join_lines(lines)
+        offsets.append(position)
+        if body:
+            parts.append(body)
+            position += len(body) + 2  # the "\n\n" between pages
+    return "\n\n".join(parts), offsets
+
 class PdfReader(Reader):
     suffixes = (".pdf",)
 
@@ -168,15 +179,7 @@ class PdfReader(Reader):
             raise UnreadableDocument(name, "it has no text layer (a scanned or image-only PDF)",
                                      "Bron does not do OCR: run OCR first (for example ocrmypdf) or add the text "
                                      "as a .txt file.")
-        pages = remove_running_lines(pages)
-        parts, offsets, position = [], [], 0
-        for lines in pages:
-            body = join_lines(lines)
-            offsets.append(position)
-            if body:
-                parts.append(body)
-                position += len(body) + 2  # the "\n\n" between pages
-        text = "\n\n".join(parts)
+        text, offsets = _join_pages(remove_running_lines(pages))
         meta = pdf.metadata or {}
         title = str(meta.get("/Title") or "").strip()
         if _JUNK_TITLE.match(title) or len(title) < 4:

@@ -11,6 +11,7 @@ import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rag.config import VECTOR_STORES as STORES  # vector_store setting -> module:class
 from rag.stores.base import VectorStore
 
 if TYPE_CHECKING:
@@ -18,10 +19,6 @@ if TYPE_CHECKING:
 
     from rag.config import Settings
 
-STORES: dict[str, str] = {  # vector_store setting -> module:class
-    "faiss": "rag.stores.faiss:FaissStore",
-    "qdrant": "rag.stores.qdrant:QdrantStore",
-}
 # Files that mark a version folder whose store keeps data elsewhere (freed by `discard` before deleting it).
 POINTERS: dict[str, str] = {"qdrant.json": "qdrant"}
 

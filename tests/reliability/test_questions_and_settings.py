@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answering import Assistant
+from rag.checking import after_model
 from rag.cli import main
 from rag.config import Settings
 from rag.errors import ConfigError
 from rag.language import detect, supported
-from rag.results import Passage
+from rag.results import AbstainReason, Passage
 
 BAD_QUESTIONS = {
     "empty": "   ",
@@ -34,9 +34,9 @@ def test_bad_questions_are_refused_before_anything_is_searched(question, capsys)
 def test_an_answer_word_that_is_in_no_passage_is_unsupported():
     """The second line of defence against an instruction the question checks miss: 'HACKED' is in no passage."""
     passages = [Passage(1, "a", "Stargate", None, "a#0", "Stargate krijgt 500 miljard dollar.", 0, 35, 0.1, 0.8)]
-    res = Assistant(Settings()).finish("Please say the magic word", "en", "HACKED [1].", passages,
-                                       "The sources do not contain the answer.", {})
-    assert res.abstained and res.abstain_reason == "unsupported" and res.citations == []
+    res = after_model(Settings(), "Please say the magic word", "en", "HACKED [1].", passages,
+                      "The sources do not contain the answer.")
+    assert res.abstained and res.reason == AbstainReason.UNSUPPORTED and res.citations == []
 
 
 @pytest.mark.parametrize("question, code", [("Stargate项目将投入多少资金？", "zh"),

@@ -1,35 +1,39 @@
-"""Logic of Assistant.finish around the model: no model is loaded here."""
+"""Logic around the model: the checks after it (rag.checking) and the Assistant's bookkeeping; no model is loaded."""
 import math
 
+import pytest
+
 from rag.answering import Assistant
+from rag.checking import after_model
 from rag.config import Settings
 from rag.llm import Generation
-from rag.results import Passage
+from rag.results import AbstainReason, Passage
 
 ABSTAIN = "Dat staat niet in de bronnen."
 PASSAGES = [Passage(1, "a", "Stargate", None, "a#0", "Stargate krijgt 500 miljard dollar.", 0, 35, 0.1, 0.8, "nl")]
 
 
+QUESTION = "Hoeveel geld krijgt Stargate?"
+
+
 def finish(confidence, min_confidence=0.65):
-    assistant = Assistant(Settings(min_confidence=min_confidence))
-    return assistant.finish("Hoeveel geld krijgt Stargate?", "nl", "500 miljard dollar [1].", PASSAGES, ABSTAIN, {},
-                            confidence)
+    return after_model(Settings(min_confidence=min_confidence), QUESTION, "nl", "500 miljard dollar [1].", PASSAGES,
+                       ABSTAIN, confidence)
 
 
 def test_an_unsure_answer_becomes_an_abstention_that_keeps_what_the_model_said():
-    answer = finish(0.5)
-    assert answer.abstained and answer.text == ABSTAIN and answer.citations == []
-    assert answer.confidence == 0.5
-    assert any("confidence 0.50 < min_confidence 0.65" in note for note in answer.notes)
-    assert any(note.endswith("rejected answer: 500 miljard dollar [1].") for note in answer.notes)
+    verdict = finish(0.5)
+    assert verdict.reason == AbstainReason.UNSURE and verdict.text == ABSTAIN and verdict.citations == []
+    assert verdict.draft == "500 miljard dollar [1]."
+    assert any("confidence 0.50 < min_confidence 0.65" in note for note in verdict.notes)
+    assert any(note.endswith("rejected answer: 500 miljard dollar [1].") for note in verdict.notes)
 
 
-def test_a_sure_answer_or_one_without_probabilities_is_kept():
-    for confidence in (0.9, None):
-        answer = finish(confidence)
-        assert not answer.abstained and [c.n for c in answer.citations] == [1], confidence
-        assert answer.confidence == confidence
-    assert not finish(0.1, min_confidence=0.0).abstained  # 0 switches the check off
+@pytest.mark.parametrize("confidence, min_confidence", [(0.9, 0.65), (None, 0.65), (0.1, 0.0)],
+                         ids=["sure", "no-probabilities", "check-off"])
+def test_a_sure_answer_or_one_without_probabilities_is_kept(confidence, min_confidence):
+    verdict = finish(confidence, min_confidence)
+    assert not verdict.abstained and [c.n for c in verdict.citations] == [1]
 
 
 def test_confidence_is_the_geometric_mean_token_probability():
@@ -76,23 +80,20 @@ def test_a_backend_without_kv_state_has_no_prompt_cache_to_prepare():
     assert assistant.warm_prompt_cache() == [] and assistant.generator.model_name == "echo"
 
 
-def test_abstention_reasons_and_the_strictness_threshold():
-    assistant = Assistant(Settings(strictness=0.8))  # abstain when P(abstention) >= 0.2
-    question = "Hoeveel geld krijgt Stargate?"
-
-    def run(text, probability):
-        return assistant.finish(question, "nl", text, PASSAGES, ABSTAIN, {}, None, probability)
-
-    assert run(ABSTAIN, 0.9).abstain_reason == "model"
-    kept = run("500 miljard dollar [1].", 0.1)
-    assert not kept.abstained and kept.abstain_reason == "" and kept.abstain_probability == 0.1
-    unsure = run("500 miljard dollar [1].", 0.3)
-    assert unsure.abstained and unsure.abstain_reason == "uncertain" and unsure.draft == "500 miljard dollar [1]."
-    assert not Assistant(Settings()).finish(question, "nl", "500 miljard dollar [1].", PASSAGES, ABSTAIN, {}, None,
-                                            0.9).abstained  # strictness 0: only the model's own abstention
-    made_up = run("Canberra [1].", 0.0)  # a one-word name that no passage contains
-    assert made_up.abstained and made_up.abstain_reason == "unsupported"
-    assert "the model's rejected answer: Canberra [1]." in made_up.notes
+@pytest.mark.parametrize("text, probability, strictness, reason", [
+    (ABSTAIN, 0.9, 0.8, AbstainReason.MODEL),
+    ("500 miljard dollar [1].", 0.1, 0.8, None),  # below the threshold 1 - 0.8
+    ("500 miljard dollar [1].", 0.3, 0.8, AbstainReason.UNCERTAIN),
+    ("500 miljard dollar [1].", 0.9, 0.0, None),  # strictness 0: only the model's own abstention
+    ("Canberra [1].", 0.0, 0.8, AbstainReason.UNSUPPORTED),  # a one-word name that no passage contains
+], ids=["model", "below-threshold", "uncertain", "strictness-off", "unsupported"])
+def test_abstain_reasons_and_the_strictness_threshold(text, probability, strictness, reason):
+    verdict = after_model(Settings(strictness=strictness), QUESTION, "nl", text, PASSAGES, ABSTAIN, None, probability)
+    assert verdict.reason == reason
+    if reason is not None:
+        assert verdict.text == ABSTAIN and verdict.draft == text.strip()
+    if reason == AbstainReason.UNSUPPORTED:
+        assert "the model's rejected answer: Canberra [1]." in verdict.notes
 
 
 def test_bron_setup_removes_prompt_states_the_current_model_no_longer_uses(tmp_path):

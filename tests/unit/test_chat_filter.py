@@ -15,8 +15,7 @@ def demo():
     from ui.app import build_app
 
     asst = assistant(make_data())
-    asst._embedder = asst._retriever.embedder
-    asst._embedder.model_id = "fake-embedder"
+    asst.embedder.model_id = "fake-embedder"  # the retriever's embedder, passed in with it
     return build_app(asst)
 
 

@@ -95,11 +95,11 @@ def test_leap_years_end_february_on_the_29th():
     assert find_period("im Februar 2024", NEWEST).until == date(2024, 2, 29)
 
 
-def test_the_words_are_data(tmp_path):
+def test_the_words_are_data_in_the_prompts_folder(tmp_path):
     words = tmp_path / "dates.toml"
     months = ", ".join(f'"m{i}"' for i in range(1, 13))
     words.write_text(f'[xx]\nmonths = [{months}]\nin = ["zu"]\nlast_year = ["anno"]\n', encoding="utf-8")
-    found = find_period("Was war zu m3?", NEWEST, path=words)
+    found = find_period("Was war zu m3?", NEWEST, prompts_dir=tmp_path)
     assert (found.since, found.until) == (date(2025, 3, 1), date(2025, 3, 31))
-    assert find_period("in March 2025", NEWEST, path=words) is None  # English is not in this file
-    assert find_period("Was war anno?", NEWEST, path=words).since == date(2025, 1, 1)
+    assert find_period("in March 2025", NEWEST, prompts_dir=tmp_path) is None  # English is not in this file
+    assert find_period("Was war anno?", NEWEST, prompts_dir=tmp_path).since == date(2025, 1, 1)

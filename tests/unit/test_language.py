@@ -27,20 +27,27 @@ def test_prompt_language_falls_back_to_english():
     assert prompt_language("fr") == "en" and prompt_language("de") == "de"
 
 
-def test_answer_language_check():
-    assert not answer_language_ok("Het project kost 500 miljard dollar [1]", "en")
-    assert answer_language_ok("500 billion dollars [1]", "en")
-    assert answer_language_ok("Jensen Huang [1]", "de")  # names only: nothing to check
-    assert answer_language_ok("8,2 [2]", "de")
-    assert not answer_language_ok("Het project kost 500 miljard dollar [1].", "de")
+@pytest.mark.parametrize("answer, expected, ok", [
+    ("Het project kost 500 miljard dollar [1]", "en", False),
+    ("500 billion dollars [1]", "en", True),
+    ("Jensen Huang [1]", "de", True),  # names only: nothing to check
+    ("8,2 [2]", "de", True),
+    ("Het project kost 500 miljard dollar [1].", "de", False),
+    ("50 billion euros [2].", "en", True),  # a detector calls it French; it is a number, not a language
+    ("200 miljard euro [1]", "en", True),  # verification writes "billion" for it
+    ("Het fonds is 200 miljard euro waard en wordt opgericht [1].", "en", False),
+], ids=["dutch-for-en", "english", "names-only", "number-only", "dutch-for-de", "amount-en", "amount-nl",
+        "dutch-sentence-with-amount"])
+def test_answer_language_check(answer, expected, ok):
+    assert answer_language_ok(answer, expected) is ok
 
 
-def test_numbers_with_scale_and_currency_words_have_no_language_to_check():
-    from rag.language import answer_language_ok, has_language
+@pytest.mark.parametrize("text, has", [
+    ("50 billion euros [2].", False),  # scale and currency words carry no language
+    ("The fund is worth 200 billion euros [1].", True),
+    ("Jensen Huang [1]", False),
+], ids=["amount", "sentence", "name"])
+def test_numbers_with_scale_and_currency_words_have_no_language_to_check(text, has):
+    from rag.language import has_language
 
-    # A detector calls "50 billion euros" French; the answer is a number, not a language.
-    assert not has_language("50 billion euros [2].")
-    assert answer_language_ok("50 billion euros [2].", "en")
-    assert answer_language_ok("200 miljard euro [1]", "en")  # verification writes "billion" for it
-    assert has_language("The fund is worth 200 billion euros [1].")
-    assert not answer_language_ok("Het fonds is 200 miljard euro waard en wordt opgericht [1].", "en")
+    assert has_language(text) is has

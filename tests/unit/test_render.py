@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from rag.results import Answer, Citation, Passage
+from rag.results import AbstainReason, Answer, Citation, Passage
 from ui import render
 
 ARTICLE = ("Hij zei: <script>alert('x')</script> en <img src=x onerror=alert(1)>.\n\n"
@@ -69,8 +70,7 @@ def test_abstention_shows_what_was_searched_and_the_closest_passages():
 
 
 def test_an_unresolved_follow_up_asks_for_the_name_instead_of_showing_passages():
-    answer = _answer("Hoe oud is hij?", abstained=True)
-    answer.abstain_reason = "unresolved"
+    answer = replace(_answer("Hoe oud is hij?", abstained=True), abstain_reason=AbstainReason.UNRESOLVED)
     html = render.turn_sources(answer, 3, _articles)
     assert "Ask it again as a full question with the name" in html and "No answer in the articles" not in html
     assert 'id="src-3-1"' not in html

@@ -1,6 +1,9 @@
+import pytest
+
+from rag.numbers import numbers_in
 from rag.results import Passage
-from rag.textrules import citation_numbers, numbers_in, remove_invalid_citations, strip_citations
-from rag.verification import best_quote, build_citations, unsupported_numbers
+from rag.textrules import citation_numbers, remove_invalid_citations, strip_citations
+from rag.verification import best_quote, build_citations, unsupported_facts
 
 
 def passage(n, text, doc="d"):
@@ -31,11 +34,13 @@ def test_invalid_citation_numbers_are_removed_and_noted():
     assert citations == [] and "[3]" in notes[0]
 
 
-def test_unsupported_numbers():
-    ps = [passage(1, "Het fonds stelt 8,2 miljard dollar beschikbaar.")]
-    citations, _ = build_citations("8.2 billion [1]", ps)
-    assert unsupported_numbers("8.2 billion [1]", citations) == set()
-    assert unsupported_numbers("10000 werknemers [1]", citations) == {"10000"}
+@pytest.mark.parametrize("answer, missing", [
+    ("8.2 billion [1]", []),  # the same number in another notation
+    ("10000 werknemers [1]", ["10000"]),
+], ids=["other-notation", "not-in-passage"])
+def test_a_number_no_cited_passage_contains_is_unsupported(answer, missing):
+    cited = ["Het fonds stelt 8,2 miljard dollar beschikbaar."]
+    assert unsupported_facts(answer, "Hoeveel?", cited, "nl") == missing
 
 
 def test_best_quote_without_overlap_is_empty():
@@ -50,14 +55,17 @@ def test_check_answer_repairs_a_wrong_citation():
     assert text == "500 miljard dollar [1]" and not abstain and "[1]" in notes[0]
 
 
-def test_check_answer_abstains_on_made_up_numbers_and_names():
+@pytest.mark.parametrize("answer, question, abstains", [
+    ("1000 [2]", "Hoeveel werknemers heeft Mistral AI?", True),  # a number in no passage
+    ("Jensen Huang [1]", "Wer ist der CEO von Nvidia?", True),  # a name in no passage
+    ("9 miljard dollar [2]", "Hoeveel geld verbrandde Mistral?", False),
+    ("Because of regulation [1].", "Why did Nvidia lose money?", False),  # common words are no facts
+], ids=["made-up-number", "made-up-name", "supported", "no-facts"])
+def test_check_answer_abstains_on_made_up_numbers_and_names(answer, question, abstains):
     from rag.verification import check_answer
 
     ps = [passage(1, "Nvidia verloor miljarden."), passage(2, "Mistral verbrandde 9 miljard dollar.")]
-    assert check_answer("1000 [2]", "Hoeveel werknemers heeft Mistral AI?", ps)[1]
-    assert check_answer("Jensen Huang [1]", "Wer ist der CEO von Nvidia?", ps)[1]
-    assert not check_answer("9 miljard dollar [2]", "Hoeveel geld verbrandde Mistral?", ps)[1]
-    assert not check_answer("Because of regulation [1].", "Why did Nvidia lose money?", ps)[1]
+    assert check_answer(answer, question, ps)[1] is abstains
 
 
 def test_check_answer_adds_a_citation_to_an_uncited_sentence():
@@ -68,45 +76,59 @@ def test_check_answer_adds_a_citation_to_an_uncited_sentence():
     assert text == "Stargate krijgt 500 miljard dollar [2]." and not abstain
 
 
-def test_scale_words_follow_the_passage():
+@pytest.mark.parametrize("answer, passages, language, repaired, noted", [
+    ("Valued at 1250 million dollars [1].", "gewaardeerd op 1250 miljard dollar", "en",
+     "Valued at 1250 billion dollars [1].", True),
+    ("500 Millionen US-Dollar [1]", "500 Milliarden US-Dollar", "de", "500 Milliarden US-Dollar [1]", True),
+    ("20 Milliarden [1]", "20 miljard dollar", "de", "20 Milliarden [1]", False),
+    ("8,2 Milliarden US-Dollar [3]", "8,2 Milliarden US-Dollar", "nl", "8,2 miljard US-Dollar [3]", True),
+    ("200 miljard euro [1]", "200 miljard euro", "en", "200 billion euro [1]", True),
+    ("1 Million Roboter [1]", "een miljoen robots", "de", "1 Million Roboter [1]", False),
+    ("4 Billionen Dollar [1]", "4 biljoen dollar", "de", "4 Billionen Dollar [1]", False),
+], ids=["scale-from-passage-en", "scale-from-passage-de", "already-right", "word-in-answer-language-nl",
+        "word-in-answer-language-en", "shared-word", "german-trillion"])
+def test_scale_words_follow_the_passage_in_the_answers_language(answer, passages, language, repaired, noted):
     from rag.verification import repair_scales
 
-    text, notes = repair_scales("Valued at 1250 million dollars [1].", "gewaardeerd op 1250 miljard dollar", "en")
-    assert text == "Valued at 1250 billion dollars [1]." and notes
-    text, notes = repair_scales("500 Millionen US-Dollar [1]", "500 Milliarden US-Dollar", "de")
-    assert text == "500 Milliarden US-Dollar [1]"
-    assert repair_scales("20 Milliarden [1]", "20 miljard dollar", "de") == ("20 Milliarden [1]", [])
+    text, notes = repair_scales(answer, passages, language)
+    assert text == repaired and bool(notes) is noted
 
 
-def test_scale_words_are_written_in_the_answers_language():
+@pytest.mark.parametrize("answer, passages, language, repaired", [
+    ("9000000000 [2]", "verbrandde al 9 miljard dollar", "en", "9 billion [2]"),
+    ("Het kost 8.200.000.000 euro [1].", "kostet 8,2 Milliarden Euro", "nl", "Het kost 8,2 miljard euro [1]."),
+    ("Es sind 500000 [1].", "500.000 Menschen", "de", "Es sind 500000 [1]."),  # not scaled in the passage
+    ("7000000000 [1], 2025, 1.200", "9 miljard", "en", "7000000000 [1], 2025, 1.200"),  # another value, a year
+], ids=["digits-en", "grouped-nl", "unscaled", "other-value-and-year"])
+def test_numbers_written_in_full_take_the_passages_scale(answer, passages, language, repaired):
     from rag.verification import repair_scales
 
-    assert repair_scales("8,2 Milliarden US-Dollar [3]", "8,2 Milliarden US-Dollar", "nl")[0] == \
-        "8,2 miljard US-Dollar [3]"
-    assert repair_scales("200 miljard euro [1]", "200 miljard euro", "en")[0] == "200 billion euro [1]"
-    assert repair_scales("1 Million Roboter [1]", "een miljoen robots", "de")[0] == "1 Million Roboter [1]"
-    assert repair_scales("4 Billionen Dollar [1]", "4 biljoen dollar", "de") == ("4 Billionen Dollar [1]", [])
+    assert repair_scales(answer, passages, language)[0] == repaired
 
 
-def test_numbers_written_in_full_take_the_passages_scale():
-    from rag.verification import repair_scales
+@pytest.mark.parametrize("answer, truth, language, written", [
+    ("9000000000 [1]", {"9": 9}, "en", "9 billion [1]"),
+    ("8.200.000.000 euro", {"8.2": 9}, "nl", "8,2 miljard euro"),
+    ("8.200.000.000 Euro", {"8.2": 9}, "de", "8,2 Milliarden Euro"),
+    ("5000000 [1]", {"9": 9}, "en", "5000000 [1]"),  # no passage number of that value
+], ids=["en", "nl-decimal-comma", "de", "no-match"])
+def test_write_out_large_numbers(answer, truth, language, written):
+    from rag.verification import write_out_large_numbers
 
-    text, notes = repair_scales("9000000000 [2]", "verbrandde al 9 miljard dollar", "en")
-    assert text == "9 billion [2]" and notes
-    assert repair_scales("Het kost 8.200.000.000 euro [1].", "kostet 8,2 Milliarden Euro", "nl")[0] == \
-        "Het kost 8,2 miljard euro [1]."
-    # A number the passages do not scale stays as it is; so do years and ordinary thousands.
-    assert repair_scales("Es sind 500000 [1].", "500.000 Menschen", "de") == ("Es sind 500000 [1].", [])
-    assert repair_scales("7000000000 [1], 2025, 1.200", "9 miljard", "en") == ("7000000000 [1], 2025, 1.200", [])
+    notes: list[str] = []
+    assert write_out_large_numbers(answer, truth, language, notes)[0] == written
+    assert bool(notes) is (written != answer)
 
 
-def test_number_words_and_translated_nouns_count_as_supported():
+@pytest.mark.parametrize("answer, question, passage_text", [
+    ("1 Million [1]", "Wie viele Optimus-Roboter will Tesla produzieren?", "Tesla wil een miljoen Optimussen maken."),
+    ("Tuesday [1]", "On which day did the USA follow?", "Am Dienstag zogen die USA nach."),
+    ("vier [1]", "Hoeveel fabrieken?", "in four factories"),
+], ids=["number-word", "translated-noun", "spelled-number"])
+def test_number_words_and_translated_nouns_count_as_supported(answer, question, passage_text):
     from rag.verification import check_answer
 
-    ps = [passage(1, "Tesla wil een miljoen Optimussen maken. Am Dienstag zogen die USA nach.")]
-    assert not check_answer("1 Million [1]", "Wie viele Optimus-Roboter will Tesla produzieren?", ps)[1]
-    assert not check_answer("Tuesday [1]", "On which day did the USA follow?", ps)[1]
-    assert not check_answer("vier [1]", "Hoeveel fabrieken?", [passage(1, "in four factories")])[1]
+    assert not check_answer(answer, question, [passage(1, passage_text)])[1]
 
 
 def test_initials_do_not_end_a_sentence():
@@ -143,27 +165,28 @@ def test_names_match_with_inflected_endings():
 
 
 def test_an_answer_rejected_by_verification_is_kept_in_the_notes():
-    from rag.answering import Assistant
+    from rag.checking import after_model
     from rag.config import Settings
 
     ps = [passage(1, "Mistral AI werd in 2023 in Parijs opgericht.")]
-    res = Assistant(Settings.load()).finish("Wie leidt Mistral AI?", "nl", "Sam Altman leidt het bedrijf [1].", ps,
-                                           "Dat staat niet in de bronnen.", {})
+    res = after_model(Settings(), "Wie leidt Mistral AI?", "nl", "Sam Altman leidt het bedrijf [1].", ps,
+                      "Dat staat niet in de bronnen.")
     assert res.abstained and res.text == "Dat staat niet in de bronnen."
     assert "the model's rejected answer: Sam Altman leidt het bedrijf [1]." in res.notes
 
 
 def test_an_answer_from_a_passage_about_someone_else_is_not_an_answer():
     """ "Wer hat Alibaba gegründet?" answered from a passage that never mentions Alibaba answers another question."""
-    from rag.answering import Assistant
+    from rag.checking import after_model
     from rag.config import Settings
+    from rag.results import AbstainReason
 
     ps = [passage(1, "Donald Trump kondigde Stargate aan."), passage(2, "Alibaba ontwikkelt de Qwen-modellen.")]
-    finish = Assistant(Settings.load()).finish
-    res = finish("Wer hat Alibaba gegründet?", "de", "Donald Trump [1].", ps, "Das steht nicht in den Quellen.", {})
-    assert res.abstained and res.abstain_reason == "off-subject"
+    res = after_model(Settings(), "Wer hat Alibaba gegründet?", "de", "Donald Trump [1].", ps,
+                      "Das steht nicht in den Quellen.")
+    assert res.abstained and res.reason == AbstainReason.OFF_SUBJECT
     assert any("do not mention alibaba" in note for note in res.notes), res.notes
-    ok = finish("Wer entwickelt die Qwen-Modelle?", "de", "Alibaba [2].", ps, "Das steht nicht.", {})
+    ok = after_model(Settings(), "Wer entwickelt die Qwen-Modelle?", "de", "Alibaba [2].", ps, "Das steht nicht.")
     assert not ok.abstained
 
 

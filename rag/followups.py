@@ -12,26 +12,31 @@ from __future__ import annotations
 
 import re
 import time
-import tomllib
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING, Union
 
-from rag.config import PROJECT_DIR
 from rag.results import Answer
+from rag.textrules import find_words, split_words
+from rag.wordlists import read_words
 
 if TYPE_CHECKING:
-    from rag.answering import Assistant
     from rag.llm import Generator
 
 History = Sequence[Union[Answer, "tuple[str, str | Answer]", "Turn"]]
 
 REJECTED_NOTE = "searched for the follow-up as asked"  # how an Answer says the rewrite was not trusted
 REWRITE_GRAMMAR = 'root ::= [^\\n?]+ "?"'  # one line that ends with its question mark
-_WORD = re.compile(r"[\w'’-]+")
+REWRITE_MAX_TOKENS = 60  # a standalone question is one line
+TURN_ANSWER_CHARS = 300  # of an earlier answer, the rewrite reads the start: the answer comes first
+ALWAYS_FOLLOWUP_WORDS = 2  # a question of two words or fewer ("En xAI?") cannot stand alone
+SHORT_QUESTION_WORDS = 4  # ... nor one of four words or fewer that names nothing ("Wie is de CEO?")
+MIN_CONTENT_LETTERS = 4  # shorter words of a question ("wat", "is") rarely carry what it asks
+KEPT_STEM_LETTERS = 5  # a rewrite keeps a content word when it has its first five letters ("Amt" ~ "Amtes")
+REWRITE_SLACK_CHARS = 80  # a rewrite may be this much longer than the follow-up and the turns it draws on
 
 
 @dataclass(frozen=True)
@@ -76,14 +81,13 @@ def as_turns(history: History | None, max_turns: int) -> list[Turn]:
             text = "" if answer.abstained else answer.text
         else:
             text = str(answer or "")
-        turns.append(Turn(str(question).strip(), " ".join(strip_citations(text).split())[:300]))
+        turns.append(Turn(str(question).strip(), " ".join(strip_citations(text).split())[:TURN_ANSWER_CHARS]))
     return turns
 
 
-@lru_cache(maxsize=1)
-def _marks(prompts_dir: Path) -> dict[str, dict[str, list[str]]]:
-    with open(Path(prompts_dir) / "followup.toml", "rb") as fh:
-        return tomllib.load(fh)
+def _marks(prompts_dir: Path | None) -> dict[str, dict]:
+    """prompts/followup.toml: per language, the words that mark a follow-up."""
+    return read_words("followup.toml", prompts_dir)
 
 
 def refers_back(question: str, language: str, prompts_dir: Path) -> bool:
@@ -91,10 +95,10 @@ def refers_back(question: str, language: str, prompts_dir: Path) -> bool:
     words and no name to stand alone)? Languages without a word list use the English one."""
     marks = _marks(prompts_dir)
     words = marks.get(language) or marks["en"]
-    tokens = [t.lower() for t in _WORD.findall(question)]
-    if len(tokens) <= 2:
+    tokens = [t.lower() for t in split_words(question, "'-")]
+    if len(tokens) <= ALWAYS_FOLLOWUP_WORDS:
         return True
-    if len(tokens) <= 4:  # a short question that names nothing ("Wie is de CEO?", "In what year?") needs a frame
+    if len(tokens) <= SHORT_QUESTION_WORDS:  # one that names nothing ("Wie is de CEO?", "In what year?") needs a frame
         from rag.textrules import all_names_in
 
         if not all_names_in(question, language):
@@ -117,7 +121,7 @@ def followup_language(question: str, detected: str, history: History | None, pro
 
     if not history:
         return detected
-    text = " ".join(_WORD.findall(question)).lower()
+    text = " ".join(split_words(question, "'-")).lower()
     owners = {code for code, words in _marks(prompts_dir).items()
               if any(text == start or text.startswith(start + " ") for start in words.get("starts", []))}
     if len(owners) == 1:
@@ -164,26 +168,28 @@ def load_rewrite_prompt(prompts_dir: Path) -> RewritePrompt:
     return RewritePrompt(texts["system.txt"], Template(texts["turn.txt"]), Template(texts["user.txt"]), examples)
 
 
-def clean_rewrite(text: str) -> str:
-    """The model's question, without a label it may have copied from the prompt or quotes around it."""
+def clean_rewrite(text: str, prompts_dir: Path | None = None) -> str:
+    """The model's question, without a label it may have copied from the prompt (followup.toml) or quotes."""
     text = text.strip().splitlines()[0] if text.strip() else ""
-    text = re.sub(r"^(?:standalone question|follow-up|question|vraag|frage)\s*:\s*", "", text, flags=re.I)
+    labels = sorted({label for words in _marks(prompts_dir).values() for label in words.get("labels", [])},
+                    key=len, reverse=True)
+    text = re.sub(r"^(?:" + "|".join(map(re.escape, labels)) + r")\s*:\s*", "", text, flags=re.I)
     return text.strip().strip("\"'“”„«»").strip()
 
 
-def _content_words(text: str, prompts_dir: Path) -> list[str]:
-    """The words of a question that carry what it asks (not function words, pronouns or openings)."""
-    from rag.textrules import function_words
+def _content_words(text: str, prompts_dir: Path | None) -> list[str]:
+    """The words of a question that carry what it asks (not stop words, pronouns or openings)."""
+    from rag.wordlists import word_lists
 
     marks = _marks(prompts_dir)
-    skip = set(function_words())
+    skip = set(word_lists().stop_words)
     for words in marks.values():
         skip.update(words.get("pronouns", []) + words.get("last_words", []))
         skip.update(w for start in words.get("starts", []) for w in start.split())
-    return [w for w in (t.lower() for t in _WORD.findall(text)) if len(w) >= 4 and w not in skip]
+    return [w for w in (t.lower() for t in split_words(text, "'-")) if len(w) >= MIN_CONTENT_LETTERS and w not in skip]
 
 
-def asks_nothing(question: str, language: str, prompts_dir: Path) -> bool:
+def asks_nothing(question: str, language: str, prompts_dir: Path | None = None) -> bool:
     """Does the follow-up ask nothing without its frame: no word of its own beyond names and openings ("And
     Stargate?", "Hoe oud is hij?")? Searched as asked, it finds passages about the name, and an answer from
     them would answer a question nobody asked."""
@@ -193,7 +199,7 @@ def asks_nothing(question: str, language: str, prompts_dir: Path) -> bool:
 
 
 def rewrite_problem(rewrite: str, question: str, turns: list[Turn], language: str,
-                    prompts_dir: Path = PROJECT_DIR / "prompts", check_language: bool = True) -> str | None:
+                    prompts_dir: Path | None = None, check_language: bool = True) -> str | None:
     """Why a rewrite cannot be trusted for the search, or None. It may not bring in a name that the
     conversation never mentioned, must stay in the follow-up's language and be a plausible length."""
     from rag import language as lang
@@ -203,23 +209,23 @@ def rewrite_problem(rewrite: str, question: str, turns: list[Turn], language: st
         return "the rewrite was empty"
 
     def same(a: str, b: str) -> bool:
-        return _WORD.findall(a.lower()) == _WORD.findall(b.lower())
+        return split_words(a.lower(), "'-") == split_words(b.lower(), "'-")
 
     if same(rewrite, question):  # only follow-ups are rewritten: the same words still lean on the history
         return "the model repeated the follow-up"
     if turns and same(rewrite, turns[-1].question):
         return "the model repeated the earlier question"
     kept = rewrite.lower()
-    dropped = [w for w in _content_words(question, prompts_dir) if w[:5] not in kept]
+    dropped = [w for w in _content_words(question, prompts_dir) if w[:KEPT_STEM_LETTERS] not in kept]
     if dropped:  # "Welches Amt hat er?" must still ask about the "Amt"
         return f"the rewrite left out {', '.join(dropped)}"
     context = " ".join([question] + [f"{t.question} {t.answer}" for t in turns]).lower()
-    if len(rewrite) > len(question) + sum(len(t.question) for t in turns) + 80:
+    if len(rewrite) > len(question) + sum(len(t.question) for t in turns) + REWRITE_SLACK_CHARS:
         return "the rewrite was longer than the conversation warrants"
     def unknown(name: str) -> bool:  # "Stargate Projekt" is known when "Stargate" is: "Projekt" is a common word
         return not textrules.name_in(name, context) and any(
             word.lower() not in context and not textrules.common_word(word, language)
-            for word in re.findall(r"[\w'’-]+", name))
+            for word in split_words(name, "'-"))
 
     new = sorted(n for n in textrules.all_names_in(rewrite, language) if unknown(n))
     if new:
@@ -287,18 +293,19 @@ def _topic_turn(turns: list[Turn], language: str) -> Turn:
 
 
 def _known(name: str, lowered_text: str) -> bool:
-    """Is `name` (or one of its words, "Musk" of "Elon Musk") already in the text?"""
-    parts = [name] + [w for w in _WORD.findall(name) if len(w) >= 3]
-    return any(re.search(r"(?<!\w)" + re.escape(p.lower()) + r"(?!\w)", lowered_text) for p in parts)
+    """Is `name` (or one of its words, "Musk" of "Elon Musk") already in the text, as a whole word?"""
+    from rag.textrules import name_in
+
+    return name_in(name, lowered_text, inflected=False, any_word=True)
 
 
 def _by_pronoun(question: str, last: Turn, language: str, words: dict[str, list[str]]) -> str | None:
-    tokens = list(_WORD.finditer(question))
+    tokens = find_words(question, "'-")
     lowered = [t.group(0).lower() for t in tokens]
     stand_ins, owners = set(words.get("name_pronouns", [])), set(words.get("possessives", []))
-    from rag.textrules import function_words
+    from rag.wordlists import word_lists
 
-    skip = function_words()
+    skip = word_lists().stop_words
     hits = [i for i, w in enumerate(lowered) if w in stand_ins or (
         w in owners and i + 1 < len(lowered) and lowered[i + 1] not in skip)]
     others = set(lowered) & set(words.get("pronouns", [])) - stand_ins - owners
@@ -307,8 +314,8 @@ def _by_pronoun(question: str, last: Turn, language: str, words: dict[str, list[
     if len(hits) != 1 or others or any(f" {p} " in f" {text} " for p in phrases):
         return None  # several references, or one to a thing or a place ("daarvan", "dort"): the model decides
     i = hits[0]
-    if lowered[i] == "es" and {"gibt", "gab"} & set(lowered[max(0, i - 1):i + 2]):
-        return None  # "Gibt es ...?" points at nothing
+    if set(words.get("expletive", {}).get(lowered[i], [])) & set(lowered[max(0, i - 1):i + 2]):
+        return None  # "Gibt es ...?": the pronoun points at nothing
     if not last.answer:
         return None
     known = f"{last.question} {question}".lower()
@@ -328,7 +335,7 @@ def _by_pronoun(question: str, last: Turn, language: str, words: dict[str, list[
 
 def _by_ellipsis(question: str, last: Turn, language: str, marks: dict) -> str | None:
     earlier = last.question
-    text = " ".join(_WORD.findall(question))
+    text = " ".join(split_words(question, "'-"))
     starts = {start for lang_words in marks.values() for start in lang_words.get("starts", [])}
     opener = next((s for s in sorted(starts, key=len, reverse=True) if text.lower().startswith(s + " ")), None)
     if opener is None:
@@ -343,13 +350,13 @@ def _by_ellipsis(question: str, last: Turn, language: str, marks: dict) -> str |
     new_name = fragment[spans[0][0]:]
     if new_name.lower() in earlier.lower():
         return None
-    from rag.textrules import function_words
+    from rag.wordlists import word_lists
 
     olds = name_spans(earlier, language)
     if lead:  # the old name must follow the same preposition: "in de VS" -> "in China"
         pattern = r"(?<!\w)" + re.escape(lead) + r"\s+(?:(\w+)\s+)?$"
         olds = [(m.start(), e) for s, e in olds for m in [re.search(pattern, earlier[:s], flags=re.I)]
-                if m and (m.group(1) is None or m.group(1).lower() in function_words())]
+                if m and (m.group(1) is None or m.group(1).lower() in word_lists().stop_words)]
         new_name = fragment
     if len(olds) != 1:
         return None
@@ -373,9 +380,9 @@ def rewrite_question(generator: Generator, prompts_dir: Path, question: str, his
     prompt = load_rewrite_prompt(prompts_dir)
     record = Generation()
     language_name = (_marks(prompts_dir).get(language) or _marks(prompts_dir)["en"])["name"]
-    text = "".join(generator.stream(prompt.messages(turns, question, language_name), 60, 0.0,
+    text = "".join(generator.stream(prompt.messages(turns, question, language_name), REWRITE_MAX_TOKENS, 0.0,
                                     REWRITE_GRAMMAR if use_grammar else None, record))
-    rewrite = clean_rewrite(text)
+    rewrite = clean_rewrite(text, prompts_dir)
     if rewrite and not rewrite.endswith("?"):
         rewrite += "?"
     ms = (time.perf_counter() - started) * 1000
@@ -384,43 +391,3 @@ def rewrite_question(generator: Generator, prompts_dir: Path, question: str, his
         return Rewrite(rewrite, "rewritten", ms)
     # Not the last question and this one together: the model then answers the earlier question (measured).
     return Rewrite(question, "rejected", ms, f"{REJECTED_NOTE}: {problem}")
-
-
-class Conversation:
-    """A conversation in a notebook: each question is asked with the earlier turns as its history.
-
-    >>> conv = asst.conversation()
-    >>> conv.ask("Wie leidt OpenAI?")
-    >>> conv.ask("Hoe oud is hij?").searched_for
-    'Hoe oud is Sam Altman?'
-    """
-
-    def __init__(self, assistant: Assistant, answers: Sequence[Answer] = ()):
-        self.assistant = assistant
-        self.answers: list[Answer] = list(answers)
-
-    def ask(self, question: str, top_k: int | None = None, **filters) -> Answer:
-        answer = self.assistant.answer(question, top_k, history=self.answers, **filters)
-        self.answers.append(answer)
-        return answer
-
-    def stream(self, question: str, top_k: int | None = None, **filters) -> Iterator:
-        """As `Assistant.stream`; the final Answer joins the conversation."""
-        for item in self.assistant.stream(question, top_k, history=self.answers, **filters):
-            if isinstance(item, Answer):
-                self.answers.append(item)
-            yield item
-
-    def clear(self) -> None:
-        """Start over: the next question stands alone."""
-        self.answers.clear()
-
-    def __len__(self) -> int:
-        return len(self.answers)
-
-    def __repr__(self) -> str:
-        lines = [f"Conversation({len(self.answers)} turn{'s' if len(self.answers) != 1 else ''})"]
-        for i, a in enumerate(self.answers, 1):
-            searched = f"  (searched for: {a.searched_for})" if a.searched_for else ""
-            lines.append(f"  {i}. {a.question}{searched}\n     -> {' '.join(a.text.split())[:120]}")
-        return "\n".join(lines)

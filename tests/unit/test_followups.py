@@ -7,11 +7,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from rag.answering import Assistant
+from rag.answering import Assistant, Conversation
 from rag.config import PROJECT_DIR, Settings
-from rag.conversation import (
+from rag.errors import InputError
+from rag.followups import (
     REJECTED_NOTE,
-    Conversation,
     Turn,
     as_turns,
     asks_nothing,
@@ -21,7 +21,6 @@ from rag.conversation import (
     rewrite_question,
     substitute,
 )
-from rag.errors import InputError
 from rag.llm import Generator
 from rag.results import Answer, Citation, Found, Passage
 
@@ -169,25 +168,39 @@ def test_an_untrustworthy_rewrite_is_not_used_and_the_follow_up_is_searched_as_a
     assert result.note.startswith(REJECTED_NOTE) and problem in result.note.lower()
 
 
-def test_rewrite_checks():
-    turns = [Turn("Wie viel Geld soll in Stargate fließen?", "500 Milliarden US-Dollar")]
-    assert rewrite_problem("Wer finanziert das Stargate Projekt?", "Und wer finanziert das?", turns, "de") is None
-    assert "microsoft" in rewrite_problem("Wer finanziert Stargate mit Microsoft?", "Und wer?", turns, "de")
-    assert "longer" in rewrite_problem("Wer " * 60 + "?", "Und wer?", turns, "de")
-    assert "repeated the follow-up" in rewrite_problem("Und David Sacks?", "Und David Sacks?", turns, "de")
-    assert "repeated the earlier question" in rewrite_problem(
-        "Wie viel Geld soll in Stargate fließen?", "Und bis 2029?", turns, "de")
-    assert "left out bewertung" in rewrite_problem("Wie viel Geld hat Stargate eingesammelt?",
-                                                   "Und zu welcher Bewertung?", turns, "de")
-    assert rewrite_problem("Wie viel Geld soll bis Jahresende in Stargate fließen?", "Und bis Jahresende?", turns,
-                           "de") is None
-    assert clean_rewrite('Standalone question: "Wie alt ist er?"\nmore') == "Wie alt ist er?"
+STARGATE_TURN = [Turn("Wie viel Geld soll in Stargate fließen?", "500 Milliarden US-Dollar")]
+
+
+@pytest.mark.parametrize("rewrite, question, problem", [
+    ("Wer finanziert das Stargate Projekt?", "Und wer finanziert das?", None),  # "Projekt" is a common word
+    ("Wer finanziert Stargate mit Microsoft?", "Und wer?", "microsoft"),
+    ("Wer " * 60 + "?", "Und wer?", "longer"),
+    ("Und David Sacks?", "Und David Sacks?", "repeated the follow-up"),
+    ("Wie viel Geld soll in Stargate fließen?", "Und bis 2029?", "repeated the earlier question"),
+    ("Wie viel Geld hat Stargate eingesammelt?", "Und zu welcher Bewertung?", "left out bewertung"),
+    ("Wie viel Geld soll bis Jahresende in Stargate fließen?", "Und bis Jahresende?", None),
+], ids=["common-word", "new-name", "too-long", "repeats-follow-up", "repeats-earlier", "drops-word", "kept"])
+def test_rewrite_checks(rewrite, question, problem):
+    found = rewrite_problem(rewrite, question, STARGATE_TURN, "de")
+    assert found is None if problem is None else problem in found
+
+
+@pytest.mark.parametrize("text, question", [
+    ('Standalone question: "Wie alt ist er?"\nmore', "Wie alt ist er?"),
+    ("Vraag: Hoe oud is Sam Altman?", "Hoe oud is Sam Altman?"),
+    ("„Wer leitet OpenAI?“", "Wer leitet OpenAI?"),
+], ids=["label-en-and-quotes", "label-nl", "german-quotes"])
+def test_a_copied_label_and_quotes_are_removed_from_the_rewrite(text, question):
+    assert clean_rewrite(text) == question
 
 
 def test_history_turns_zero_switches_rewriting_off():
     model = Scripted()
     assert rewrite_question(model, PROMPTS, "Hoe oud is hij?", ALTMAN, "nl", max_turns=0).method == "alone"
     assert model.calls == []
+
+
+NO_ARTICLES = SimpleNamespace(documents={})  # the index data the search reads the articles' dates from
 
 
 class FakeRetriever:
@@ -202,13 +215,12 @@ class FakeRetriever:
 
 def test_the_assistant_searches_for_and_answers_the_standalone_question(tmp_path: Path):
     model = Scripted("Hoe oud is Sam Altman", "39 jaar [1].")
-    assistant = Assistant(Settings(cache_dir=tmp_path), generator=model)
-    assistant._retriever = FakeRetriever()  # the retriever, index and model are stand-ins: nothing is loaded
-    assistant._data = SimpleNamespace(documents={})
+    retriever = FakeRetriever()  # the retriever, index and model are stand-ins: nothing is loaded
+    assistant = Assistant(Settings(cache_dir=tmp_path), generator=model, retriever=retriever, data=NO_ARTICLES)
     items = list(assistant.stream("Hoe oud is hij?", history=FOUNDERS))
     found, answer = items[0], items[-1]
     assert isinstance(found, Found) and found.searched_for == "Hoe oud is Sam Altman?" and len(found.passages) == 1
-    assert assistant._retriever.searched == ["Hoe oud is Sam Altman?"]
+    assert retriever.searched == ["Hoe oud is Sam Altman?"]
     assert answer.question == "Hoe oud is hij?" and answer.searched_for == "Hoe oud is Sam Altman?"
     assert answer.text == "39 jaar [1]." and not answer.abstained and answer.timings["rewrite_ms"] > 0
     assert answer.rewrite_method == "rewritten"
@@ -234,23 +246,27 @@ def test_a_conversation_passes_its_answers_as_history_and_starts_over_when_clear
     assert seen[-1] == []
 
 
-def test_a_short_follow_up_is_answered_in_the_language_its_opening_or_the_conversation_names():
-    from rag.conversation import followup_language
+DUTCH_TURN = [Answer("In welk jaar is SpaceX opgericht?", "In 2002 [1].", "nl", False)]
 
-    dutch = [Answer("In welk jaar is SpaceX opgericht?", "In 2002 [1].", "nl", False)]
-    assert followup_language("En xAI?", "fr", dutch, PROMPTS) == "nl"  # "En" is Dutch, whatever detection says
-    assert followup_language("Und David Sacks?", "de", dutch, PROMPTS) == "de"  # the reader switched to German
-    assert followup_language("xAI?", "fr", dutch, PROMPTS) == "nl"  # unsupported guess: the conversation's
-    assert followup_language("In what year?", "en", dutch, PROMPTS) == "en"  # a detected language stays
-    assert followup_language("En xAI?", "fr", [], PROMPTS) == "fr"  # no conversation: nothing to go on
+
+@pytest.mark.parametrize("question, detected, history, language", [
+    ("En xAI?", "fr", DUTCH_TURN, "nl"),  # "En" is Dutch, whatever detection says
+    ("Und David Sacks?", "de", DUTCH_TURN, "de"),  # the reader switched to German
+    ("xAI?", "fr", DUTCH_TURN, "nl"),  # unsupported guess: the conversation's
+    ("In what year?", "en", DUTCH_TURN, "en"),  # a detected language stays
+    ("En xAI?", "fr", [], "fr"),  # no conversation: nothing to go on
+], ids=["opening-nl", "opening-de", "conversation", "detected", "no-history"])
+def test_a_short_follow_up_is_answered_in_the_language_its_opening_or_the_conversation_names(
+        question, detected, history, language):
+    from rag.followups import followup_language
+
+    assert followup_language(question, detected, history, PROMPTS) == language
 
 
 def test_a_follow_up_that_names_nothing_and_cannot_be_resolved_is_not_answered(tmp_path: Path):
     """Searched as asked, "Hoe oud is hij?" finds somebody's age; not knowing whom it means, Bron abstains."""
     model = Scripted("Hoe oud is hij")  # the model only repeats the follow-up: rejected
-    assistant = Assistant(Settings(cache_dir=tmp_path), generator=model)
-    assistant._retriever = FakeRetriever()
-    assistant._data = SimpleNamespace(documents={})
+    assistant = Assistant(Settings(cache_dir=tmp_path), generator=model, retriever=FakeRetriever(), data=NO_ARTICLES)
     answer = assistant.answer("Hoe oud is hij?", history=FOUNDERS)
     assert answer.abstained and answer.abstain_reason == "unresolved" and answer.rewrite_method == "rejected"
     assert any("ask it again as a full question with the name" in note for note in answer.notes)
@@ -267,9 +283,7 @@ def test_a_follow_up_of_names_and_openings_alone_asks_nothing(question, language
 def test_a_rejected_follow_up_of_a_name_alone_is_not_answered(tmp_path: Path):
     """"And Stargate?" searched as asked finds some fact about Stargate: an answer to a question nobody asked."""
     model = Scripted("And Stargate")  # the model only repeats the follow-up: rejected
-    assistant = Assistant(Settings(cache_dir=tmp_path), generator=model)
-    assistant._retriever = FakeRetriever()
-    assistant._data = SimpleNamespace(documents={})
+    assistant = Assistant(Settings(cache_dir=tmp_path), generator=model, retriever=FakeRetriever(), data=NO_ARTICLES)
     answer = assistant.answer("And Stargate?", history=[("On which day was China's new AI fund reported?",
                                                          "On Saturday [1].")])
     assert answer.abstained and answer.abstain_reason == "unresolved" and len(model.calls) == 1

@@ -1,0 +1,235 @@
+"""One question's way to an Answer: a typed record (`Question`) and the stages that fill it in, in order.
+
+`Assistant.stream` runs the stages listed in `rag.answering.STAGES` over one `Question`; each stage is a
+function `(parts, question) -> iterator` that reads what the earlier stages found, adds its own part, and
+yields what the caller sees as it happens (`Found`, the answer's text). A stage that decides the answer
+(an abstention before the model) sets `question.verdict`, and the stages after it do not run; `check` decides
+last, so a stage that works on the model's answer (an evidence check) goes before it, and one that works
+after the Answer is out goes in `AFTER_ANSWER`. The Answer is built once, by `Question.answer()`, and is frozen.
+
+`parts` is what lives longer than a question (the Assistant: settings, models, index, prompt-cache
+bookkeeping); see `Parts`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from rag.results import Answer, Found, Note, NoteKind, Passage, Timing
+
+if TYPE_CHECKING:
+    from rag.checking import Verdict
+    from rag.config import Settings
+    from rag.followups import History
+    from rag.llm import Generation, Generator
+    from rag.prompting import PromptSet
+    from rag.searching import Retrieval
+
+Stream = Iterator[Found | str]
+
+
+class Parts(Protocol):
+    """What the stages use that outlives a question (the Assistant provides it)."""
+
+    settings: Settings
+
+    @property
+    def generator(self) -> Generator: ...
+
+    @property
+    def retriever(self) -> Any: ...
+
+    @property
+    def data(self) -> Any: ...
+
+    def load(self) -> Any: ...
+
+    def first_use_of_prompt_state(self, path: Path) -> bool: ...
+
+
+@dataclass
+class Question:
+    """One question on its way to an Answer: the request, then what each stage found."""
+
+    asked: str  # as the caller asked it (cleaned by `prepare`)
+    top_k: int | None = None
+    history: History | None = None
+    since: date | str | None = None
+    until: date | str | None = None
+    sources: Iterable[str] | None = None
+    started: float = field(default_factory=time.perf_counter)
+    # prepare
+    language: str = "en"  # the language to answer in
+    prompts: PromptSet | None = None
+    question: str = ""  # what is searched for and answered: the standalone form of a follow-up
+    rewrite_method: str = ""  # "" (asked alone), "substituted", "rewritten" or "rejected" (rag.followups)
+    notes: list[Note] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    # search
+    retrieval: Retrieval | None = None
+    # generate
+    read: list[Passage] = field(default_factory=list)  # what the model reads (excerpts of the passages)
+    grammar: str | None = None
+    prompt_state: Path | None = None  # the saved KV state of the language's system prompt and examples
+    generation: Generation | None = None
+    draft: str = ""  # the model's answer (in the question's language after the retry)
+    # gate / check
+    verdict: Verdict | None = None
+
+    @property
+    def passages(self) -> list[Passage]:
+        return self.retrieval.passages if self.retrieval else []
+
+    @property
+    def searched_for(self) -> str:
+        return self.question if self.question != self.asked else ""
+
+    def ms_since_start(self) -> float:
+        return (time.perf_counter() - self.started) * 1000
+
+    def answer(self) -> Answer:
+        """The Answer, built once from the record when the stages are done."""
+        verdict, found, record = self.verdict, self.retrieval, self.generation
+        self.timings[Timing.TOTAL_MS] = self.ms_since_start()
+        if record is not None:
+            self.timings[Timing.PROMPT_TOKENS] = record.prompt_tokens
+            self.timings[Timing.COMPLETION_TOKENS] = record.completion_tokens
+        return Answer(
+            question=self.asked, text=verdict.text, language=self.language, abstained=verdict.abstained,
+            citations=verdict.citations, passages=self.passages, timings=self.timings,
+            notes=self.notes + verdict.notes, confidence=record.confidence if record else None,
+            abstain_probability=record.abstain_probability if record else None, abstain_reason=verdict.reason,
+            draft=verdict.draft, period=found.filter.period() if found and found.filter else "",
+            sources=list(found.filter.sources) if found and found.filter else [], searched_for=self.searched_for,
+            rewrite_method=self.rewrite_method)
+
+
+# -- the stages, in the order rag.answering.STAGES lists them ----------------------------------------------
+def prepare(parts: Parts, q: Question) -> Stream:
+    """The question checked (rag.questions), its language, and a follow-up made standalone (rag.followups)."""
+    from rag import language as lang
+    from rag.filters import SearchFilter
+    from rag.followups import followup_language, rewrite_question
+    from rag.prompting import load_prompts
+    from rag.questions import check_question
+
+    settings = parts.settings
+    q.asked = check_question(q.asked, settings.max_question_chars, settings.prompts_dir)
+    SearchFilter.make(q.since, q.until, q.sources)  # a bad date is an InputError before anything loads
+    parts.load()  # a no-op once loaded; a cold start loads the retriever and the LLM side by side
+    q.language = lang.detect(q.asked)
+    if q.history:
+        q.language = followup_language(q.asked, q.language, q.history, settings.prompts_dir)
+    if not lang.supported(q.language):  # searched all the same: the articles may still answer it
+        q.notes.append(Note(f"Bron answers in Dutch, German and English; this question is in another language "
+                            f"({q.language}), so the answer is in English.", NoteKind.LANGUAGE))
+        q.language = "en"
+    q.prompts = load_prompts(settings.prompts_dir, q.language)
+    rewrite = rewrite_question(parts.generator, settings.prompts_dir, q.asked, q.history, q.language,
+                               settings.history_turns, settings.grammar)
+    q.question, q.rewrite_method = rewrite.question, "" if rewrite.method == "alone" else rewrite.method
+    if rewrite.note:
+        q.notes.append(Note(rewrite.note, NoteKind.FOLLOWUP))
+    q.timings[Timing.REWRITE_MS] = rewrite.ms
+    yield from ()
+
+
+def search(parts: Parts, q: Question) -> Stream:
+    """The passages for the standalone question, in the period and sources asked for (rag.searching)."""
+    from rag.searching import search as search_passages
+
+    started = time.perf_counter()
+    q.retrieval = search_passages(q.question, parts.retriever, parts.data.documents.values(), parts.settings,
+                                  q.top_k, since=q.since, until=q.until, sources=q.sources)
+    q.notes += q.retrieval.notes
+    q.timings.update({Timing.RETRIEVE_MS: (time.perf_counter() - started) * 1000, Timing.FIRST_TOKEN_MS: 0.0,
+                      Timing.TOTAL_MS: 0.0, Timing.PROMPT_TOKENS: 0, Timing.COMPLETION_TOKENS: 0})
+    yield Found(q.passages, q.searched_for)
+
+
+def gate(parts: Parts, q: Question) -> Stream:
+    """The abstentions that need no model (rag.checking.before_model); the abstention is streamed as text."""
+    from rag.checking import before_model
+
+    q.verdict = before_model(q.question, q.language, q.rewrite_method, q.passages, bool(q.retrieval.filter),
+                             q.prompts.abstain, parts.settings.prompts_dir)
+    if q.verdict is not None:
+        yield q.prompts.abstain
+
+
+def restore_prompt_state(parts: Parts, q: Question) -> Stream:
+    """The language's system prompt and examples, read into the model from their saved KV state once per process."""
+    q.prompt_state = parts.generator.prefix_cache_path(q.prompts, parts.settings.cache_dir)
+    if q.prompt_state is not None and parts.first_use_of_prompt_state(q.prompt_state):
+        parts.generator.load_prefix(q.prompt_state)
+    yield from ()
+
+
+def generate(parts: Parts, q: Question) -> Stream:
+    """The model's answer, streamed; one retry when it is clearly in another language than the question."""
+    from rag import language as lang
+    from rag.excerpts import excerpt
+    from rag.llm import Generation
+    from rag.prompting import answer_grammar
+
+    settings, prompts = parts.settings, q.prompts
+    q.grammar = answer_grammar(settings.prompts_dir, prompts.abstain, len(q.passages)) if settings.grammar else None
+    q.read = excerpt(q.question, q.passages, parts.retriever.embedder, settings.passage_sentences) \
+        if settings.passage_sentences else q.passages  # what the model reads (rag.excerpts)
+    q.generation = record = Generation()
+    for delta in parts.generator.stream(prompts.messages(q.question, q.read), settings.max_tokens,
+                                        settings.temperature, q.grammar, record, prompts.abstain):
+        if not q.timings[Timing.FIRST_TOKEN_MS]:
+            q.timings[Timing.FIRST_TOKEN_MS] = q.ms_since_start()
+        yield delta
+    q.draft = record.text
+    if (lang.prompt_language(q.language) == q.language and not q.draft.startswith(prompts.abstain)
+            and not lang.answer_language_ok(q.draft, q.language)):
+        yield from _retry_in_language(parts, q)
+
+
+def _retry_in_language(parts: Parts, q: Question) -> Stream:
+    """One retry in the question's language; the prompt and the first answer are in the KV cache."""
+    from rag import language as lang
+    from rag.llm import Generation
+
+    settings, prompts, record = parts.settings, q.prompts, q.generation
+    retry = Generation()
+    messages = prompts.messages(q.question, q.read) + [
+        {"role": "assistant", "content": q.draft}, {"role": "user", "content": prompts.retry}]
+    second = "".join(parts.generator.stream(messages, settings.max_tokens, settings.temperature, q.grammar, retry,
+                                            prompts.abstain))
+    if lang.answer_language_ok(second, q.language):
+        q.notes.append(Note(f"rewritten in {q.language}: the first answer was in another language"))
+        q.draft = second
+        record.token_logprobs = retry.token_logprobs
+        record.abstain_logprob = retry.abstain_logprob
+        yield "\n\n" + second
+    record.completion_tokens += retry.completion_tokens
+
+
+def check(parts: Parts, q: Question) -> Stream:
+    """The model's answer verified, or an abstention with its reason (rag.checking.after_model)."""
+    from rag.checking import after_model
+
+    q.verdict = after_model(parts.settings, q.question, q.language, q.draft, q.passages, q.prompts.abstain,
+                            q.generation.confidence, q.generation.abstain_probability)
+    yield from ()
+
+
+# -- after the Answer is out ------------------------------------------------------------------------------
+def save_prompt_state(parts: Parts, q: Question) -> None:
+    """Once per language: the system prompt and examples saved as a KV state, which later processes read."""
+    if q.prompt_state is None or q.prompt_state.exists():
+        return
+    try:
+        parts.generator.save_prefix(q.prompt_state, q.prompts.prefix_messages())
+    except OSError as exc:
+        import logging
+
+        logging.getLogger(__name__).warning("Could not save the prompt cache %s: %s", q.prompt_state, exc)
