@@ -12,8 +12,9 @@ LINE = {"id": "fu-x", "lang": "nl", "kind": "pronoun", "history": ["Wie leidt Op
         "evidence": "Sam Altman (39)", "answerable": True, "not_in_search": []}
 
 
-def test_the_project_gold_file_loads_with_enough_conversations_of_each_kind():
-    items = load_followups(PROJECT_DIR / "seeds" / "gold_followup.jsonl")
+@pytest.mark.parametrize("name", ["gold_followup.jsonl", "gold_followup_blind.jsonl"], ids=["own", "blind"])
+def test_the_project_gold_file_loads_with_enough_conversations_of_each_kind(name):
+    items = load_followups(PROJECT_DIR / "seeds" / name)
     kinds = {k: sum(i.kind == k for i in items) for k in ("pronoun", "ellipsis", "switch")}
     assert len(items) >= 30 and min(kinds.values()) >= 8, kinds
     assert {i.lang for i in items} == {"nl", "de", "en"}
@@ -42,7 +43,8 @@ def test_leaks_are_history_names_searched_for_but_not_asked():
 
 
 def _record(kind, followup_ok, alone_ok, ttft_follow, ttft_alone, leak=(), method="rewritten"):
-    return {"id": kind, "lang": "nl", "kind": kind, "question": "q", "answerable": True, "error": None,
+    return {"id": kind, "lang": "nl", "kind": kind, "question": "q", "standalone": "s", "answerable": True,
+            "error": None,
             "leaked": list(leak), "method": method, "rewrite_ms": 900.0, "searched_for": "s",
             "followup": {"answerable": True, "correct": followup_ok, "abstained": False,
                          "first_token_ms": ttft_follow},
@@ -59,3 +61,19 @@ def test_metrics_compare_follow_ups_with_the_same_questions_asked_alone():
     assert m["extra_ttft_ms_p50_followups"] == 1500
     table = result.summary_markdown()
     assert "| all | 4 | 75.0% | 100.0% | +25.0 pt |" in table and "leaked: OpenAI" in table
+
+
+@pytest.mark.parametrize("searched, other", [
+    ("Wie viel Geld hat Musk verbrannt?", ["musk"]),  # resolved to the wrong name: another question
+    ("Wie viel Geld hat xAI verbrannt?", []),
+    ("How much money did xAI burn?", []),  # another language, the same subject
+], ids=["wrong-name", "right-name", "right-name-other-language"])
+def test_an_answer_to_another_subject_is_counted(searched, other):
+    from rag.evaluation.followup import other_subject
+
+    record = {**_record("pronoun", False, True, 3000, 2000), "lang": "de", "searched_for": searched,
+              "question": "Wie viel Geld hat es verbrannt?", "standalone": "Wie viel Geld hat xAI verbrannt?"}
+    assert other_subject(record) == other
+    assert FollowUpResult([record]).metrics()["other_subject"] == len(other)
+    abstained = {**record, "followup": {**record["followup"], "abstained": True}}
+    assert other_subject(abstained) == []  # an abstention answers nothing
