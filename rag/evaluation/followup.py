@@ -197,41 +197,80 @@ class FollowUpResult:
         return folder
 
 
-def evaluate_followups(path: str | Path, assistant: Any, limit: int | None = None,
-                       progress: bool = True) -> FollowUpResult:
-    """Ask every conversation (standalone form alone, then history and follow-up) and score both answers."""
+def evaluate_followups(path: str | Path, assistant: Any, limit: int | None = None, progress: bool = True,
+                       reuse: str | Path | None = None) -> FollowUpResult:
+    """Ask every conversation (standalone form alone, then history and follow-up) and score both answers.
+
+    `reuse`: the folder of an earlier run on the same file. What the follow-up rules cannot change is taken
+    from it instead of asked again: the standalone question's answer and the first turn (asked with no
+    history). A before/after comparison of the rules then costs only the turns that lean on the history."""
     from tqdm import tqdm
 
     from rag.evaluation.runner import _spread
-    from rag.evaluation.scoring import score_answer
 
     items = _spread(load_followups(path), limit)
+    earlier = _earlier_records(reuse)
     result = FollowUpResult()
     started = time.perf_counter()
     for item in tqdm(items, desc="follow-ups", unit="conv", disable=not progress):
-        record: dict[str, Any] = {"id": item.id, "lang": item.lang, "kind": item.kind, "question": item.question,
-                                  "standalone": item.standalone, "history": list(item.history),
-                                  "answerable": item.gold.answerable, "error": None, "leaked": []}
-        try:
-            alone = assistant.answer(item.standalone)
-            conv = assistant.conversation()
-            record["history_answers"] = [conv.ask(q).text for q in item.history]
-            follow = conv.ask(item.question)
-        except KeyboardInterrupt:
-            raise
-        except Exception as exc:  # noqa: BLE001 - one broken conversation must not lose a long run; reported
-            record["error"] = f"{type(exc).__name__}: {exc}"
-            result.records.append(record)
-            continue
-        searched = follow.searched_for or follow.question
-        record.update(
-            searched_for=searched, method=_method(follow), rewrite_ms=follow.timings.get(Timing.REWRITE_MS, 0.0),
-            leaked=leaked(searched, item.question, item.not_in_search),
-            followup=score_answer(item.gold_for(item.question), follow, None),
-            alone=score_answer(item.gold, alone, None))
-        result.records.append(record)
+        result.records.append(_ask_conversation(item, assistant, earlier.get(item.id)))
     result.duration_s = time.perf_counter() - started
     return result
+
+
+def _ask_conversation(item: FollowUp, assistant: Any, earlier: dict[str, Any] | None) -> dict[str, Any]:
+    from rag.evaluation.scoring import score_answer
+
+    record: dict[str, Any] = {"id": item.id, "lang": item.lang, "kind": item.kind, "question": item.question,
+                              "standalone": item.standalone, "history": list(item.history),
+                              "answerable": item.gold.answerable, "error": None, "leaked": []}
+    try:
+        if earlier:  # the same questions asked alone before: their answers do not depend on the rules
+            alone_score = earlier["alone"]
+            conv = assistant.conversation()
+            conv.answers.append(_answer_from_record(item.history[0], earlier["history_answers"][0], assistant))
+            record["history_answers"] = [earlier["history_answers"][0]] + [conv.ask(q).text for q in item.history[1:]]
+        else:
+            alone_score = score_answer(item.gold, assistant.answer(item.standalone), None)
+            conv = assistant.conversation()
+            record["history_answers"] = [conv.ask(q).text for q in item.history]
+        follow = conv.ask(item.question)
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one broken conversation must not lose a long run; reported
+        record["error"] = f"{type(exc).__name__}: {exc}"
+        return record
+    searched = follow.searched_for or follow.question
+    record.update(
+        searched_for=searched, method=_method(follow), rewrite_ms=follow.timings.get(Timing.REWRITE_MS, 0.0),
+        leaked=leaked(searched, item.question, item.not_in_search),
+        followup=score_answer(item.gold_for(item.question), follow, None), alone=alone_score,
+        reused=bool(earlier))
+    return record
+
+
+def _earlier_records(folder: str | Path | None) -> dict[str, dict[str, Any]]:
+    if not folder:
+        return {}
+    path = Path(folder) / "followup.jsonl"
+    if not path.is_file():
+        from rag.errors import InputError
+
+        raise InputError(f"No earlier follow-up run in {folder} (followup.jsonl is missing).",
+                         "Pass the --out folder of an earlier `bron eval --followup` run on the same file.")
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return {r["id"]: r for r in records if not r.get("error") and r.get("history_answers")}
+
+
+def _answer_from_record(question: str, text: str, assistant: Any) -> Any:
+    """The first turn's Answer as the conversation keeps it, rebuilt from an earlier run's text."""
+    from rag import language as lang
+    from rag.prompting import load_prompts
+    from rag.results import Answer
+
+    language = lang.prompt_language(lang.detect(question))
+    abstained = text.strip() == load_prompts(assistant.settings.prompts_dir, language).abstain.strip()
+    return Answer(question, text, language, abstained)
 
 
 def _method(answer: Any) -> str:

@@ -77,3 +77,38 @@ def test_an_answer_to_another_subject_is_counted(searched, other):
     assert FollowUpResult([record]).metrics()["other_subject"] == len(other)
     abstained = {**record, "followup": {**record["followup"], "abstained": True}}
     assert other_subject(abstained) == []  # an abstention answers nothing
+
+
+def test_a_rerun_reuses_what_the_rules_cannot_change(tmp_path):
+    """--reuse: the standalone answer and the first turn come from the earlier run; only the follow-up is asked."""
+    from rag.answering import Conversation
+    from rag.evaluation.followup import evaluate_followups
+    from rag.results import Answer
+
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps(LINE) + "\n", encoding="utf-8")
+    earlier = tmp_path / "before"
+    earlier.mkdir()
+    alone = {"answerable": True, "correct": True, "abstained": False, "first_token_ms": 2000}
+    (earlier / "followup.jsonl").write_text(json.dumps(
+        {**_record("pronoun", True, True, 3000, 2000), "id": "fu-x", "alone": alone,
+         "history_answers": ["Dat staat niet in de bronnen."]}) + "\n", encoding="utf-8")
+    asked, histories = [], []
+
+    class Asker:
+        settings = __import__("rag.config", fromlist=["Settings"]).Settings()
+
+        def conversation(self):
+            return Conversation(self)
+
+        def answer(self, question, top_k=None, history=None, **filters):
+            asked.append(question)
+            histories.append(list(history or []))
+            return Answer(question, "39 [1].", "nl", False, searched_for="Hoe oud is Sam Altman?")
+
+    record, = evaluate_followups(gold, Asker(), progress=False, reuse=earlier).records
+    assert asked == ["Hoe oud is hij?"] and record["alone"] == alone and record["reused"]
+    first, = histories[0]
+    assert first.question == "Wie leidt OpenAI?" and first.abstained  # the abstention is kept as one
+    with pytest.raises(InputError, match="No earlier follow-up run"):
+        evaluate_followups(gold, Asker(), progress=False, reuse=tmp_path / "missing")
