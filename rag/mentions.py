@@ -47,6 +47,20 @@ def _particles() -> str:
     return "|".join(re.escape(p) for p in particles)
 
 
+def _with_particles(text: str, start: int, end: int) -> int:
+    """Where a person's name ends once its particles are read: "Ursula von der Leyen", also written "Ursula Von
+    der Leyen" (the name pattern then stops at "Ursula Von"). Two particles at least, counting one that ended the
+    name: one alone is a preposition ("CEO van Nvidia")."""
+    name = text[start:end]
+    last = name.split()[-1] if name.split() else ""
+    ends_in_particle = re.fullmatch(_particles(), last, flags=re.I) is not None
+    follows = re.match(rf"(?:\s+(?:{_particles()}))+\s+[A-Z][a-z][\w-]*", text[end:], flags=re.I)
+    if not follows or not name[:1].isupper() or not name.replace(" ", "").isalpha():
+        return end
+    count = len(re.findall(rf"(?<!\S)(?:{_particles()})(?!\S)", follows.group(0), flags=re.I))
+    return end + follows.end() if count + ends_in_particle >= 2 else end
+
+
 def _english_month(word: str) -> bool:
     return all(language == "en" for language, _, _ in _months().get(word.split()[0].casefold(), []))
 
@@ -74,8 +88,7 @@ def spans(text: str, language: str) -> list[Span]:
         start, end = _without_nouns(text, start, end)
         if start >= end:
             continue
-        particle = re.match(rf"(?:\s+(?:{_particles()})){{2,}}\s+[A-Z][a-z][\w-]*", text[end:])
-        end += particle.end() if particle and text[start:end].istitle() else 0  # "Ursula von der Leyen"
+        end = _with_particles(text, start, end)
         initials = re.search(r"(?<![\w.])(?:[A-Z]\.\s?){1,3}$", text[:start])  # "J.D. Vance", "J. D. Vance"
         add(initials.start() if initials else start, end, "name")
     return sorted(found, key=lambda s: s.start)

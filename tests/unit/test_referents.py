@@ -165,6 +165,9 @@ SPANS = [
     ("german-noun-after-a-name", "Wie hoch war Nvidias Bruttomarge 2025?", "de",
      [("Nvidias", "name"), ("2025", "date")]),
     ("may-is-a-verb", "Who may sell chips to China?", "en", [("China", "name")]),
+    ("particles-after-a-capitalised-von", "Ursula Von der Leyen sprach in Paris.", "de",
+     [("Ursula Von der Leyen", "name"), ("Paris", "name")]),
+    ("one-particle-is-a-preposition", "Wie is de CEO van Nvidia?", "nl", [("CEO", "name"), ("Nvidia", "name")]),
     ("one-letter-not-i-or-an-article", "A chip that I saw on X?", "en", [("X", "name")]),
 ]
 
