@@ -65,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="evaluate two settings files on the same questions, side by side")
     p.add_argument("--followup", nargs="?", const="", metavar="FILE",
                    help="evaluate follow-up conversations instead (default: seeds/gold_followup.jsonl)")
+    p.add_argument("--reuse", metavar="DIR", help="with --followup: take the answers the follow-up rules cannot "
+                   "change (the standalone questions, the first turns) from an earlier run's --out folder")
     return parser
 
 
@@ -294,7 +296,7 @@ def cmd_eval(args) -> int:
             args.llm = args.eval_llm
         asst = Assistant(_settings(args, top_k=args.top_k))
         gold = Path(args.followup) if args.followup else Path(asst.settings.seeds_dir) / "gold_followup.jsonl"
-        result = evaluation.evaluate_followups(gold, asst, limit=args.limit)
+        result = evaluation.evaluate_followups(gold, asst, limit=args.limit, reuse=args.reuse)
         result.save(out)
         print(result.summary_markdown())
     elif args.compare:

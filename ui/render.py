@@ -69,9 +69,16 @@ def searching_message() -> str:
     return '<span class="bron-muted">Searching the articles…</span>'
 
 
+EDIT_SEARCHED = "Click to put this question in the box: correct it and ask again"
+
+
 def searched_for(text: str) -> str:
-    """The standalone question a follow-up became, so that a wrong rewrite is visible."""
-    return f'<div class="bron-searched">searched for: <q>{esc(text)}</q></div>' if text else ""
+    """The standalone question a follow-up became, so that a wrong rewrite is visible. A click puts it into the
+    question box to correct and ask again (ui/static/bron.js reads the text of its <q>)."""
+    if not text:
+        return ""
+    return (f'<div class="bron-searched" title="{esc(EDIT_SEARCHED)}">searched for: <q>{esc(text)}</q> '
+            '<span class="bron-edit">✎ edit</span></div>')
 
 
 def reading_message(found: Found) -> str:

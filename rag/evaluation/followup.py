@@ -15,6 +15,9 @@ The gold file (JSON Lines, seeds/gold_followup.jsonl) has one conversation per l
 - ``not_in_search``: names from the history that must not appear in what a switch question searches for.
 - ``answers``, ``doc``, ``evidence``, ``answerable``: as in the gold question file (rag.evaluation.gold).
 
+"other subject" counts answered follow-ups whose search named a subject that neither the standalone form nor the
+follow-up names: answers to another question than the one asked.
+
 Order per conversation: the standalone question first (alone), then the history, then the follow-up, so
 that the follow-up does not start from the standalone question's KV cache and the time difference is the
 rewrite's cost.
@@ -94,6 +97,18 @@ def leaked(searched_for: str, question: str, not_in_search: Sequence[str]) -> li
     return [term for term in not_in_search if term.lower() in searched and term.lower() not in asked]
 
 
+def other_subject(record: dict[str, Any]) -> list[str]:
+    """The subjects an answered follow-up searched for that neither its standalone form nor the follow-up names
+    ("Wie viel Geld hat Musk verbrannt?" for "... hat xAI ..."): an answer to another question than the one asked."""
+    from rag.textrules import subject_words
+
+    if record.get("error") or record["followup"]["abstained"] or record["kind"] == "switch":
+        return []
+    searched = subject_words(record.get("searched_for") or record["question"], record["lang"])
+    meant = subject_words(record["standalone"], record["lang"]) | subject_words(record["question"], record["lang"])
+    return sorted(word for word in searched if not any(word[:5] == m[:5] for m in meant))
+
+
 def _ok(record: dict[str, Any]) -> bool:
     return bool(record["correct"]) if record["answerable"] else bool(record["abstained"])
 
@@ -120,6 +135,9 @@ class FollowUpResult:
             "followup_accuracy": followup_acc,
             "standalone_accuracy": alone_acc,
             "accuracy_gap": None if followup_acc is None or alone_acc is None else alone_acc - followup_acc,
+            "followup_abstained": mean(r["followup"]["abstained"] for r in rows),
+            "standalone_abstained": mean(r["alone"]["abstained"] for r in rows),
+            "other_subject": sum(1 for r in leaning if other_subject(r)),
             "substituted": mean(r["method"] == "substituted" for r in leaning),
             "rewritten": mean(r["method"] == "rewritten" for r in leaning),
             "rejected": mean(r["method"] == "rejected" for r in leaning),
@@ -141,16 +159,19 @@ class FollowUpResult:
             [(f"lang {lang}", [r for r in self.records if r["lang"] == lang])
              for lang in sorted({r["lang"] for r in self.records})]
         lines = ["## Follow-up questions", "",
-                 "| group | n | follow-up acc. | asked alone | gap | by rules | by the model | switch clean "
-                 "| extra TTFT p50 |", "|---|---|---|---|---|---|---|---|---|"]
+                 "| group | n | follow-up acc. | asked alone | gap | abstained (follow-up / alone) | by rules "
+                 "| by the model | rejected | switch clean | other subject | extra TTFT p50 |",
+                 "|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for name, rows in groups:
             if not rows:
                 continue
             m = self.metrics(rows)
             gap = "-" if m["accuracy_gap"] is None else f"{100 * m['accuracy_gap']:+.1f} pt"
             lines.append(f"| {name} | {m['conversations']} | {pct(m['followup_accuracy'])} | "
-                         f"{pct(m['standalone_accuracy'])} | {gap} | {pct(m['substituted'])} | {pct(m['rewritten'])} | "
-                         f"{pct(m['switch_clean'])} | {ms(m['extra_ttft_ms_p50'])} |")
+                         f"{pct(m['standalone_accuracy'])} | {gap} | {pct(m['followup_abstained'])} / "
+                         f"{pct(m['standalone_abstained'])} | {pct(m['substituted'])} | {pct(m['rewritten'])} | "
+                         f"{pct(m['rejected'])} | {pct(m['switch_clean'])} | {m['other_subject']} | "
+                         f"{ms(m['extra_ttft_ms_p50'])} |")
         m = self.metrics()
         lines += ["", f"Rewrite time p50 {ms(m['rewrite_ms_p50'])}; extra time to first token for the follow-ups "
                   f"that lean on the history (pronoun, ellipsis) p50 {ms(m['extra_ttft_ms_p50_followups'])}; "
@@ -160,6 +181,7 @@ class FollowUpResult:
             mark = ("ok" if _ok(r["followup"]) else "wrong") if not r["error"] else "error"
             alone = "ok" if not r["error"] and _ok(r["alone"]) else "wrong"
             leak = f" (leaked: {', '.join(r['leaked'])})" if r.get("leaked") else ""
+            leak += f" (other subject: {', '.join(other_subject(r))})" if not r["error"] and other_subject(r) else ""
             lines.append(f"| {r['id']} | {r['kind']} | {r['question']} | {r.get('searched_for', '')}{leak} | "
                          f"{r.get('method', '')} | {mark} | {alone} |")
         return "\n".join(lines)
@@ -175,41 +197,80 @@ class FollowUpResult:
         return folder
 
 
-def evaluate_followups(path: str | Path, assistant: Any, limit: int | None = None,
-                       progress: bool = True) -> FollowUpResult:
-    """Ask every conversation (standalone form alone, then history and follow-up) and score both answers."""
+def evaluate_followups(path: str | Path, assistant: Any, limit: int | None = None, progress: bool = True,
+                       reuse: str | Path | None = None) -> FollowUpResult:
+    """Ask every conversation (standalone form alone, then history and follow-up) and score both answers.
+
+    `reuse`: the folder of an earlier run on the same file. What the follow-up rules cannot change is taken
+    from it instead of asked again: the standalone question's answer and the first turn (asked with no
+    history). A before/after comparison of the rules then costs only the turns that lean on the history."""
     from tqdm import tqdm
 
     from rag.evaluation.runner import _spread
-    from rag.evaluation.scoring import score_answer
 
     items = _spread(load_followups(path), limit)
+    earlier = _earlier_records(reuse)
     result = FollowUpResult()
     started = time.perf_counter()
     for item in tqdm(items, desc="follow-ups", unit="conv", disable=not progress):
-        record: dict[str, Any] = {"id": item.id, "lang": item.lang, "kind": item.kind, "question": item.question,
-                                  "standalone": item.standalone, "history": list(item.history),
-                                  "answerable": item.gold.answerable, "error": None, "leaked": []}
-        try:
-            alone = assistant.answer(item.standalone)
-            conv = assistant.conversation()
-            record["history_answers"] = [conv.ask(q).text for q in item.history]
-            follow = conv.ask(item.question)
-        except KeyboardInterrupt:
-            raise
-        except Exception as exc:  # noqa: BLE001 - one broken conversation must not lose a long run; reported
-            record["error"] = f"{type(exc).__name__}: {exc}"
-            result.records.append(record)
-            continue
-        searched = follow.searched_for or follow.question
-        record.update(
-            searched_for=searched, method=_method(follow), rewrite_ms=follow.timings.get(Timing.REWRITE_MS, 0.0),
-            leaked=leaked(searched, item.question, item.not_in_search),
-            followup=score_answer(item.gold_for(item.question), follow, None),
-            alone=score_answer(item.gold, alone, None))
-        result.records.append(record)
+        result.records.append(_ask_conversation(item, assistant, earlier.get(item.id)))
     result.duration_s = time.perf_counter() - started
     return result
+
+
+def _ask_conversation(item: FollowUp, assistant: Any, earlier: dict[str, Any] | None) -> dict[str, Any]:
+    from rag.evaluation.scoring import score_answer
+
+    record: dict[str, Any] = {"id": item.id, "lang": item.lang, "kind": item.kind, "question": item.question,
+                              "standalone": item.standalone, "history": list(item.history),
+                              "answerable": item.gold.answerable, "error": None, "leaked": []}
+    try:
+        if earlier:  # the same questions asked alone before: their answers do not depend on the rules
+            alone_score = earlier["alone"]
+            conv = assistant.conversation()
+            conv.answers.append(_answer_from_record(item.history[0], earlier["history_answers"][0], assistant))
+            record["history_answers"] = [earlier["history_answers"][0]] + [conv.ask(q).text for q in item.history[1:]]
+        else:
+            alone_score = score_answer(item.gold, assistant.answer(item.standalone), None)
+            conv = assistant.conversation()
+            record["history_answers"] = [conv.ask(q).text for q in item.history]
+        follow = conv.ask(item.question)
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one broken conversation must not lose a long run; reported
+        record["error"] = f"{type(exc).__name__}: {exc}"
+        return record
+    searched = follow.searched_for or follow.question
+    record.update(
+        searched_for=searched, method=_method(follow), rewrite_ms=follow.timings.get(Timing.REWRITE_MS, 0.0),
+        leaked=leaked(searched, item.question, item.not_in_search),
+        followup=score_answer(item.gold_for(item.question), follow, None), alone=alone_score,
+        reused=bool(earlier))
+    return record
+
+
+def _earlier_records(folder: str | Path | None) -> dict[str, dict[str, Any]]:
+    if not folder:
+        return {}
+    path = Path(folder) / "followup.jsonl"
+    if not path.is_file():
+        from rag.errors import InputError
+
+        raise InputError(f"No earlier follow-up run in {folder} (followup.jsonl is missing).",
+                         "Pass the --out folder of an earlier `bron eval --followup` run on the same file.")
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return {r["id"]: r for r in records if not r.get("error") and r.get("history_answers")}
+
+
+def _answer_from_record(question: str, text: str, assistant: Any) -> Any:
+    """The first turn's Answer as the conversation keeps it, rebuilt from an earlier run's text."""
+    from rag import language as lang
+    from rag.prompting import load_prompts
+    from rag.results import Answer
+
+    language = lang.prompt_language(lang.detect(question))
+    abstained = text.strip() == load_prompts(assistant.settings.prompts_dir, language).abstain.strip()
+    return Answer(question, text, language, abstained)
 
 
 def _method(answer: Any) -> str:

@@ -129,7 +129,7 @@ def test_rules_make_the_standalone_question_without_the_model(question, history,
     ("Hoe oud is hij?", [("Wie leidt OpenAI?", "")]),  # Bron abstained: no name to put in
     ("Hoeveel daarvan gaat naar chips?", ALTMAN),  # "daarvan" points at a thing, not at a name
     ("Gibt es dort Rechenzentren?", [("Wo baut Microsoft?", "In Texas.")]),  # "es" of "gibt es", and "dort"
-    ("And Stargate?", [("On which day was China's new AI fund reported?", "On Saturday.")]),  # two old names
+    ("And Stargate?", [("When did SoftBank and OpenAI announce their fund?", "On Tuesday.")]),  # two old names
     ("Und bis Jahresende?", [("How large was China's capacity in June?", "x")]),  # not a name
     ("En OpenAI?", [("Wie leidt OpenAI?", "Sam Altman.")]),  # the name is already there
     ("An welchem Tag hat er das verkündet?", [("Wie viel will Stargate investieren?", "100 Milliarden US-Dollar.")]),
@@ -144,8 +144,11 @@ def test_a_pronoun_looks_one_turn_back_when_the_last_turn_stayed_on_the_topic():
     rewrite = rewrite_question(Scripted(), PROMPTS, "An welchem Wochentag hat er das verkündet?", stargate, "de")
     assert (rewrite.question, rewrite.method) == ("An welchem Wochentag hat Donald Trump das verkündet?",
                                                   "substituted")
-    new_topic = [stargate[0], ("Wie viel investiert Nvidia in Europa?", "5 Milliarden Euro.")]
-    assert substitute("Wie alt ist er?", as_turns(new_topic, 2), "de", PROMPTS) is None  # Nvidia is new
+    new_topic = [stargate[0], ("Wie viel investiert Nvidia in Rechenzentren?", "5 Milliarden Euro.")]
+    # Nvidia is a new topic: "es" stays on it, while "er" still finds the person the "wer" question found
+    assert substitute("Wann wurde es gegründet?", as_turns(new_topic, 2), "de", PROMPTS) == \
+        "Wann wurde Nvidia gegründet?"
+    assert substitute("Wie alt ist er?", as_turns(new_topic, 2), "de", PROMPTS) == "Wie alt ist Donald Trump?"
 
 
 @pytest.mark.parametrize("question, history", [
@@ -284,6 +287,17 @@ def test_a_rejected_follow_up_of_a_name_alone_is_not_answered(tmp_path: Path):
     """"And Stargate?" searched as asked finds some fact about Stargate: an answer to a question nobody asked."""
     model = Scripted("And Stargate")  # the model only repeats the follow-up: rejected
     assistant = Assistant(Settings(cache_dir=tmp_path), generator=model, retriever=FakeRetriever(), data=NO_ARTICLES)
-    answer = assistant.answer("And Stargate?", history=[("On which day was China's new AI fund reported?",
-                                                         "On Saturday [1].")])
+    answer = assistant.answer("And Stargate?", history=[("When did SoftBank and OpenAI announce their fund?",
+                                                         "On Tuesday [1].")])
     assert answer.abstained and answer.abstain_reason == "unresolved" and len(model.calls) == 1
+
+
+@pytest.mark.parametrize("rewrite, accepted", [
+    ("Wie viel Geld hat Anthropic eingesammelt?", True),  # the earlier question's language: searched as well
+    ("How much money did Anthropic raise?", True),  # the follow-up's language
+    ("Hoeveel geld heeft Anthropic opgehaald?", False),  # neither
+], ids=["earlier-question-language", "follow-up-language", "a-third-language"])
+def test_a_rewrite_may_keep_the_earlier_questions_language(rewrite, accepted):
+    turns = [Turn("Wie viel Geld hat OpenAI eingesammelt?", "40 Milliarden Dollar.")]
+    problem = rewrite_problem(rewrite, "And how much did Anthropic raise?", turns, "en")
+    assert (problem is None) is accepted

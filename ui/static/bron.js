@@ -1,6 +1,8 @@
 () => {
   // Gradio runs this function once when the page loads (Blocks.launch(js=...)). [n] links and "open in
-  // article" links open the collapsed <details> around their target, then scroll to it.
+  // article" links open the collapsed <details> around their target, then scroll to it. A click on
+  // "searched for: ..." (the standalone question a follow-up became) puts that question into the question box,
+  // to correct it and ask again.
   if (window.__bron) return;
   window.__bron = true;
   const reveal = (el) => {
@@ -22,7 +24,22 @@
     void el.offsetWidth;
     el.classList.add('bron-flash');
   };
+  const editSearched = (searched) => {
+    const q = searched.querySelector('q');
+    const box = document.querySelector('#bron-question textarea');
+    if (!q || !box) return;
+    box.value = q.textContent;
+    box.dispatchEvent(new Event('input', {bubbles: true}));  // Gradio's Textbox keeps its value from this event
+    box.focus();
+    box.setSelectionRange(box.value.length, box.value.length);
+  };
   document.addEventListener('click', (e) => {
+    const searched = e.target.closest && e.target.closest('.bron-searched');
+    if (searched) {
+      e.preventDefault();
+      editSearched(searched);
+      return;
+    }
     const a = e.target.closest && e.target.closest('a[href^="#src-"], a[href^="#art-"]');
     if (!a) return;
     e.preventDefault();

@@ -1,0 +1,290 @@
+"""Follow-ups made standalone by rules, with no model call: what a pronoun stands for, what an ellipsis replaces.
+
+The whole last turn is read: the standalone question it searched for (the names it asks about) and, when that
+question asked for a name ("Wer leitet OpenAI?"), the name its answer gave. Rules, in this order:
+
+- **pronoun**: "er", "ihre", "its", "hem", ... (`prompts/followup.toml`) is replaced by the one name it can
+  stand for. Where to look, nearest first: the answer's new name when the last question asked for one, else
+  the last question's own name (also when the answer abstained); one turn further back when the last turn
+  stayed on the topic. A pronoun for a thing ("es", "it") never stands for a person a "who" question found; a
+  pronoun for a person looks for one first. Two candidates in the same place: no rule, the model decides.
+- **ellipsis**: "Und Anthropic?", "En in 2024?", "And 5 billion?": the new name, date or amount replaces its
+  counterpart of the same kind in the last standalone question ("Wie viel hat OpenAI eingesammelt?" ->
+  "Wie viel hat Anthropic eingesammelt?"); a date or a place with a preposition that has no counterpart is
+  added to it ("... in Rechenzentren in Frankreich?").
+- **opening**: "Und wie alt ist Sam Altman?" is complete once its opening is dropped.
+
+Structural substitution only: no word list names a topic, so the rules hold on conversations they were not
+written from. Everything else goes to the model's rewrite (rag.followups).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rag.mentions import is_subject, known, spans, without_owner
+from rag.textrules import find_words, split_words
+from rag.wordlists import word_lists
+
+MIN_QUESTION_WORDS = 4  # a question word, a verb and what it asks about: "wie alt ist David Sacks"
+LOOK_BACK_TURNS = 2  # a pronoun may point one turn further back (the measured two-turn-back references)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier exchange, as the rules and the model's rewrite see it."""
+
+    question: str  # what was searched for (the standalone form of what was asked)
+    answer: str  # the answer without citation marks; "" when Bron abstained
+
+
+@dataclass(frozen=True)
+class Referent:
+    """A name a pronoun can stand for; name "" is the unknown answer of an abstained question for a name."""
+
+    name: str
+    person: bool = False  # the answer to a "who" question
+
+
+# -- where a pronoun can point ----------------------------------------------------------------------------
+def _asks(question: str, language: str, marks: dict, key: str) -> str:
+    """Does the question ask for a name (`key` "asks_for_name": wer, welke, which; "asks_for_person": wer, who)?
+    "first" when it opens with such a word, "after a preposition" for "Through which network ...?", "Aus welchem
+    Land ...?" (which may ask for a year instead: "In welchem Jahr ...?"), else ""."""
+    from rag import language as lang
+
+    words = marks.get(lang.detect(question, language)) or marks.get(language) or marks["en"]
+    tokens = split_words(question.lower(), "'-")
+    if tokens[:1] and any(" ".join(tokens).startswith(o + " ") for o in words.get(key, [])):
+        return "first"
+    if len(tokens) > 1 and tokens[0] in _prepositions(marks) and tokens[1] in words.get(key, []):
+        return "after a preposition"
+    return ""
+
+
+def _question_names(question: str, language: str) -> list[Referent]:
+    seen: dict[str, Referent] = {}
+    for s in spans(question, language):
+        name = without_owner(question[s.start:s.end])
+        if s.kind == "name" and is_subject(name, language):
+            seen.setdefault(name.lower(), Referent(name))
+    return list(seen.values())
+
+
+def _answer_names(turn: Turn, followup: str, language: str, person: bool) -> list[Referent]:
+    """The names the answer's first sentence that brings any in brought in (not in its question or the follow-up:
+    what came after is detail, "Sam Altman. Eerder werkte hij bij Y Combinator."); the unknown answer when it
+    abstained or named only what the question had."""
+    from rag import language as lang
+    from rag.textrules import split_sentences
+
+    if not turn.answer:  # abstained: what it asked for is unknown, and a pronoun may mean it
+        return [Referent("", person)]
+    seen_text = f"{turn.question} {followup}".lower()
+    named = False
+    for sentence in split_sentences(turn.answer):
+        names = [without_owner(sentence[s.start:s.end]) for s in spans(sentence, lang.detect(turn.answer, language))
+                 if s.kind == "name"]
+        named = named or bool(names)
+        found = {name.lower(): Referent(name, person) for name in names
+                 if is_subject(name, language) and not known(name, seen_text)}
+        if found:
+            return list(found.values())
+    # only names the question had ("Elon Musk" for "Musk"): what it asked is unknown; no name at all: it asked for
+    # a role or a thing ("Welches Amt hat er?" "Vizepräsident.")
+    return [Referent("", person)] if named else []
+
+
+def layers(followup: str, turns: Sequence[Turn], language: str, marks: dict,
+           across_topics: bool = False) -> list[list[Referent]]:
+    """Where a pronoun can point, nearest first. Per turn (the last, and the one before when the last question
+    names nothing that turn did not, or `across_topics`): after a question for a name, the answer's new name,
+    then the names the question asks about; after any other question, its names first and then the answer's."""
+    found: list[list[Referent]] = []
+    recent = list(turns)[-LOOK_BACK_TURNS:]
+    for back, turn in enumerate(reversed(recent)):
+        if back and not across_topics and not _stayed_on_topic(recent[-1], turn, language):
+            break
+        asked = [r for r in _question_names(turn.question, language) if not known(r.name, followup.lower())]
+        for_name = _asks(turn.question, language, marks, "asks_for_name")
+        if for_name:
+            person = _asks(turn.question, language, marks, "asks_for_person") == "first"
+            answered = _answer_names(turn, followup, language, person)
+            found += [answered if for_name == "first" else [r for r in answered if r.name], asked]
+        else:
+            found += [asked, [r for r in _answer_names(turn, followup, language, False) if r.name]]
+    return [layer for layer in found if layer]
+
+
+def _stayed_on_topic(last: Turn, earlier: Turn, language: str) -> bool:
+    """The last question names nothing the earlier turn did not: the conversation is still on that topic."""
+    before = f"{earlier.question} {earlier.answer}".lower()
+    return all(known(r.name, before) for r in _question_names(last.question, language))
+
+
+def pick(found: list[list[Referent]], kind: str, wider: list[list[Referent]] = ()) -> Referent | None:
+    """The one referent a pronoun of `kind` ("person", "thing" or "any") stands for, or None when unsure. A
+    pronoun for a person takes the nearest person a "who" question found, in `found` or else in `wider` (the
+    turns before a change of topic: "Wie is verantwoordelijk voor AI?" "David Sacks." "Hoeveel wil Stargate
+    investeren?" "500 miljard." "Wat voor miljardair is hij?")."""
+    if kind == "person":
+        for layer in [*found, *wider]:
+            people = {r.name.lower(): r for r in layer if r.person}
+            if people:
+                return next(iter(people.values())) if len(people) == 1 else None
+    for layer in found:
+        fits = {r.name.lower(): r for r in layer if not (kind == "thing" and r.person)}
+        if fits:
+            return next(iter(fits.values())) if len(fits) == 1 else None
+    # "Who wants to mobilise 200 billion?" "The EU." "When did it ...?": a "who" answer is what "it" can mean
+    return pick(found, "any") if kind == "thing" else None
+
+
+# -- the rules ---------------------------------------------------------------------------------------------
+def pronoun_hits(question: str, words: dict, language: str) -> list[tuple[re.Match, bool]]:
+    """The words of `question` that stand for a name ("er", "hem", "it") or its owner ("ihre", "zijn", "its"),
+    each with True when it is a possessive. "her", "haar", "ihr" are a possessive before a noun (in German a
+    capitalised one), "zijn" only after a verb or preposition ("Wat is zijn rol?", not "Wat zijn de plannen?"),
+    "het" only where it is no article (at the end, before a function word). A possessive after a name of the
+    question's own, or before "own", is the question's own ("Was sagte Trump über seine Pläne?")."""
+    tokens = find_words(question, "'-")
+    lowered = [t.group(0).lower() for t in tokens]
+    stand_ins, owners = set(words.get("name_pronouns", [])), set(words.get("possessives", []))
+    skip = word_lists().stop_words
+    own = [s.end for s in spans(question, language) if s.kind == "name"]
+    hits = []
+    for i, w in enumerate(lowered):
+        before = lowered[i - 1] if i else ""
+        after = tokens[i + 1].group(0) if i + 1 < len(tokens) else ""
+        if w in words.get("article_pronouns", []) and (not after or after.lower() in skip):
+            hits.append((tokens[i], False))  # "Hoeveel wil het de komende jaren investeren?", "... heeft het?"
+            continue
+        if w not in stand_ins and w not in owners or after.lower() in words.get("reflexive", []):
+            continue  # "their own chips" are the chipmakers' of the same question
+        noun_next = bool(after) and after.lower() not in skip and (
+            not words.get("capitalised_nouns") or w not in stand_ins or after[:1].isupper())
+        owner = w in owners and noun_next and (
+            w not in words.get("possessive_also_verb", []) or before in words.get("possessive_after", []))
+        if noun_next and w in owners and any(end <= tokens[i].start() for end in own):
+            continue  # its own name's: "What did Trump say about his plans?"
+        if set(words.get("expletive", {}).get(w, [])) & set(lowered[max(0, i - 1):i + 2]):
+            continue  # "Gibt es ...?": the pronoun points at nothing
+        if owner or w in stand_ins:
+            hits.append((tokens[i], owner))
+    return hits
+
+
+def by_pronoun(question: str, turns: Sequence[Turn], language: str, marks: dict) -> str | None:
+    """Each pronoun that stands for a name replaced by the one name it can stand for, or None."""
+    words = marks.get(language) or marks["en"]
+    hits = pronoun_hits(question, words, language)
+    lowered = [w.lower() for w in split_words(question, "'-")]
+    stand_ins, owners = set(words.get("name_pronouns", [])), set(words.get("possessives", []))
+    others = set(lowered) & set(words.get("pronouns", [])) - stand_ins - owners
+    text = " ".join(lowered)
+    phrases = [p for p in words.get("phrases", []) if not set(p.split()) & (stand_ins | owners)]  # not "hat es"
+    if not hits or others or any(f" {p} " in f" {text} " for p in phrases):
+        return None  # a reference to a thing or a place ("daarvan", "dort", "het bedrijf"): the model decides
+    found = layers(question, turns, language, marks)
+    wider = layers(question, turns, language, marks, across_topics=True)
+    chosen = {pick(found, _pronoun_kind(m.group(0).lower(), words), wider) for m, _ in hits}
+    if len(chosen) != 1 or None in chosen or not next(iter(chosen)).name:
+        return None
+    name = next(iter(chosen)).name
+    out, last = [], 0
+    for m, as_owner in hits:
+        out += [question[last:m.start()], possessive(name, language) if as_owner else name]
+        last = m.end()
+    return "".join(out + [question[last:]])
+
+
+def _pronoun_kind(word: str, words: dict) -> str:
+    if word in words.get("person_pronouns", []):
+        return "person"
+    return "thing" if word in words.get("thing_pronouns", []) else "any"
+
+
+def possessive(name: str, language: str) -> str:
+    """ "Nvidia" as an owner: Nvidia's (en, nl), Nvidias (de); a name ending in s takes only the apostrophe."""
+    if name[-1:].lower() in "sxz":
+        return name + "'"
+    return name + ("s" if language == "de" else "'s")
+
+
+def opening(question: str, marks: dict) -> str:
+    """The follow-up's elliptic opening ("en", "und", "what about"), lower case, or ""."""
+    text = " ".join(split_words(question, "'-")).lower()
+    starts = {start for lang_words in marks.values() for start in lang_words.get("starts", [])}
+    return next((s for s in sorted(starts, key=len, reverse=True) if text == s or text.startswith(s + " ")), "")
+
+
+def after_opening(question: str, opener: str) -> str:
+    """The question without its opening: "Und wie alt ist er?" -> "wie alt ist er?"."""
+    rest = question.strip()
+    for word in opener.split():
+        rest = re.sub(r"^\W*" + re.escape(word) + r"(?!\w)\W*", "", rest, count=1, flags=re.I)
+    return rest
+
+
+def by_ellipsis(question: str, last_question: str, language: str, marks: dict) -> str | None:
+    """ "Und Anthropic?" after "Wie viel hat OpenAI eingesammelt?": the new name, date or amount in place of the
+    one of its kind in the last question; a date, or a name after a preposition, with no counterpart is added."""
+    opener = opening(question, marks)
+    if not opener:
+        return None
+    owners = [code for code, words in marks.items() if opener in words.get("starts", [])]
+    fragment = after_opening(question, opener).rstrip(" ?!.").strip()
+    own = spans(fragment, owners[0] if len(owners) == 1 else language)  # "Und bis Jahresende?" is German
+    if not own or own[-1].end != len(fragment) or any(
+            fragment[a.end:b.start].strip() for a, b in zip(own, own[1:])) or len({s.kind for s in own}) > 1:
+        return None  # "Und zu welcher Bewertung?": not a name, date or amount: the model decides
+    kind = own[0].kind
+    lead = fragment[:own[0].start].strip()
+    if lead and any(w.lower() not in word_lists().stop_words and w.lower() not in _prepositions(marks)
+                    for w in lead.split()):
+        return None
+    new = fragment[own[0].start:]
+    if new.lower() in last_question.lower():
+        return None
+    olds = [s for s in spans(last_question, language) if s.kind == kind and (
+        kind != "name" or is_subject(last_question[s.start:s.end], language))]
+    if lead:  # after the same preposition: "in de VS" -> "in China"
+        after_lead = [(m.start(), s) for s in olds for m in [re.search(
+            r"(?<!\w)" + re.escape(lead) + r"\s+(?:\w+\s+)?$", last_question[:s.start], flags=re.I)] if m]
+        if len(after_lead) == 1:
+            start, s = after_lead[0]
+            return last_question[:start] + fragment + last_question[s.end:]
+        if kind == "name" and lead.split()[0].lower() in _place_prepositions(marks):
+            olds = [s for _, s in after_lead]  # "En in Frankrijk?" after "Hoeveel investeert xAI in datacenters?"
+    if len(olds) == 1:
+        s = olds[0]
+        old = last_question[s.start:s.end]
+        owner = old[len(without_owner(old)):] if without_owner(new) == new else ""  # China's, Nvidias
+        return last_question[:s.start] + new + owner + last_question[s.end:]
+    if not olds and (kind != "name" or lead):  # "Und in Frankreich?", "En in 2024?": added to the question
+        body = last_question.rstrip().rstrip("?").rstrip()
+        return f"{body} {fragment}?"
+    return None
+
+
+def _place_prepositions(marks: dict) -> set[str]:
+    return {w for lang_words in marks.values() for w in lang_words.get("place_prepositions", [])}
+
+
+def _prepositions(marks: dict) -> set[str]:
+    return {w for lang_words in marks.values() for w in lang_words.get("prepositions", [])}
+
+
+def by_opening(question: str, language: str, marks: dict, stands_alone) -> str | None:
+    """ "Und wie alt ist Sam Altman?": without its opening the question stands alone: it opens with a question
+    word, names what it asks about and has no pronoun ("En de Hanguang 800-chip?" is an ellipsis, not this)."""
+    first = next(iter(split_words(question, "'-")), "").lower()
+    rest = after_opening(question, first) if opening(first, marks) == first else ""
+    words = [w.lower() for w in split_words(rest, "'-")]
+    asking = {w for lang_words in marks.values() for w in lang_words.get("question_words", [])}
+    if len(words) < MIN_QUESTION_WORDS or words[0] not in asking or not any(
+            s.kind == "name" for s in spans(rest, language)) or not stands_alone(rest):
+        return None
+    return rest[:1].upper() + rest[1:]

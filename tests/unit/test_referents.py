@@ -1,0 +1,213 @@
+"""The follow-up rules of rag/referents.py, one case per test, made from the entities of seeds/gold_followup.jsonl.
+
+Each rule must either make the standalone question or leave the follow-up to the model (None); a wrong question
+is the one outcome that is never acceptable."""
+from pathlib import Path
+
+import pytest
+
+from rag import mentions
+from rag.config import PROJECT_DIR
+from rag.followups import TURN_QUESTION_CHARS, Turn, as_turns, followup_language, refers_back, substitute
+from rag.results import Answer
+
+PROMPTS = PROJECT_DIR / "prompts"
+
+
+def _sub(question: str, history: list[tuple[str, str]], language: str) -> str | None:
+    return substitute(question, as_turns(history, 2), language, PROMPTS)
+
+
+PRONOUNS = [
+    ("he-after-who", "Hoe oud is hij?", [("Wie leidt OpenAI?", "Sam Altman leidt OpenAI [1].")], "nl",
+     "Hoe oud is Sam Altman?"),
+    ("the-answer-is-its-first-sentence", "Hoe oud is hij?",
+     [("Wie leidt OpenAI?", "Sam Altman leidt OpenAI [1]. Eerder werkte hij bij Y Combinator [2].")], "nl",
+     "Hoe oud is Sam Altman?"),
+    ("ihre-possessive", "Wie hoch war ihre Bruttomarge im zweiten Quartal?",
+     [("Welche Firma hat eine Marktkapitalisierung von über 4 Billionen Dollar?", "Nvidia [1].")], "de",
+     "Wie hoch war Nvidias Bruttomarge im zweiten Quartal?"),
+    ("es-skips-the-person-a-who-question-found", "Wann wurde es gegründet?",
+     [("Wer leitet OpenAI?", "Sam Altman [1].")], "de", "Wann wurde OpenAI gegründet?"),
+    ("es-after-an-abstained-who-question", "Wann wurde es gegründet?", [("Wer leitet OpenAI?", "")], "de",
+     "Wann wurde OpenAI gegründet?"),
+    ("abstained-answer-keeps-the-question-subject", "Wie viel Geld hat es in den ersten neun Monaten verbrannt?",
+     [("Wie viel Geld hat xAI im Januar eingesammelt?", "")], "de",
+     "Wie viel Geld hat xAI in den ersten neun Monaten verbrannt?"),
+    ("answer-names-of-a-how-much-question-are-not-the-topic", "Wie viel Geld hat es verbrannt?",
+     [("Wie viel Geld hat xAI im Januar eingesammelt?", "20 Milliarden Dollar, unter anderem von Nvidia [1].")],
+     "de", "Wie viel Geld hat xAI verbrannt?"),
+    ("ihm-dative", "Was hat Musk ihm vorgeworfen?", [("Wer leitet OpenAI?", "Sam Altman [1].")], "de",
+     "Was hat Musk Sam Altman vorgeworfen?"),
+    ("ihn-accusative", "Wer hat ihn zum Berater ernannt?",
+     [("Wer ist der wichtigste KI-Berater der US-Regierung?", "David Sacks [1].")], "de",
+     "Wer hat David Sacks zum Berater ernannt?"),
+    ("sein-possessive", "Wie hoch ist sein Vermögen?", [("Wer ist der CEO von Nvidia?", "Jensen Huang [1].")],
+     "de", "Wie hoch ist Jensen Huangs Vermögen?"),
+    ("zijn-after-a-verb", "Wat is zijn rol voor Trump?",
+     [("Wie is de belangrijkste AI-adviseur van de Amerikaanse regering?", "David Sacks [1].")], "nl",
+     "Wat is David Sacks' rol voor Trump?"),
+    ("hem-object", "Wie heeft hem benoemd?",
+     [("Wie is de belangrijkste AI-adviseur van de Amerikaanse regering?", "David Sacks [1].")], "nl",
+     "Wie heeft David Sacks benoemd?"),
+    ("het-as-the-last-word", "Hoeveel personeel heeft het?",
+     [("Welk bedrijf heeft een beurswaarde van 4 biljoen dollar?", "Nvidia [1].")], "nl",
+     "Hoeveel personeel heeft Nvidia?"),
+    ("she-with-name-particles", "How old is she?",
+     [("Who is the president of the European Commission?", "Ursula von der Leyen [1].")], "en",
+     "How old is Ursula von der Leyen?"),
+    ("its-possessive", "What was its revenue?",
+     [("Which company reported the first revenue decline in its history?", "Tesla [1].")], "en",
+     "What was Tesla's revenue?"),
+    ("one-letter-name", "Who owns it?", [("Which platform did Musk buy?", "Musk bought X [1].")], "en",
+     "Who owns X?"),
+    ("all-caps-name", "When did it announce InvestAI?",
+     [("Who wants to mobilise 200 billion euros for AI?", "The EU [1].")], "en", "When did EU announce InvestAI?"),
+    ("initials-belong-to-the-name", "Welches Amt hat er?",
+     [("Welcher US-Politiker hat die EU in Paris gewarnt?", "J.D. Vance [1].")], "de", "Welches Amt hat J.D. Vance?"),
+    ("two-turns-back-for-a-person", "Wie alt ist er?",
+     [("Wer ist der CEO von Nvidia?", "Jensen Huang [1]."),
+      ("Wie hoch war die Bruttomarge von Nvidia?", "72 Prozent [1].")], "de", "Wie alt ist Jensen Huang?"),
+    ("german-genitive-name", "Wer ist ihr CEO?", [("Wie hoch war Nvidias Bruttomarge?", "72 Prozent [1].")], "de",
+     "Wer ist Nvidias CEO?"),
+    ("het-before-a-function-word", "Hoeveel wil het de komende jaren investeren?",
+     [("Welk Chinees bedrijf lanceerde de Hanguang 800-chip?", "Alibaba [1].")], "nl",
+     "Hoeveel wil Alibaba de komende jaren investeren?"),
+    ("which-after-a-preposition", "In what year was it founded?",
+     [("Through which company did Musk launch Grok?", "Through xAI [1].")], "en", "In what year was xAI founded?"),
+    ("opening-dropped", "Und wie alt ist er?", [("Wer leitet OpenAI?", "Sam Altman [1].")], "de",
+     "Wie alt ist Sam Altman?"),
+]
+
+
+@pytest.mark.parametrize("question, history, language, standalone",
+                         [case[1:] for case in PRONOUNS], ids=[case[0] for case in PRONOUNS])
+def test_a_pronoun_becomes_the_one_name_it_stands_for(question, history, language, standalone):
+    assert _sub(question, history, language) == standalone
+
+
+UNSURE = [
+    ("he-after-an-abstained-who-question", "Hoe oud is hij?", [("Wie leidt OpenAI?", "")], "nl"),
+    ("es-after-an-answer-that-only-repeats-the-question", "Wie viel Geld hat es verbrannt?",
+     [("Welches Unternehmen hat Musk gegründet?", "Elon Musk [1].")], "de"),
+    ("two-new-names", "Hoe oud is hij?", [("Wie leidt OpenAI?", "Sam Altman, met Greg Brockman [1].")], "nl"),
+    ("two-names-asked-about", "Wie viel Umsatz macht es?",
+     [("Wie viel investiert Microsoft in OpenAI?", "13 Milliarden Dollar [1].")], "de"),
+    ("their-own", "Which chipmakers are developing their own AI chips?",
+     [("Who leads Nvidia?", "Jensen Huang [1].")], "en"),
+    ("an-opening-before-a-noun-phrase", "En de Hanguang 800-chip van Alibaba?",
+     [("Wanneer lanceerde Nvidia de H20?", "In 2024 [1].")], "nl"),
+    ("his-own-name-in-the-follow-up", "What did Musk say about his lawsuits?",
+     [("Who leads OpenAI?", "Sam Altman [1].")], "en"),
+    ("a-thing-not-a-name", "Hoeveel daarvan maakt de EU zelf vrij?",
+     [("Hoeveel geld wil de Europese Commissie mobiliseren voor AI?", "200 miljard euro [1].")], "nl"),
+    ("gibt-es-points-at-nothing", "Gibt es dort Rechenzentren?", [("Wo baut Microsoft?", "In Texas.")], "de"),
+]
+
+
+@pytest.mark.parametrize("question, history, language", [case[1:] for case in UNSURE],
+                         ids=[case[0] for case in UNSURE])
+def test_a_pronoun_the_rules_cannot_be_sure_of_goes_to_the_model(question, history, language):
+    assert _sub(question, history, language) is None
+
+
+ELLIPSES = [
+    ("name", "En xAI?", "In welk jaar is SpaceX opgericht?", "nl", "In welk jaar is xAI opgericht?"),
+    ("person", "Und David Sacks?", "Wie alt ist Sam Altman?", "de", "Wie alt ist David Sacks?"),
+    ("after-the-same-preposition", "En in China?", "Hoeveel procent van de AI-medewerkers werkt in de VS?", "nl",
+     "Hoeveel procent van de AI-medewerkers werkt in China?"),
+    ("role-is-not-the-counterpart", "And Tesla?", "Who is the CEO of Nvidia?", "en", "Who is the CEO of Tesla?"),
+    ("owner-keeps-its-s", "And AMD?", "What was Nvidia's gross margin?", "en", "What was AMD's gross margin?"),
+    ("german-genitive-keeps-its-s", "Und AMD?", "Wie hoch war Nvidias Bruttomarge?", "de",
+     "Wie hoch war AMDs Bruttomarge?"),
+    ("year", "Und 2024?", "Wie viel Geld hat xAI 2025 verbrannt?", "de", "Wie viel Geld hat xAI 2024 verbrannt?"),
+    ("month-after-a-preposition", "En in maart?", "Hoeveel geld haalde xAI op in januari?", "nl",
+     "Hoeveel geld haalde xAI op in maart?"),
+    ("amount", "En 5 miljard euro?", "Wie investeert 10 miljard euro in Stargate?", "nl",
+     "Wie investeert 5 miljard euro in Stargate?"),
+    ("date-without-a-counterpart-is-added", "Und im Jahr 2024?", "Wie hoch war die Bruttomarge von Nvidia?", "de",
+     "Wie hoch war die Bruttomarge von Nvidia im Jahr 2024?"),
+    ("place-without-a-counterpart-is-added", "En in Frankrijk?", "Hoeveel investeert xAI in datacenters?", "nl",
+     "Hoeveel investeert xAI in datacenters in Frankrijk?"),
+    ("another-preposition-replaces-the-name", "And for Tesla?", "Who is the CEO of Nvidia?", "en",
+     "Who is the CEO of Tesla?"),
+    ("what-about", "What about Doubao?", "Which company develops the Qwen models?", "en",
+     "Which company develops the Doubao models?"),
+]
+
+
+@pytest.mark.parametrize("question, last_question, language, standalone", [case[1:] for case in ELLIPSES],
+                         ids=[case[0] for case in ELLIPSES])
+def test_an_ellipsis_replaces_its_counterpart_of_the_same_kind(question, last_question, language, standalone):
+    assert _sub(question, [(last_question, "x [1].")], language) == standalone
+
+
+ELLIPSES_UNSURE = [
+    ("not-a-name-date-or-amount", "Und zu welcher Bewertung?", "Wie viel Geld hat xAI im Januar eingesammelt?",
+     "de"),
+    ("two-names-of-that-kind", "And Stargate?", "When did SoftBank and OpenAI announce their fund?", "en"),
+    ("the-name-is-already-there", "En OpenAI?", "Wie leidt OpenAI?", "nl"),
+    ("a-name-with-no-counterpart", "En Nvidia?", "Hoeveel kost de nieuwe chip?", "nl"),
+]
+
+
+@pytest.mark.parametrize("question, last_question, language", [case[1:] for case in ELLIPSES_UNSURE],
+                         ids=[case[0] for case in ELLIPSES_UNSURE])
+def test_an_ellipsis_without_one_counterpart_goes_to_the_model(question, last_question, language):
+    assert _sub(question, [(last_question, "x [1].")], language) is None
+
+
+SPANS = [
+    ("month-and-year", "Wie viel hat xAI im März 2025 eingesammelt?", "de", [("xAI", "name"), ("März 2025", "date")]),
+    ("amount-with-scale-and-unit", "Wer investiert 9 Milliarden US-Dollar?", "de",
+     [("9 Milliarden US-Dollar", "amount")]),
+    ("percent", "Hoeveel is 72% van de omzet van Nvidia?", "nl", [("72%", "amount"), ("Nvidia", "name")]),
+    ("german-noun-after-a-name", "Wie hoch war Nvidias Bruttomarge 2025?", "de",
+     [("Nvidias", "name"), ("2025", "date")]),
+    ("may-is-a-verb", "Who may sell chips to China?", "en", [("China", "name")]),
+    ("particles-after-a-capitalised-von", "Ursula Von der Leyen sprach in Paris.", "de",
+     [("Ursula Von der Leyen", "name"), ("Paris", "name")]),
+    ("one-particle-is-a-preposition", "Wie is de CEO van Nvidia?", "nl", [("CEO", "name"), ("Nvidia", "name")]),
+    ("one-letter-not-i-or-an-article", "A chip that I saw on X?", "en", [("X", "name")]),
+]
+
+
+@pytest.mark.parametrize("text, language, expected", [case[1:] for case in SPANS], ids=[case[0] for case in SPANS])
+def test_what_a_text_names_by_kind(text, language, expected):
+    assert [(text[s.start:s.end], s.kind) for s in mentions.spans(text, language)] == expected
+
+
+@pytest.mark.parametrize("question, language, leans", [
+    ("Wat is zijn rol bij OpenAI?", "nl", True), ("Wat zijn de plannen van xAI voor 2026?", "nl", False),
+    ("Wie hoch ist sein Vermögen heute?", "de", True), ("Wie hoch ist ihr Umsatz in Europa?", "de", True),
+], ids=["zijn-possessive", "zijn-verb", "sein-possessive", "ihr-possessive"])
+def test_a_possessive_marks_a_follow_up_and_the_verb_does_not(question, language, leans):
+    assert refers_back(question, language, PROMPTS) is leans
+
+
+def test_an_earlier_question_is_cut_like_an_earlier_answer():
+    """A 27,000-character question in the history made the follow-up's prompt overflow n_ctx (issue 26)."""
+    huge = "Wie leidt OpenAI en " + "wat doet het bedrijf precies " * 1000 + "?"
+    turn, = as_turns([(huge, "Sam Altman [1]. " * 100)], 1)
+    assert len(turn.question) <= TURN_QUESTION_CHARS and turn.question.startswith("Wie leidt OpenAI")
+    assert len(turn.answer) <= 300 and not turn.question.endswith(" ")
+
+
+def test_a_follow_up_in_a_fourth_language_is_answered_in_english_with_the_note(tmp_path: Path):
+    """French after Dutch: the note of README's Safety section, as for any French question (issue 26)."""
+    from rag.answering import Assistant
+    from rag.config import Settings
+    from tests.unit.test_followups import NO_ARTICLES, FakeRetriever, Scripted
+
+    dutch = [Answer("Wie leidt OpenAI?", "Sam Altman leidt OpenAI [1].", "nl", False)]
+    assert followup_language("Et quel âge a-t-il aujourd'hui ?", "fr", dutch, PROMPTS) == "fr"
+    assert followup_language("xAI?", "fr", dutch, PROMPTS) == "nl"  # too short to tell: the conversation's
+    model = Scripted("39 [1].")
+    assistant = Assistant(Settings(cache_dir=tmp_path), generator=model, retriever=FakeRetriever(), data=NO_ARTICLES)
+    answer = assistant.answer("Quel âge a Sam Altman aujourd'hui ?", history=dutch)
+    assert answer.language == "en" and any("Bron answers in Dutch, German and English" in n for n in answer.notes)
+
+
+def test_turns_from_the_chat_are_taken_as_they_are():
+    turn = Turn("Wie leidt OpenAI?", "Sam Altman.")
+    assert as_turns([turn], 1) == [turn]
