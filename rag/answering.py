@@ -145,6 +145,9 @@ class Assistant:
         if report.modified or rebuild:
             with self._lock:  # the next question loads the new version; running ones keep theirs
                 self._data = self._retriever = None
+            from rag.llm.state_store import prune_for_index  # passages that left: their KV states go too
+
+            prune_for_index(self.settings, index.load(self.settings.index_path, self.settings))
         return report
 
     def add_articles(self, files: list[tuple[str, bytes]], on_progress=None):
@@ -319,8 +322,8 @@ class Assistant:
             if self.settings.grammar else None
         read = excerpt(question, passages, self.retriever.embedder, self.settings.passage_sentences) \
             if self.settings.passage_sentences else passages  # what the model reads (rag.excerpts)
-        for delta in self.generator.stream(prompts.messages(question, read), self.settings.max_tokens,
-                                           self.settings.temperature, grammar, record, prompts.abstain):
+        for delta in self.generator.stream_passages(prompts.passage_prompt(question, read), self.settings.max_tokens,
+                                                    self.settings.temperature, grammar, record, prompts.abstain):
             if not timings["first_token_ms"]:
                 timings["first_token_ms"] = (time.perf_counter() - started) * 1000
             yield delta
@@ -342,6 +345,7 @@ class Assistant:
             record.completion_tokens += retry.completion_tokens
         timings["total_ms"] = (time.perf_counter() - started) * 1000
         timings["prompt_tokens"] = record.prompt_tokens
+        timings.update({f"states_{key}": value for key, value in record.passage_states.items()})
         timings["completion_tokens"] = record.completion_tokens
         answer = self.finish(question, question_language, text, passages, prompts.abstain, timings,
                              record.confidence, record.abstain_probability)
