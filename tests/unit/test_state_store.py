@@ -89,3 +89,29 @@ def test_the_prompt_is_cut_at_the_labels_and_after_the_passages():
     assert split_prompt(prompt, ("Tekst een.",)) is None  # no label: the whole prompt is read
     assert split_prompt("no passages here", passages) is None
     assert split_label("[12] Title\ntext\n") == ("[12]", " Title\ntext\n")
+
+
+def test_pruning_for_the_index_keeps_the_states_of_its_passages_in_every_language(tmp_path):
+    from types import SimpleNamespace
+
+    from rag.chunking import Chunk
+    from rag.config import Settings
+    from rag.documents import Document
+    from rag.llm.state_store import passage_names, prune_for_index
+    from rag.prompting import load_prompts
+    from rag.results import Passage
+
+    doc = Document("a", "Stargate", "Stargate krijgt 500 miljard. Veel geld.", "2025-01-21", "nl", None, "a.txt", "h")
+    data = SimpleNamespace(chunks=[Chunk("a#0", "a", "Stargate krijgt 500 miljard.", 0, 28, 0)],
+                           documents={"a": doc})
+    settings = Settings.load(passage_states_dir=tmp_path)
+    prompts = load_prompts(settings.prompts_dir, "de")
+    shown = prompts.passage_texts([Passage(3, "a", "Stargate", "2025-01-21", "a#0", "Stargate krijgt 500 miljard.",
+                                           0, 28, 0.5)])[0]  # as a question numbered it
+    kept = text_name(split_label(shown + "\n")[1])
+    assert kept in passage_names(settings, data)
+    store = StateStore(tmp_path, "m", MB, MB)
+    store.put("prefix de", kept, state(3))
+    store.put("prefix de", text_name(" Removed article\nold text\n"), state(3))
+    assert prune_for_index(settings, data) == 1
+    assert [p.stem for p in tmp_path.glob("*/*.kvs")] == [kept]
