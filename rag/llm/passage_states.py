@@ -160,20 +160,21 @@ class PassageStates:
         self._start(parts.prefix, prefix)
         states = [self._state(parts.prefix, prefix, parts.bodies[i], body, stats) if fresh[i] < len(body) else None
                   for i, body in enumerate(bodies)]
-        heads, pos, scratch, P = [], len(prefix), SEQUENCES - 1, len(prefix)
+        for i, state in enumerate(states):  # all restored before anything moves (positions as saved)
+            if state is not None and not self.kv.set(state.state, 1 + i):
+                raise PassageStateError("llama.cpp refused a passage state it had accepted")
+        heads, pos, P = [], len(prefix), len(prefix)
         for i, (label, body, state) in enumerate(zip(labels, bodies, states)):
             head = label + body[:fresh[i]]
             heads.append((head, pos, 1 + i))
             pos += len(head)
             if state is None:
                 continue
-            if not self.kv.set(state.state, scratch):
-                raise PassageStateError("llama.cpp refused a passage state it had accepted")
             if fresh[i]:
-                self.kv.remove(scratch, P, P + fresh[i])
-            self.kv.shift(scratch, P + fresh[i], P + len(body), pos - P - fresh[i])
-            self.kv.copy(scratch, 0, pos, pos + len(body) - fresh[i])
-            self.kv.remove(scratch)
+                self.kv.remove(1 + i, P, P + fresh[i])
+            self.kv.shift(1 + i, P + fresh[i], P + len(body), pos - P - fresh[i])
+            self.kv.copy(1 + i, 0, pos, pos + len(body) - fresh[i])
+            self.kv.remove(1 + i)
             pos += len(body) - fresh[i]
         for _head, at, seq in heads:  # each label's sequence: everything before it
             self.kv.copy(0, seq, 0, at)
@@ -294,12 +295,13 @@ class PassageStreaming:
         """Put prefix, labels and passages into the KV cache; the prompt's tokens (None: read it whole)."""
         states, llm = self.passages, self.llm
         parts = states.parts(prompt.messages, prompt.passages)
-        if parts is None:
+        if parts is None or len(parts.bodies) + 2 > lc.llama_n_seq_max(llm.ctx):
             return None
         try:
             tokens = states.build(parts, record.passage_states)
         except PassageStateError as exc:
             log.warning("Passage states failed (%s): reading the whole prompt.", exc)
+            record.passage_states["failed"] = 1
             states.kv.clear()
             llm.reset()
             return None
