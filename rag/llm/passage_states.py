@@ -98,7 +98,8 @@ class KVCache:
     def get(self, seq: int) -> bytes:
         size = lc.llama_state_seq_get_size(self.ctx, seq)
         buffer = (ctypes.c_uint8 * size)()
-        return bytes(buffer)[:lc.llama_state_seq_get_data(self.ctx, buffer, size, seq)]
+        written = lc.llama_state_seq_get_data(self.ctx, buffer, size, seq)  # before the bytes are copied
+        return bytes(buffer)[:written]
 
     def set(self, state: bytes, seq: int) -> bool:
         """Restore `state` into `seq` at its saved positions (llama.cpp empties `seq` first)."""

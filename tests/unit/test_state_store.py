@@ -115,3 +115,19 @@ def test_pruning_for_the_index_keeps_the_states_of_its_passages_in_every_languag
     store.put("prefix de", text_name(" Removed article\nold text\n"), state(3))
     assert prune_for_index(settings, data) == 1
     assert [p.stem for p in tmp_path.glob("*/*.kvs")] == [kept]
+
+
+def test_the_kv_cache_copies_a_sequence_state_after_llama_cpp_wrote_it(monkeypatch):
+    """The bytes are taken from the buffer after llama.cpp filled it (a copy taken before was all zeros)."""
+    import ctypes
+
+    from rag.llm import passage_states
+
+    def fill(_ctx, buffer, size, _seq):
+        ctypes.memmove(buffer, b"\x01\x02\x03", 3)
+        return 3
+
+    monkeypatch.setattr(passage_states.lc, "llama_get_memory", lambda _ctx: None)
+    monkeypatch.setattr(passage_states.lc, "llama_state_seq_get_size", lambda _ctx, _seq: 8)
+    monkeypatch.setattr(passage_states.lc, "llama_state_seq_get_data", fill)
+    assert passage_states.KVCache(None, 512).get(0) == b"\x01\x02\x03"
