@@ -166,6 +166,8 @@ class Assistant:
         if report.modified or rebuild:
             with self._lock:  # the next question loads the new version; running ones keep theirs
                 self._data = self._retriever = None
+            from rag.llm.state_store import prune_for_index  # passages that left: their KV states go too
+            prune_for_index(self.settings, index.load(self.settings.index_path, self.settings))
         return report
 
     def add_articles(self, files: list[tuple[str, bytes]], on_progress=None):

@@ -32,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("setup", help="prepare the default models (convert the embedder, assemble the LLM)")
     p = sub.add_parser("index", help="build or update the index (only new or changed articles are embedded)")
     p.add_argument("--rebuild", action="store_true", help="re-embed everything from scratch")
+    p.add_argument("--states", action="store_true",
+                   help="also compute every passage's KV state for the local model (passage_states)")
     p = sub.add_parser("add", help="add article files or folders (.txt .md .html .pdf .docx .odt) to the index")
     p.add_argument("files", nargs="+", help="files, or folders read with their subfolders")
     p = sub.add_parser("ask", help="answer a question (no question: interactive prompt)")
@@ -118,8 +120,18 @@ def cmd_setup(args) -> int:
 
 
 def cmd_index(args) -> int:
-    report = _assistant(args).sync_index(rebuild=args.rebuild, progress=True)
+    asst = _assistant(args, passage_states=True if args.states else None)
+    report = asst.sync_index(rebuild=args.rebuild, progress=True)
     print(report.summary())
+    if args.states:
+        import time
+
+        from rag.llm.state_store import prepare_collection
+
+        started = time.perf_counter()
+        computed, total = prepare_collection(asst.generator, asst.settings, asst.data)
+        print(f"Passage states: computed {computed} of {total} (passages x prompt languages) in "
+              f"{time.perf_counter() - started:.0f} s, in {asst.settings.passage_states_path}.")
     return 0
 
 

@@ -77,6 +77,14 @@ class Settings:
     llm_mmap: bool = False  # mmap the GGUF: faster cold load, but ~600 MB more resident (repacked weights twice)
     max_tokens: int = 200
     temperature: float = 0.0
+    # Keep each passage's KV state (read once after the shared prefix) and read only the question (rag.llm.
+    # passage_states); the local GGUF only, an llm_url server reads whole prompts. Budget on disk in MB
+    # (least recently used out first; 0: memory only); folder default: <cache_dir>/passage-states.
+    passage_states: bool = False
+    passage_states_mb: int = 4096
+    passage_states_dir: Path | None = None
+    passage_fresh_tokens: int = 0  # repair: read the first N tokens of each passage fresh (CacheBlend/EPIC)
+    passage_fresh_last: bool = False  # repair: read the last passage fresh (it then sees the others)
     verify: bool = True  # check and repair citations after generation
     grammar: bool = True  # constrain the output format with a llama.cpp grammar
     min_confidence: float = 0.0  # abstain when the model's mean token probability for its answer is lower
@@ -181,6 +189,10 @@ class Settings:
         return self.index_dir / self.index
 
     @property
+    def passage_states_path(self) -> Path:
+        return self.passage_states_dir or self.cache_dir / "passage-states"
+
+    @property
     def threads(self) -> int:
         return self.n_threads or os.cpu_count() or 1
 
@@ -215,6 +227,8 @@ _RANGES = (
     ("strictness", 0.0, 0.99, " (0: abstain only when the model does; higher abstains more)"),
     ("history_turns", 0, 8, " turns (0: every question stands alone)"),
     ("passage_sentences", 0, 50, " sentences (0: whole passages)"),
+    ("passage_states_mb", 0, 10**7, " MB (0: keep passage states in memory only)"),
+    ("passage_fresh_tokens", 0, 64, " tokens"),
     ("embed_batch_size", 1, 4096, ""),
     ("llm_timeout", 1.0, 3600.0, " seconds"),
     ("llm_total_timeout", 1.0, 86_400.0, " seconds"),

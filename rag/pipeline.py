@@ -99,6 +99,7 @@ class Question:
         if record is not None:
             self.timings[Timing.PROMPT_TOKENS] = record.prompt_tokens
             self.timings[Timing.COMPLETION_TOKENS] = record.completion_tokens
+            self.timings.update({Timing.PASSAGE_STATES + key: value for key, value in record.passage_states.items()})
         return Answer(
             question=self.asked, text=verdict.text, language=self.language, abstained=verdict.abstained,
             citations=verdict.citations, passages=self.passages, timings=self.timings,
@@ -182,8 +183,9 @@ def generate(parts: Parts, q: Question) -> Stream:
     q.read = excerpt(q.question, q.passages, parts.retriever.embedder, settings.passage_sentences) \
         if settings.passage_sentences else q.passages  # what the model reads (rag.excerpts)
     q.generation = record = Generation()
-    for delta in parts.generator.stream(prompts.messages(q.question, q.read), settings.max_tokens,
-                                        settings.temperature, q.grammar, record, prompts.abstain):
+    # the passages apart from the question, so a generator can restore their KV states (rag.llm.passage_states)
+    for delta in parts.generator.stream_passages(prompts.passage_prompt(q.question, q.read), settings.max_tokens,
+                                                 settings.temperature, q.grammar, record, prompts.abstain):
         if not q.timings[Timing.FIRST_TOKEN_MS]:
             q.timings[Timing.FIRST_TOKEN_MS] = q.ms_since_start()
         yield delta

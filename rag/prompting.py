@@ -18,6 +18,15 @@ _TURN = re.compile(r"^### (user|assistant)[ \t]*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
+class PassagePrompt:
+    """A whole prompt (`messages`) and its passages' texts, in order, as they appear in its last message:
+    a backend with passage KV states (rag.llm.passage_states) reads only the rest, others read `messages`."""
+
+    messages: list[dict[str, str]]
+    passages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class PromptSet:
     """The templates of one language."""
 
@@ -29,16 +38,23 @@ class PromptSet:
     retry: str  # asks for the same answer again in the right language
     examples: tuple[tuple[str, str], ...] = ()  # (role, content) turns between system prompt and question
 
+    def passage_texts(self, passages: list[Passage]) -> list[str]:
+        """Each passage as the model reads it: its number, title, date and text."""
+        return [self.passage.safe_substitute(n=p.n, title=p.title, date=f" ({p.date})" if p.date else "",
+                                             text=p.text.strip()) for p in passages]
+
     def passages_block(self, passages: list[Passage]) -> str:
-        return "\n".join(self.passage.safe_substitute(
-            n=p.n, title=p.title, date=f" ({p.date})" if p.date else "", text=p.text.strip())
-            for p in passages)
+        return "\n".join(self.passage_texts(passages))
 
     def messages(self, question: str, passages: list[Passage]) -> list[dict[str, str]]:
         user = self.user.safe_substitute(passages=self.passages_block(passages), question=question.strip())
         return [{"role": "system", "content": self.system},
                 *({"role": role, "content": content} for role, content in self.examples),
                 {"role": "user", "content": user}]
+
+    def passage_prompt(self, question: str, passages: list[Passage]) -> PassagePrompt:
+        """`messages`, with each passage's text marked, for a backend that keeps a KV state per passage."""
+        return PassagePrompt(self.messages(question, passages), tuple(self.passage_texts(passages)))
 
     def prefix_messages(self) -> list[dict[str, str]]:
         """The part of every prompt in this language (system prompt, examples) and a stub question."""

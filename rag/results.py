@@ -59,6 +59,7 @@ class Timing:
     TOTAL_MS = "total_ms"  # from the question to the checked Answer
     PROMPT_TOKENS = "prompt_tokens"
     COMPLETION_TOKENS = "completion_tokens"
+    PASSAGE_STATES = "states_"  # prefix of the passage-state counts and times (rag.llm.passage_states)
 
 
 @dataclass(frozen=True)

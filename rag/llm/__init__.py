@@ -32,7 +32,18 @@ def make_generator(settings: Settings, load: bool = True) -> Generator:
         from rag.llm.llamacpp import LlamaCppGenerator
     except ImportError as exc:
         raise ModelError("llama-cpp-python is not installed.", "Run 'make setup'.") from exc
-    return LlamaCppGenerator(model, settings.n_ctx, settings.threads, use_mmap=settings.llm_mmap, load=load)
+    return LlamaCppGenerator(model, settings.n_ctx, settings.threads, use_mmap=settings.llm_mmap, load=load,
+                             passage_states=state_options(settings))
+
+
+def state_options(settings: Settings):
+    """The passage-state options of `settings` (None when they are off)."""
+    if not settings.passage_states:
+        return None
+    from rag.llm.state_store import StateOptions
+
+    return StateOptions(settings.passage_states_path if settings.passage_states_mb else None,
+                        settings.passage_states_mb * 2**20, settings.passage_fresh_tokens, settings.passage_fresh_last)
 
 
 __all__ = ["Generation", "Generator", "make_generator"]

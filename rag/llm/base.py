@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rag.prompting import PromptSet
+    from rag.prompting import PassagePrompt, PromptSet
 
 
 @dataclass
@@ -30,6 +30,9 @@ class Generation:
     # log P(abstention sentence) under the model, summed over the tokens the answer shared with it and the
     # token where it left it (the rest of the sentence is near-certain once begun). None: not reported.
     abstain_logprob: float | None = None
+    # passage KV states (rag.llm.passage_states): how many were restored, computed on the spot, and the ms it
+    # took to put them in place; empty when the whole prompt was read
+    passage_states: dict[str, float] = field(default_factory=dict, repr=False)
 
     @property
     def confidence(self) -> float | None:
@@ -64,6 +67,18 @@ class Generator:
         is the abstention sentence: a backend that can, reports the model's probability of writing it in
         `record.abstain_logprob` (the strictness setting abstains on it)."""
         raise NotImplementedError
+
+    def stream_passages(self, prompt: PassagePrompt, max_tokens: int = 200, temperature: float = 0.0,
+                        grammar: str | None = None, record: Generation | None = None,
+                        abstain: str | None = None) -> Iterator[str]:
+        """`stream` for a prompt whose passages are marked: a backend that keeps a KV state per passage
+        reads only what is new (rag.llm.passage_states); by default the whole prompt is read."""
+        return self.stream(prompt.messages, max_tokens, temperature, grammar, record, abstain)
+
+    def prepare_passages(self, prompt: PassagePrompt) -> int:
+        """Compute and keep the KV states of `prompt`'s passages ahead of questions; how many were new
+        (0 for a backend without passage states)."""
+        return 0
 
     # -- the prompt prefix (system prompt and worked examples) kept across processes ------------------
     def prefix_cache_path(self, prompts: PromptSet, cache_dir: Path) -> Path | None:

@@ -35,8 +35,11 @@ from llama_cpp import Llama, LlamaGrammar, _internals
 
 from rag.errors import ModelError
 from rag.llm.base import Generation, Generator
+from rag.llm.passage_states import SEQUENCES, PassageStreaming, use_sequences
 
 if TYPE_CHECKING:
+    from rag.llm.passage_states import PassageStates
+    from rag.llm.state_store import StateOptions
     from rag.prompting import PromptSet
 
 PREFIX_STATES = 4  # saved KV states (one per prompt language in practice); ~20 MB each
@@ -138,11 +141,14 @@ class BronLlama(Llama):
     """llama_cpp.Llama with the check-first grammar sampler (same tokens, less work) and a KV state per
     prompt prefix (one per language)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, sequences: int = 1, **kwargs):
         super().__init__(*args, **kwargs)
         self.prefix_states: list[tuple[np.ndarray, bytes]] = []  # (token ids, llama.cpp state), newest last
         self.last_sampler: CheckFirstGrammar | None = None  # of the last generation, for its logprobs
         self.abstain_ids: list[int] = []  # the abstention sentence's tokens, for the next generation's sampler
+        self.keep_prefixes = True  # save prompt prefixes after a generation (not when passage states built it)
+        if sequences > 1:
+            use_sequences(self, sequences)
 
     def token_ids(self) -> np.ndarray:
         """The ids of the tokens in the KV cache (a view)."""
@@ -159,7 +165,8 @@ class BronLlama(Llama):
         try:
             yield from super().generate(tokens, *args, **kwargs)
         finally:
-            self._save_prefix()
+            if self.keep_prefixes:
+                self._save_prefix()
 
     def _restore_prefix(self, tokens: list[int]) -> None:
         live = self.longest_token_prefix(self.token_ids().tolist(), tokens)
@@ -219,22 +226,27 @@ class BronLlama(Llama):
         return chain
 
 
-class LlamaCppGenerator(Generator):
+class LlamaCppGenerator(PassageStreaming, Generator):
     """A GGUF model loaded once; one generation at a time (a lock), prompt prefix states reused."""
 
     def __init__(self, model_path: Path, n_ctx: int = 4096, n_threads: int = 0, n_batch: int = 512,
-                 seed: int = 0, use_mmap: bool = False, load: bool = True):
+                 seed: int = 0, use_mmap: bool = False, load: bool = True,
+                 passage_states: StateOptions | None = None):
         threads = n_threads or os.cpu_count() or 1
         self.model_path = Path(model_path)
         self.model_name = self.model_path.name
         self.n_ctx = n_ctx
+        self.state_options = passage_states  # None: every prompt is read whole
         self._options = dict(n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads, n_batch=n_batch, seed=seed,
-                             flash_attn=True, use_mmap=use_mmap, verbose=False)
+                             flash_attn=True, use_mmap=use_mmap, verbose=False,
+                             sequences=SEQUENCES if passage_states else 1)
         self._llm: BronLlama | None = None
+        self._passages: PassageStates | None = None
         self._stack = contextlib.ExitStack()  # owns the loaded model
         self._lock = threading.Lock()  # one generation at a time
         self._load_lock = threading.Lock()
         self._grammars: dict[str, LlamaGrammar] = {}
+        self._stop: tuple[str, ...] = ()  # the chat template's stop strings, for a prompt given as tokens
         if load:
             self.load()
 
@@ -261,7 +273,7 @@ class LlamaCppGenerator(Generator):
     def close(self) -> None:
         with self._load_lock:
             self._stack.close()
-            self._llm = None
+            self._llm = self._passages = None
 
     def _grammar(self, text: str | None) -> LlamaGrammar | None:
         if not text:
@@ -322,28 +334,37 @@ class LlamaCppGenerator(Generator):
         llm = self.llm
         with self._lock:
             started = time.perf_counter()
-            llm.last_sampler = None
-            llm.abstain_ids = llm.tokenize(abstain.encode("utf-8"), add_bos=False, special=False) if abstain else []
+            self._sampler_for(abstain)
             chunks = llm.create_chat_completion(
                 messages=messages, max_tokens=max_tokens, temperature=temperature, top_k=1,
                 repeat_penalty=1.0, grammar=self._grammar(grammar), stream=True)
-            for chunk in _context_checked(chunks, llm.n_ctx()):
-                choice = chunk["choices"][0]
-                delta = choice.get("delta", {}).get("content") or ""
-                if choice.get("finish_reason"):
-                    record.finish_reason = choice["finish_reason"]
-                if not delta:
-                    continue
-                if not record.completion_tokens:
-                    record.first_token_ms = (time.perf_counter() - started) * 1000
-                record.completion_tokens += 1
-                record.text += delta
-                yield delta
-            record.total_ms = (time.perf_counter() - started) * 1000
-            record.prompt_tokens = max(0, llm.n_tokens - record.completion_tokens)
-            if llm.last_sampler is not None:
-                record.token_logprobs = list(llm.last_sampler.logprobs)
-                record.abstain_logprob = llm.last_sampler.abstain_logprob
+            yield from self._collect(chunks, record, started)
+
+    def _sampler_for(self, abstain: str | None) -> None:
+        llm = self.llm
+        llm.last_sampler = None
+        llm.abstain_ids = llm.tokenize(abstain.encode("utf-8"), add_bos=False, special=False) if abstain else []
+
+    def _collect(self, chunks: Iterator[dict], record: Generation, started: float) -> Iterator[str]:
+        """Yield the text of llama-cpp-python's stream (chat or plain completion chunks); fill in `record`."""
+        llm = self.llm
+        for chunk in _context_checked(chunks, llm.n_ctx()):
+            choice = chunk["choices"][0]
+            delta = (choice["delta"].get("content") if "delta" in choice else choice.get("text")) or ""
+            if choice.get("finish_reason"):
+                record.finish_reason = choice["finish_reason"]
+            if not delta:
+                continue
+            if not record.completion_tokens:
+                record.first_token_ms = (time.perf_counter() - started) * 1000
+            record.completion_tokens += 1
+            record.text += delta
+            yield delta
+        record.total_ms = (time.perf_counter() - started) * 1000
+        record.prompt_tokens = max(0, llm.n_tokens - record.completion_tokens)
+        if llm.last_sampler is not None:
+            record.token_logprobs = list(llm.last_sampler.logprobs)
+            record.abstain_logprob = llm.last_sampler.abstain_logprob
 
 
 def _context_checked(chunks: Iterator[dict], n_ctx: int) -> Iterator[dict]:
