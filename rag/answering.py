@@ -166,8 +166,10 @@ class Assistant:
         if report.modified or rebuild:
             with self._lock:  # the next question loads the new version; running ones keep theirs
                 self._data = self._retriever = None
-            from rag.llm.state_store import prune_for_index  # passages that left: their KV states go too
-            prune_for_index(self.settings, index.load(self.settings.index_path, self.settings))
+            if self.settings.passage_states_path.is_dir():  # passages that left: their KV states go too
+                from rag.llm.state_store import prune_for_index
+
+                prune_for_index(self.settings, index.load_texts(self.settings.index_path))
         return report
 
     def add_articles(self, files: list[tuple[str, bytes]], on_progress=None):

@@ -25,7 +25,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -79,6 +79,13 @@ class IndexData:
     store: VectorStore
 
 
+class IndexTexts(NamedTuple):
+    """A version's articles and passages alone (what passage KV states are keyed on)."""
+
+    documents: dict[str, Document]
+    chunks: list[Chunk]
+
+
 def current_version(index_path: Path) -> Path | None:
     pointer = index_path / "CURRENT"
     if not pointer.is_file():
@@ -105,13 +112,7 @@ def load(index_path: Path, settings: Settings | None = None) -> IndexData:
         raise IndexError_(f"The index at {index_path} uses the vector store {manifest.vector_store!r}, which this "
                           f"Bron does not have (it has: {', '.join(sorted(STORES))}).", REBUILD_HINT)
     try:
-        documents = {}
-        with open(version / "documents.jsonl", encoding="utf-8") as fh:
-            for line in fh:
-                doc = Document(**json.loads(line))
-                documents[doc.id] = doc
-        with open(version / "chunks.jsonl", encoding="utf-8") as fh:
-            chunks = [Chunk(**json.loads(line)) for line in fh]
+        documents, chunks = _read_texts(version)
         vectors = np.load(version / "vectors.npy", mmap_mode="r", allow_pickle=False)  # FAISS has its own copy
         store = load_store(manifest.vector_store, version, manifest.index_type, settings)
     except (OSError, ValueError, TypeError, RuntimeError, json.JSONDecodeError) as exc:
@@ -121,6 +122,29 @@ def load(index_path: Path, settings: Settings | None = None) -> IndexData:
         raise IndexError_(f"The index at {index_path} is inconsistent ({len(chunks)} chunks, "
                           f"{len(vectors)} vectors, {len(store)} in the vector store).", REBUILD_HINT)
     return IndexData(manifest, documents, chunks, vectors, store)
+
+
+def _read_texts(version: Path) -> tuple[dict[str, Document], list[Chunk]]:
+    documents = {}
+    with open(version / "documents.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            doc = Document(**json.loads(line))
+            documents[doc.id] = doc
+    with open(version / "chunks.jsonl", encoding="utf-8") as fh:
+        chunks = [Chunk(**json.loads(line)) for line in fh]
+    return documents, chunks
+
+
+def load_texts(index_path: Path) -> IndexTexts:
+    """The live version's articles and passages, without opening its vectors or vector store (an embedded
+    Qdrant store serves one client per process: a second one would lock out the chat's own)."""
+    version = current_version(index_path)
+    if version is None:
+        raise IndexError_(f"No index found at {index_path}.", "Build it: bron index  (or: make index)")
+    try:
+        return IndexTexts(*_read_texts(version))
+    except (OSError, ValueError, TypeError, json.JSONDecodeError) as exc:
+        raise IndexError_(f"The index at {index_path} is damaged: {exc}", REBUILD_HINT) from None
 
 
 _LOCKS: dict[Path, object] = {}  # one lock object per index and process, so a writer may re-enter it

@@ -181,3 +181,19 @@ def test_adding_articles_extends_an_hnsw_graph_instead_of_rebuilding_it(tmp_path
     (corpus / "new.txt").unlink()
     build(path, corpus, embedder, index_type="hnsw")
     assert built and len(ix.load(path).store) == len(ix.load(path).chunks)
+
+
+def test_load_texts_reads_articles_and_passages_without_the_vector_store(tmp_path):
+    """Pruning passage states after a sync must not open a second (embedded Qdrant) store client: the
+    version here has no vectors and no store at all."""
+    path = tmp_path / "idx"
+    version = path / "v1"
+    version.mkdir(parents=True)
+    (path / "CURRENT").write_text("v1")
+    (version / "documents.jsonl").write_text("")
+    (version / "chunks.jsonl").write_text("")
+    texts = ix.load_texts(path)
+    assert texts.documents == {} and texts.chunks == []
+    (version / "chunks.jsonl").write_text("{not json\n")
+    with pytest.raises(IndexError_):
+        ix.load_texts(path)
