@@ -283,12 +283,12 @@ class Assistant:
         `bron ask` in a language starts from it. Returns the languages it had to prepare (the LLM is
         loaded only for those; a backend without KV state has none to prepare)."""
         from rag.llm import make_generator
-        from rag.prompting import load_prompts
+        from rag.prompting import prompts_for
 
         generator = self._generator or make_generator(self.settings, load=False)
         missing = []
         for language in languages:
-            prompts = load_prompts(self.settings.prompts_dir, language)
+            prompts = prompts_for(self.settings, language)
             path = generator.prefix_cache_path(prompts, self.settings.cache_dir)
             if path is not None and not path.exists():
                 missing.append((language, prompts, path))
@@ -302,9 +302,9 @@ class Assistant:
     def _prune_prompt_cache(self, generator, languages: tuple[str, ...]) -> None:
         """Remove saved prompt states that the current model and prompts no longer use (a reassembled or
         replaced model, edited examples): their names are keyed by both, so they are never read again."""
-        from rag.prompting import load_prompts
+        from rag.prompting import prompts_for
 
-        keep = {generator.prefix_cache_path(load_prompts(self.settings.prompts_dir, lang), self.settings.cache_dir)
+        keep = {generator.prefix_cache_path(prompts_for(self.settings, lang), self.settings.cache_dir)
                 for lang in languages}
         keep.discard(None)
         for folder in {path.parent for path in keep}:

@@ -10,7 +10,7 @@ reports). README, "How answers are checked"."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,8 +57,12 @@ def before_model(question: str, language: str, rewrite_method: str, passages: li
 
 
 def after_model(settings: Settings, question: str, language: str, text: str, passages: list[Passage],
-                abstain: str, confidence: float | None = None, abstain_probability: float | None = None) -> Verdict:
-    """The model's text checked: verified citations and quotes, or an abstention with its reason."""
+                abstain: str, confidence: float | None = None, abstain_probability: float | None = None,
+                evidence: dict[int, str] | None = None) -> Verdict:
+    """The model's text checked: verified citations and quotes, or an abstention with its reason.
+
+    `evidence` (passage number -> the sentences the model named, rag.evidence): the answer's names and numbers
+    must be in those sentences, not just anywhere in the passage, and they are the citations' quotes."""
     draft = text = text.strip()
 
     def abstained(reason: AbstainReason, notes: list[str]) -> Verdict:
@@ -75,8 +79,13 @@ def after_model(settings: Settings, question: str, language: str, text: str, pas
     notes: list[str] = []
     if settings.verify:
         text, notes = v.repair_scales(text, "\n".join(p.text for p in passages), language)
-        checked, made_up, check_notes = v.check_answer(text, question, passages, language)
+        facts_from = _fact_passages(passages, evidence)
+        checked, made_up, check_notes = v.check_answer(text, question, facts_from, language)
         notes += check_notes
+        scales = v.scales_missing(checked, " ".join(p.text for p in facts_from)) if not made_up else []
+        if scales:
+            made_up = True
+            notes.append("abstained: the cited passages do not contain " + ", ".join(f"'{m}'" for m in scales))
         if made_up:  # keep what the model said, for the eval report and debugging
             return abstained(AbstainReason.UNSUPPORTED, notes + [rejected])
         text = checked
@@ -89,11 +98,20 @@ def after_model(settings: Settings, question: str, language: str, text: str, pas
             f"abstained: the model's probability that the sources do not answer this is {abstain_probability:.2f} "
             f"(strictness {settings.strictness} abstains from {threshold:.2f})", rejected])
     citations, citation_notes = v.build_citations(text, passages)
+    if evidence:
+        citations = [replace(c, quote=evidence[c.n]) if c.n in evidence else c for c in citations]
     notes += citation_notes
     missing = v.unsupported_facts(text, question, [c.text for c in citations], language)
     if missing:
         notes.append("not found in the cited passages: " + ", ".join(missing))
     return Verdict(text, None, citations, [Note(n) for n in notes], draft)
+
+
+def _fact_passages(passages: list[Passage], evidence: dict[int, str] | None) -> list[Passage]:
+    """What the answer's facts are checked against: the named sentences when there are any, else the passages."""
+    if not evidence:
+        return passages
+    return [replace(p, text=evidence[p.n]) for p in passages if p.n in evidence]
 
 
 def _off_subject(text: str, question: str, passages: list[Passage], language: str) -> str:

@@ -87,6 +87,9 @@ class Settings:
     passage_fresh_last: bool = False  # repair: read the last passage fresh (it then sees the others)
     verify: bool = True  # check and repair citations after generation
     grammar: bool = True  # constrain the output format with a llama.cpp grammar
+    # Evidence first (rag.evidence): sentences numbered, the model names the one that answers, then answers;
+    # names and numbers are checked against that sentence, which the citation shows
+    evidence_first: bool = False
     min_confidence: float = 0.0  # abstain when the model's mean token probability for its answer is lower
     # Abstain when the model's probability of answering "not in the sources" is at least 1 - strictness
     # (0: only when the model itself abstains). Chosen by cross-validation on the gold sets (README).
