@@ -116,6 +116,9 @@ def score_answer(question: GoldQuestion, answer: Any, article_language: str | No
         "citation_precision": citation_precision(cited_docs, question.docs) if answerable else None,
         "evidence_supported": (evidence_hit([c.text for c in citations], question.evidence_all, len(citations))
                                if answerable and citations else None),
+        # the quote shown with the citation (the named sentence in the evidence-first layout) holds the gold evidence
+        "quote_supported": (evidence_hit([c.quote for c in citations if c.quote], question.evidence_all, len(citations))
+                            if answerable and citations else None),
         "invalid_citations": invalid,
         "unsupported_facts": unsupported,  # names and numbers stated that no cited passage contains
         "abstain_probability": getattr(answer, "abstain_probability", None),  # the model's, for the trade-off
