@@ -58,11 +58,12 @@ def before_model(question: str, language: str, rewrite_method: str, passages: li
 
 def after_model(settings: Settings, question: str, language: str, text: str, passages: list[Passage],
                 abstain: str, confidence: float | None = None, abstain_probability: float | None = None,
-                evidence: dict[int, str] | None = None) -> Verdict:
+                evidence: dict[int, str] | None = None, stated_probability: float | None = None) -> Verdict:
     """The model's text checked: verified citations and quotes, or an abstention with its reason.
 
     `evidence` (passage number -> the sentences the model named, rag.evidence): the answer's names and numbers
-    must be in those sentences, not just anywhere in the passage, and they are the citations' quotes."""
+    must be in those sentences, not just anywhere in the passage, and they are the citations' quotes.
+    `stated_probability` (rag.second_reading): below `second_reading_min`, the sentence does not state it."""
     draft = text = text.strip()
 
     def abstained(reason: AbstainReason, notes: list[str]) -> Verdict:
@@ -92,6 +93,10 @@ def after_model(settings: Settings, question: str, language: str, text: str, pas
         off_subject = _off_subject(text, question, passages, language)
         if off_subject:
             return abstained(AbstainReason.OFF_SUBJECT, notes + [off_subject, rejected])
+    if stated_probability is not None and stated_probability < settings.second_reading_min:
+        return abstained(AbstainReason.NOT_STATED, notes + [
+            f"abstained: read again alone, the named sentence states the answer with probability "
+            f"{stated_probability:.2f} (second_reading_min {settings.second_reading_min:.2f})", rejected])
     threshold = 1 - settings.strictness
     if settings.strictness and abstain_probability is not None and abstain_probability >= threshold:
         return abstained(AbstainReason.UNCERTAIN, [

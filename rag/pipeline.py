@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from rag.llm import Generation, Generator
     from rag.prompting import PromptSet
     from rag.searching import Retrieval
+    from rag.second_reading import Reading
 
 Stream = Iterator[Found | str]
 
@@ -42,6 +43,9 @@ class Parts(Protocol):
 
     @property
     def generator(self) -> Generator: ...
+
+    @property
+    def checker(self) -> Generator: ...
 
     @property
     def retriever(self) -> Any: ...
@@ -82,6 +86,7 @@ class Question:
     generation: Generation | None = None
     draft: str = ""  # the model's answer (in the question's language after the retry), with its citations
     evidence: Evidence | None = None  # the sentences the model named first (evidence-first layout, rag.evidence)
+    reading: Reading | None = None  # the second reading of the named sentence (rag.second_reading)
     # gate / check
     verdict: Verdict | None = None
 
@@ -109,6 +114,7 @@ class Question:
             citations=verdict.citations, passages=self.passages, timings=self.timings,
             notes=self.notes + verdict.notes, confidence=record.confidence if record else None,
             abstain_probability=record.abstain_probability if record else None, abstain_reason=verdict.reason,
+            stated_probability=self.reading.yes if self.reading else None,
             draft=verdict.draft, period=found.filter.period() if found and found.filter else "",
             sources=list(found.filter.sources) if found and found.filter else [], searched_for=self.searched_for,
             rewrite_method=self.rewrite_method)
@@ -259,18 +265,37 @@ def _retry_in_language(parts: Parts, q: Question, raw: str) -> Stream:
     record.completion_tokens += retry.completion_tokens
 
 
+def read_again(parts: Parts, q: Question) -> Stream:
+    """With `second_reading`: the question, the named sentence and the answer read once more, alone."""
+    from rag.second_reading import read_again as read
+
+    sentences = _named_sentences(q)
+    if not parts.settings.second_reading or not sentences or q.draft.startswith(q.prompts.abstain):
+        return
+    answer = q.evidence.answer if q.evidence else q.draft
+    q.reading = read(parts.checker, parts.settings.prompts_dir, q.question, " ".join(sentences.values()), answer)
+    q.timings[Timing.SECOND_READING_MS] = q.reading.ms
+    yield from ()
+
+
 def check(parts: Parts, q: Question) -> Stream:
     """The model's answer verified, or an abstention with its reason (rag.checking.after_model)."""
     from rag.checking import after_model
+
+    q.verdict = after_model(parts.settings, q.question, q.language, q.draft, q.passages, q.prompts.abstain,
+                            q.generation.confidence, q.generation.abstain_probability, _named_sentences(q),
+                            q.reading.yes if q.reading else None)
+    yield from ()
+
+
+def _named_sentences(q: Question) -> dict[int, str] | None:
+    """Passage number -> the sentences the model named (evidence-first layout), None without any."""
     from rag.evidence import sentence_table
     from rag.verification import holds_facts
 
-    evidence = None
-    if q.evidence and q.evidence.labels:
-        evidence = q.evidence.sentences(sentence_table(q.read), partial(holds_facts, q.draft, q.question, q.language))
-    q.verdict = after_model(parts.settings, q.question, q.language, q.draft, q.passages, q.prompts.abstain,
-                            q.generation.confidence, q.generation.abstain_probability, evidence)
-    yield from ()
+    if not (q.evidence and q.evidence.labels):
+        return None
+    return q.evidence.sentences(sentence_table(q.read), partial(holds_facts, q.draft, q.question, q.language))
 
 
 # -- after the Answer is out ------------------------------------------------------------------------------

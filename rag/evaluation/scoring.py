@@ -121,7 +121,8 @@ def score_answer(question: GoldQuestion, answer: Any, article_language: str | No
                             if answerable and citations else None),
         "invalid_citations": invalid,
         "unsupported_facts": unsupported,  # names and numbers stated that no cited passage contains
-        "abstain_probability": getattr(answer, "abstain_probability", None),  # the model's, for the trade-off
+        "abstain_probability": getattr(answer, "abstain_probability", None),
+        "stated_probability": getattr(answer, "stated_probability", None),  # the second reading's P(yes)
         "abstain_reason": str(getattr(answer, "abstain_reason", "") or "") if abstained else "",
         "citations": [{"n": c.n, "doc_id": c.doc_id, "quote": _excerpt(c.quote or c.text)} for c in citations],
         "passages": [{"n": p.n, "doc_id": p.doc_id, "score": round(float(p.score), 4),
