@@ -4,9 +4,10 @@ Before the model runs (`before_model`): a follow-up that does not say what it as
 (unresolved), and nothing found to read (no-passages). After it (`after_model`): the model's own abstention
 (model), its low confidence (unsure), then verification with the rules of rag.verification: a fact in no cited
 passage (unsupported), an answer that only repeats the question's name or passages that miss what it asks
-about (off-subject), and last the strictness threshold (uncertain). Verification runs before the threshold,
-so an answer that abstains for uncertainty alone is known to have passed it (the trade-off `bron eval`
-reports). README, "How answers are checked"."""
+about (off-subject), an answer of another kind than the question word asks for, e.g. an amount of money to
+"how many employees" (wrong-kind, rag.answerkinds), and last the strictness threshold (uncertain). Verification
+runs before the threshold, so an answer that abstains for uncertainty alone is known to have passed it (the
+trade-off `bron eval` reports). README, "How answers are checked"."""
 
 from __future__ import annotations
 
@@ -83,6 +84,10 @@ def after_model(settings: Settings, question: str, language: str, text: str, pas
         off_subject = _off_subject(text, question, passages, language)
         if off_subject:
             return abstained(AbstainReason.OFF_SUBJECT, notes + [off_subject, rejected])
+    if settings.check_answer_kind:
+        wrong_kind = _wrong_kind(question, text, language)
+        if wrong_kind:
+            return abstained(AbstainReason.WRONG_KIND, notes + [wrong_kind, rejected])
     threshold = 1 - settings.strictness
     if settings.strictness and abstain_probability is not None and abstain_probability >= threshold:
         return abstained(AbstainReason.UNCERTAIN, [
@@ -94,6 +99,14 @@ def after_model(settings: Settings, question: str, language: str, text: str, pas
     if missing:
         notes.append("not found in the cited passages: " + ", ".join(missing))
     return Verdict(text, None, citations, [Note(n) for n in notes], draft)
+
+
+def _wrong_kind(question: str, text: str, language: str, evidence: str = "") -> str:
+    """Why the answer (and, when given, the evidence sentence it rests on) is not the kind of answer the
+    question word asks for ("" when it is, or when the question asks for no clear kind)."""
+    from rag.answerkinds import wrong_kind
+
+    return wrong_kind(question, text, language, evidence)
 
 
 def _off_subject(text: str, question: str, passages: list[Passage], language: str) -> str:
