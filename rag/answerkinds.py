@@ -60,9 +60,9 @@ _NUMERIC = frozenset(Unit) - {Unit.DATE}
 # The units that hold each numeric kind; a text with numbers of other units only is of another kind.
 HOLDS: dict[Kind, frozenset[Unit]] = {
     Kind.DATE: frozenset({Unit.DATE, Unit.BARE}),
-    Kind.AGE: frozenset({Unit.AGE, Unit.DURATION, Unit.BARE}),
+    Kind.AGE: frozenset({Unit.AGE, Unit.DURATION, Unit.DATE, Unit.BARE}),  # "geboren in 1985"
     Kind.DURATION: frozenset({Unit.DURATION, Unit.AGE, Unit.DATE, Unit.MEASURE, Unit.BARE}),  # "hoe lang": length too
-    Kind.MONEY: frozenset({Unit.MONEY, Unit.SCALED, Unit.BARE}),
+    Kind.MONEY: frozenset({Unit.MONEY, Unit.SCALED, Unit.PERCENT, Unit.BARE}),  # "how much did revenue grow": 8%
     Kind.PERCENT: frozenset({Unit.PERCENT, Unit.BARE}),
     Kind.COUNT: frozenset({Unit.COUNT, Unit.SCALED, Unit.BARE}),
     Kind.AMOUNT: _NUMERIC,
@@ -204,11 +204,13 @@ def _quantity_kind(group: str, after: list[str], table: dict, language: str) -> 
         return Kind.COUNT
     if first in {"of", "van", "von", "vom", "der", "des"}:  # "how much of the revenue": a share
         return Kind.AMOUNT
-    if any(_is_money_word(word, table) for word in after):
+    if _is_money_word(first, table):
         return Kind.MONEY
     if language == "nl" and first and first not in table.get("verbs_after_much", []) \
             and first not in word_lists().stop_words and re.search(r"(en|s|'s|’s)$", first):
-        return Kind.COUNT  # "hoeveel werknemers": a plural noun after "hoeveel"
+        return Kind.COUNT  # "hoeveel werknemers": a plural noun after "hoeveel" (Dutch has one word for both)
+    if any(_is_money_word(word, table) for word in after):
+        return Kind.MONEY
     return Kind.AMOUNT
 
 
@@ -226,6 +228,7 @@ class Shows:
     weak_date: bool  # a word that can answer "when" without being a date ("vorig jaar", "toen")
     names: bool
     only_names: bool  # nothing but names ("SpaceX", "Sam Altman en Elon Musk")
+    only_numbers: bool  # nothing but numbers ("39", "2025")
     quantity: bool  # "honderden", "de helft": an amount without digits
     currency: bool  # a currency word or sign
     time: bool  # a unit of time ("een paar jaar")
@@ -245,7 +248,7 @@ def shows(text: str, language: str) -> Shows:
         - lists.units["currency"] - lists.units["measure"]
     content = {w.lower() for w in split_words(plain, "letters") if len(w) > 1} - word_lists().stop_words
     return Shows(units, strong, bool(lists.weak.search(plain)), bool(name_words),
-                 bool(content) and content <= name_words, bool(lowered & lists.quantities),
+                 bool(content) and content <= name_words, bool(units) and not content, bool(lowered & lists.quantities),
                  bool(lowered & (lists.units["currency"] | set(lists.units["currency_signs"]))),
                  bool(lowered & lists.units["time"]))
 
@@ -261,9 +264,12 @@ def _unit_of(tokens: list[tuple[str, int, int]], i: int, text: str) -> Unit | No
     spelled = None if token[0].isdigit() else number_word(token)
     if not token[0].isdigit() and spelled is None:
         return None
+    if spelled is None and i and tokens[i - 1][2] == tokens[i][1] and tokens[i - 1][0].isalpha():
+        return None  # "H20", "GPT4": part of a name
     following = _following(tokens, i, text)
-    scaled = bool(following) and following[0].lower() in scales
-    while following and following[0].lower() in scales:
+    scale_words = scales.keys() | units["thousands"]
+    scaled = bool(following) and following[0].lower() in scale_words
+    while following and following[0].lower() in scale_words:
         following = following[1:]
     following = following[1:] if following[:1] in (["US"], ["us"]) else following
     low = [w.lower() for w in following]
@@ -284,6 +290,8 @@ def _unit_after(following: list[str], before: str, token: str, scaled: bool) -> 
         return Unit.PERCENT
     if first in units["age"] or (first in units["time"] and second in units["age_after"]):
         return Unit.AGE
+    if first in units["clock"]:
+        return Unit.DATE
     if first in units["time"]:
         return Unit.DATE if prior in units["relative_before"] or second in units["relative_after"] else Unit.DURATION
     if (following and _is_month(following[0])) or _is_month(before) or first in lists.abbreviations \
@@ -324,10 +332,12 @@ def _is_unit(word: str) -> bool:
 
 def holds(text: str, kind: Kind, language: str) -> bool:
     """Does the text hold the kind asked for? False only when it clearly holds another kind and nothing of
-    this one: numbers of other units, or only a name, or (for a number or a name) only a date."""
+    this one: numbers of other units, or only a name, or (for a number or a name) only a date; for a place
+    or a person, no name and an amount, a date or nothing but a number."""
     seen = shows(text, language)
     if kind in (Kind.PLACE, Kind.PERSON_OR_ORG):
-        return seen.names or not (seen.units - {Unit.COUNT} or seen.strong_date)
+        clear = seen.units - {Unit.COUNT, Unit.BARE} or seen.strong_date or seen.only_numbers
+        return seen.names or not clear
     if seen.units & HOLDS[kind] or (kind is Kind.DATE and (seen.strong_date or seen.weak_date)):
         return True
     if kind is Kind.DURATION and (seen.time or seen.weak_date):
@@ -350,13 +360,24 @@ def what_it_gives(text: str, language: str) -> str:
     return "only a name" if seen.only_names else "something else"
 
 
+def _first_sentence(text: str) -> str:
+    """The answer's first sentence; "Am 15. Januar 2025" is one sentence (a German ordinal ends in a dot)."""
+    sentences = split_sentences(text) or [""]
+    first = sentences[0]
+    for following in sentences[1:]:
+        if not re.search(r"\b\d{1,2}\.$", first):
+            break
+        first += " " + following
+    return first
+
+
 def wrong_kind(question: str, answer: str, language: str, evidence: str = "") -> str:
     """Why the answer (its first sentence), or the evidence sentence it rests on, is not the kind of answer
     the question asks for; "" when it is, or when the question asks for no clear kind."""
     kind = asked_kind(question, language)
     if kind is None:
         return ""
-    first = (split_sentences(strip_citations(answer)) or [""])[0]
+    first = _first_sentence(strip_citations(answer))
     for label, text in (("answer", first), ("evidence sentence", evidence)):
         if text.strip() and not holds(text, kind, language):
             gives = what_it_gives(text, language)
