@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from rag.numbers import number_word
-from rag.textrules import all_names_in, split_sentences, split_words, strip_citations
+from rag.textrules import all_names_in, find_words, split_sentences, split_words, strip_citations
 from rag.wordlists import prompts_dir_in_use, read_words, word_lists
 
 KINDS_FILE = "kinds.toml"  # in the prompts folder (settings.prompts_dir)
@@ -127,8 +127,7 @@ def asked_kind(question: str, language: str) -> Kind | None:
         if found is None:
             continue
         group, end = found
-        if end < len(words) and words[end] in {"en", "und", "and", "of", "oder", "or"} and \
-                _phrase_at(words, end + 1, table):
+        if end < len(words) and words[end] in table.get("conjunctions", []) and _phrase_at(words, end + 1, table):
             return None
         return _resolve(group, words, end, table, language)
     return None
@@ -137,7 +136,7 @@ def asked_kind(question: str, language: str) -> Kind | None:
 def _clause_starts(question: str, table: dict) -> tuple[list[str], list[int]]:
     """The question's words (lower case) and where a question word may stand: each clause's first word
     after an opening ("En", "Und so", "Tell me")."""
-    matches = [m for m in re.finditer(r"[\w'’-]+", question)]
+    matches = find_words(question, "'-")
     words = [m.group(0).lower() for m in matches]
     starts = []
     for i, match in enumerate(matches):
@@ -192,9 +191,9 @@ def _quantity_kind(group: str, after: list[str], table: dict, language: str) -> 
     first = after[0] if after else ""
     if first in units["percent"]:
         return Kind.PERCENT
-    if first in units["currency"] or first in {"geld", "money"}:
+    if first in units["currency"]:
         return Kind.MONEY
-    if first in units["time"] or first in {"tijd", "zeit", "time"}:
+    if first in units["time"]:
         return Kind.DURATION
     if first in units["measure"]:
         return None
@@ -202,7 +201,7 @@ def _quantity_kind(group: str, after: list[str], table: dict, language: str) -> 
         return Kind.MONEY if set(after[1:3]) & units["currency"] else Kind.AMOUNT
     if group == "many":
         return Kind.COUNT
-    if first in {"of", "van", "von", "vom", "der", "des"}:  # "how much of the revenue": a share
+    if first in table.get("share_of", []):  # "how much of the revenue": a part, of any unit
         return Kind.AMOUNT
     if _is_money_word(first, table):
         return Kind.MONEY

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rag import verification as v
+from rag.answerkinds import wrong_kind
 from rag.results import AbstainReason, Citation, Note, Passage
 
 if TYPE_CHECKING:
@@ -85,9 +86,9 @@ def after_model(settings: Settings, question: str, language: str, text: str, pas
         if off_subject:
             return abstained(AbstainReason.OFF_SUBJECT, notes + [off_subject, rejected])
     if settings.check_answer_kind:
-        wrong_kind = _wrong_kind(question, text, language)
-        if wrong_kind:
-            return abstained(AbstainReason.WRONG_KIND, notes + [wrong_kind, rejected])
+        other_kind = wrong_kind(question, text, language)  # evidence=<the evidence sentence> tests it too
+        if other_kind:
+            return abstained(AbstainReason.WRONG_KIND, notes + [other_kind, rejected])
     threshold = 1 - settings.strictness
     if settings.strictness and abstain_probability is not None and abstain_probability >= threshold:
         return abstained(AbstainReason.UNCERTAIN, [
@@ -99,14 +100,6 @@ def after_model(settings: Settings, question: str, language: str, text: str, pas
     if missing:
         notes.append("not found in the cited passages: " + ", ".join(missing))
     return Verdict(text, None, citations, [Note(n) for n in notes], draft)
-
-
-def _wrong_kind(question: str, text: str, language: str, evidence: str = "") -> str:
-    """Why the answer (and, when given, the evidence sentence it rests on) is not the kind of answer the
-    question word asks for ("" when it is, or when the question asks for no clear kind)."""
-    from rag.answerkinds import wrong_kind
-
-    return wrong_kind(question, text, language, evidence)
 
 
 def _off_subject(text: str, question: str, passages: list[Passage], language: str) -> str:
