@@ -86,6 +86,9 @@ class Settings:
     passage_fresh_tokens: int = 0  # repair: read the first N tokens of each passage fresh (CacheBlend/EPIC)
     passage_fresh_last: bool = False  # repair: read the last passage fresh (it then sees the others)
     verify: bool = True  # check and repair citations after generation
+    # Abstain when the question word asks for a kind of answer (wanneer: a date, how many: a count) that the
+    # answer clearly is not ("20 billion dollars" to "how many employees"); rag.answerkinds
+    check_answer_kind: bool = True
     grammar: bool = True  # constrain the output format with a llama.cpp grammar
     # Evidence first (rag.evidence): sentences numbered, the model names the one that answers, then answers;
     # names and numbers are checked against that sentence, which the citation shows

@@ -66,21 +66,6 @@ class Evidence:
         """The cited passage numbers, in the order first named."""
         return list(dict.fromkeys(n for n, _ in self.labels))
 
-    def sentences(self, table: dict[tuple[int, int], str], holds=None) -> dict[int, str]:
-        """Passage number -> its named sentences (joined), for the labels that exist. With `holds` (sentence ->
-        whether it holds the answer's facts): a named sentence that does not, but whose neighbour in the
-        passage does, is taken as a pointer one off (a small model's usual slip) and replaced by it."""
-        found: dict[int, list[str]] = {}
-        for n, i in self.labels:
-            if (n, i) not in table:
-                continue
-            label = (n, i)
-            if holds is not None and not holds(table[label]):
-                label = next((near for near in ((n, i - 1), (n, i + 1)) if near in table and holds(table[near])),
-                             label)
-            found.setdefault(n, []).append(table[label])
-        return {n: " ".join(dict.fromkeys(parts)) for n, parts in found.items()}
-
     def cited_text(self, abstain: str) -> str:
         """The answer as Bron shows it: the answer with the named passages cited, or the abstention."""
         if not self.named:
@@ -90,6 +75,42 @@ class Evidence:
         answer = self.answer.strip().rstrip(".").strip()
         cites = " ".join(f"[{n}]" for n in self.passages())
         return f"{answer} {cites}." if cites else f"{answer}."
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where the answer's facts are: passage number -> its sentence(s), and whether that is not where the
+    model pointed (`moved`: neither the named sentences nor their neighbours hold the facts, another does)."""
+
+    sentences: dict[int, str]
+    moved: bool = False
+    labels: tuple[tuple[int, int], ...] = ()
+
+
+def locate(found: Evidence, table: dict[tuple[int, int], str], holds=None) -> Located:
+    """The evidence sentences for the answer. `holds(sentence)` says whether a sentence has every name and
+    number of the answer. The named sentences are kept when they hold the facts; a named sentence one off
+    (a small model's usual slip) gives way to the neighbour that holds them; failing both, the one sentence
+    of the passages read that holds them all is taken and marked `moved`, which the second reading must
+    confirm (rag.checking). Nothing found: the named sentences, which the check then rejects."""
+    named = [label for label in found.labels if label in table]
+    if not named or holds is None or holds(" ".join(table[label] for label in named)):
+        return _located(named, table)
+    near = []
+    for n, i in named:
+        near.append(next((x for x in ((n, i), (n, i - 1), (n, i + 1)) if x in table and holds(table[x])), (n, i)))
+    if holds(" ".join(table[label] for label in near)):
+        return _located(near, table)
+    first = named[0][0]
+    anywhere = next((x for x in sorted(table, key=lambda x: (x[0] != first, x)) if holds(table[x])), None)
+    return _located([anywhere], table, moved=True) if anywhere else _located(named, table)
+
+
+def _located(labels: list[tuple[int, int]], table: dict[tuple[int, int], str], moved: bool = False) -> Located:
+    found: dict[int, list[str]] = {}
+    for label in dict.fromkeys(labels):
+        found.setdefault(label[0], []).append(table[label])
+    return Located({n: " ".join(parts) for n, parts in found.items()}, moved, tuple(dict.fromkeys(labels)))
 
 
 def parse(text: str) -> Evidence:

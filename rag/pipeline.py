@@ -26,7 +26,7 @@ from rag.results import Answer, Found, Note, NoteKind, Passage, Timing
 if TYPE_CHECKING:
     from rag.checking import Verdict
     from rag.config import Settings
-    from rag.evidence import Evidence
+    from rag.evidence import Evidence, Located
     from rag.followups import History
     from rag.llm import Generation, Generator
     from rag.prompting import PromptSet
@@ -86,6 +86,7 @@ class Question:
     generation: Generation | None = None
     draft: str = ""  # the model's answer (in the question's language after the retry), with its citations
     evidence: Evidence | None = None  # the sentences the model named first (evidence-first layout, rag.evidence)
+    located: Located | None = None  # where the answer's facts are among the named sentences (rag.evidence)
     reading: Reading | None = None  # the second reading of the named sentence (rag.second_reading)
     # gate / check
     verdict: Verdict | None = None
@@ -266,14 +267,15 @@ def _retry_in_language(parts: Parts, q: Question, raw: str) -> Stream:
 
 
 def read_again(parts: Parts, q: Question) -> Stream:
-    """With `second_reading`: the question, the named sentence and the answer read once more, alone."""
+    """With `second_reading`: the question, the evidence sentence and the answer read once more, alone."""
     from rag.second_reading import read_again as read
 
-    sentences = _named_sentences(q)
-    if not parts.settings.second_reading or not sentences or q.draft.startswith(q.prompts.abstain):
+    located = _locate(q)
+    if not parts.settings.second_reading or not located or q.draft.startswith(q.prompts.abstain):
         return
     answer = q.evidence.answer if q.evidence else q.draft
-    q.reading = read(parts.checker, parts.settings.prompts_dir, q.question, " ".join(sentences.values()), answer)
+    q.reading = read(parts.checker, parts.settings.prompts_dir, q.question, " ".join(located.sentences.values()),
+                     answer)
     q.timings[Timing.SECOND_READING_MS] = q.reading.ms
     yield from ()
 
@@ -283,19 +285,19 @@ def check(parts: Parts, q: Question) -> Stream:
     from rag.checking import after_model
 
     q.verdict = after_model(parts.settings, q.question, q.language, q.draft, q.passages, q.prompts.abstain,
-                            q.generation.confidence, q.generation.abstain_probability, _named_sentences(q),
+                            q.generation.confidence, q.generation.abstain_probability, _locate(q),
                             q.reading.yes if q.reading else None)
     yield from ()
 
 
-def _named_sentences(q: Question) -> dict[int, str] | None:
-    """Passage number -> the sentences the model named (evidence-first layout), None without any."""
-    from rag.evidence import sentence_table
+def _locate(q: Question) -> Located | None:
+    """Where the answer's facts are among the sentences the model read (evidence-first layout), once."""
+    from rag.evidence import locate, sentence_table
     from rag.verification import holds_facts
 
-    if not (q.evidence and q.evidence.labels):
-        return None
-    return q.evidence.sentences(sentence_table(q.read), partial(holds_facts, q.draft, q.question, q.language))
+    if q.located is None and q.evidence and q.evidence.labels and not q.draft.startswith(q.prompts.abstain):
+        q.located = locate(q.evidence, sentence_table(q.read), partial(holds_facts, q.draft, q.question, q.language))
+    return q.located
 
 
 # -- after the Answer is out ------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ class AbstainReason(StrEnum):
     UNSURE = "unsure"  # the model's confidence in its answer is below min_confidence
     UNSUPPORTED = "unsupported"  # the answer states a number or name that no cited passage contains
     OFF_SUBJECT = "off-subject"  # it only repeats the question's name, or its passages miss what is asked about
+    WRONG_KIND = "wrong-kind"  # the question asks for a kind of answer (a date, a count) the answer clearly is not
     NOT_STATED = "not-stated"  # the second reading finds that the named sentence does not state what is asked
     UNCERTAIN = "uncertain"  # the model's probability of abstaining is at least 1 - strictness
 

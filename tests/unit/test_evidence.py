@@ -66,21 +66,42 @@ def test_the_stream_hides_the_evidence_line(deltas, shown):
     assert [text for delta in deltas for text in hide.feed(delta)] == shown
 
 
+def holds_for(answer, question="Hoeveel?"):
+    return lambda sentence: holds_facts(answer, question, "nl", sentence)
+
+
+def test_a_named_sentence_that_holds_the_facts_is_kept():
+    located = evidence.locate(evidence.parse("Evidence: [1.1]\n500 miljard dollar."), TABLE,
+                              holds_for("500 miljard dollar [1]."))
+    assert located.sentences == {1: TABLE[(1, 1)]} and not located.moved
+
+
 def test_a_named_sentence_one_off_is_replaced_by_the_neighbour_that_holds_the_facts():
-    found = evidence.parse("Evidence: [1.2]\n39 jaar.")
-    holds = lambda sentence: holds_facts("39 jaar [1].", "Hoe oud is Altman?", "nl", sentence)  # noqa: E731
-    assert found.sentences(TABLE, holds) == {1: TABLE[(1, 3)]}
-    assert found.sentences(TABLE) == {1: TABLE[(1, 2)]}
+    located = evidence.locate(evidence.parse("Evidence: [1.2]\n39 jaar."), TABLE, holds_for("39 jaar [1]."))
+    assert located.sentences == {1: TABLE[(1, 3)]} and not located.moved
 
 
-def test_a_named_sentence_is_not_moved_further_than_its_neighbours():
-    found = evidence.parse("Evidence: [1.3]\n500 miljard dollar.")
-    holds = lambda sentence: holds_facts("500 miljard dollar [1].", "Hoeveel?", "nl", sentence)  # noqa: E731
-    assert found.sentences(TABLE, holds) == {1: TABLE[(1, 3)]}
+def test_facts_found_further_away_are_taken_but_marked_moved():
+    located = evidence.locate(evidence.parse("Evidence: [2.1]\n500 miljard dollar."), TABLE,
+                              holds_for("500 miljard dollar [2]."))
+    assert located.sentences == {1: TABLE[(1, 1)]} and located.moved and located.labels == ((1, 1),)
 
 
-def check(text, named):
-    return after_model(Settings(), "Hoeveel geld krijgt Stargate?", "nl", text, PASSAGES, ABSTAIN, None, None, named)
+def test_facts_in_no_sentence_leave_the_named_one_for_the_check_to_reject():
+    located = evidence.locate(evidence.parse("Evidence: [1.2]\n77 dollar."), TABLE, holds_for("77 dollar [1]."))
+    assert located.sentences == {1: TABLE[(1, 2)]} and not located.moved
+
+
+def test_two_named_sentences_may_hold_the_facts_together():
+    located = evidence.locate(evidence.parse("Evidence: [1.1] [2.1]\nx"), TABLE,
+                              holds_for("500 miljard dollar, Nvidia [1] [2]."))
+    assert located.sentences == {1: TABLE[(1, 1)], 2: TABLE[(2, 1)]} and not located.moved
+
+
+def check(text, named, stated=None, moved=False):
+    located = evidence.Located(named, moved) if named else None
+    return after_model(Settings(), "Hoeveel geld krijgt Stargate?", "nl", text, PASSAGES, ABSTAIN, None, None, located,
+                       stated)
 
 
 def test_an_answer_rests_on_its_named_sentence_which_becomes_the_quote():
@@ -91,6 +112,15 @@ def test_an_answer_rests_on_its_named_sentence_which_becomes_the_quote():
 def test_a_fact_that_is_in_the_passage_but_not_in_the_named_sentence_abstains():
     verdict = check("500 miljard dollar [1].", {1: TABLE[(1, 2)]})
     assert verdict.reason == AbstainReason.UNSUPPORTED
+
+
+@pytest.mark.parametrize("stated, reason", [(None, AbstainReason.NOT_STATED), (0.3, AbstainReason.NOT_STATED),
+                                            (0.8, None)], ids=["no-second-reading", "second-reading-no", "yes"])
+def test_evidence_found_away_from_the_pointer_needs_the_second_readings_yes(stated, reason):
+    verdict = check("500 miljard dollar [2].", {1: TABLE[(1, 1)]}, stated, moved=True)
+    assert verdict.reason == reason
+    if reason is None:
+        assert verdict.text == "500 miljard dollar [1]." and verdict.citations[0].quote == TABLE[(1, 1)]
 
 
 def test_without_a_named_sentence_the_whole_passage_is_checked_as_before():
@@ -110,7 +140,7 @@ def test_a_scale_word_must_be_in_the_source_with_its_number(answer, source, miss
 
 def test_a_made_up_scale_abstains():
     verdict = after_model(Settings(), "Hoeveel verdient Altman?", "nl", "39 miljard euro [1].", PASSAGES, ABSTAIN,
-                          None, None, {1: TABLE[(1, 3)]})
+                          None, None, evidence.Located({1: TABLE[(1, 3)]}))
     assert verdict.reason == AbstainReason.UNSUPPORTED
     assert any("'39 miljard'" in note for note in verdict.notes)
 
