@@ -112,7 +112,9 @@ def refers_back(question: str, language: str, prompts_dir: Path) -> bool:
         if not all_names_in(question, language):
             return True
     text = " ".join(tokens)
-    if set(tokens) & set(words.get("pronouns", [])) or tokens[-1] in words.get("last_words", []):
+    reflexive = set(words.get("reflexive", []))  # "their own chips" belong to the question's own subject
+    pointing = {t for t, after in zip(tokens, tokens[1:] + [""]) if after not in reflexive}
+    if pointing & set(words.get("pronouns", [])) or tokens[-1] in words.get("last_words", []):
         return True
     if referents.pronoun_hits(question, words, language):  # "Wat is zijn rol?", "Wie hoch ist sein Umsatz?"
         return True

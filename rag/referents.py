@@ -5,13 +5,18 @@ question asked for a name ("Wer leitet OpenAI?"), the name its answer gave. Rule
 
 - **pronoun**: "er", "ihre", "its", "hem", ... (`prompts/followup.toml`) is replaced by the one name it can
   stand for. Where to look, nearest first: the answer's new name when the last question asked for one, else
-  the last question's own name (also when the answer abstained); one turn further back when the last turn
-  stayed on the topic. A pronoun for a thing ("es", "it") never stands for a person a "who" question found; a
-  pronoun for a person looks for one first. Two candidates in the same place: no rule, the model decides.
+  the last question's own name (also when the answer abstained, unless it asked for a name: then what the
+  pronoun means is unknown); one turn further back when the last turn stayed on the topic, or named nothing a
+  pronoun can stand for. A pronoun for a thing ("es", "it") never stands for a person a "who" question found;
+  a pronoun for a person looks for one first. Two candidates in the same place: the one that follows no
+  preposition (the subject of "Wie viel hat Oracle in Stargate investiert?"), else no rule and the model
+  decides. A plural pronoun ("sie", "they", "ze") stands for all the names an answer listed. Each pronoun
+  takes its own referent ("Wann hat er es gegründet?": Sam Altman, OpenAI).
 - **ellipsis**: "Und Anthropic?", "En in 2024?", "And 5 billion?": the new name, date or amount replaces its
   counterpart of the same kind in the last standalone question ("Wie viel hat OpenAI eingesammelt?" ->
-  "Wie viel hat Anthropic eingesammelt?"); a date or a place with a preposition that has no counterpart is
-  added to it ("... in Rechenzentren in Frankreich?").
+  "Wie viel hat Anthropic eingesammelt?"; of two names, the one that follows no preposition); a date replaces
+  a time without one ("vorig jaar", "originally"); a date or a place with a preposition that has no
+  counterpart is added to it ("... in Rechenzentren in Frankreich?").
 - **opening**: "Und wie alt ist Sam Altman?" is complete once its opening is dropped.
 
 Structural substitution only: no word list names a topic, so the rules hold on conversations they were not
@@ -24,7 +29,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.mentions import is_subject, known, spans, without_owner
+from rag.mentions import is_subject, known, spans, without_owner, written
 from rag.textrules import find_words, split_words
 from rag.wordlists import word_lists
 
@@ -46,31 +51,47 @@ class Referent:
 
     name: str
     person: bool = False  # the answer to a "who" question
+    governed: bool = False  # it follows a preposition ("in Stargate", "volgens Musk"): not the clause's subject
+    answered: bool = False  # the answer brought it in (one of the names a "which companies" answer listed)
 
 
 # -- where a pronoun can point ----------------------------------------------------------------------------
 def _asks(question: str, language: str, marks: dict, key: str) -> str:
     """Does the question ask for a name (`key` "asks_for_name": wer, welke, which; "asks_for_person": wer, who)?
     "first" when it opens with such a word, "after a preposition" for "Through which network ...?", "Aus welchem
-    Land ...?" (which may ask for a year instead: "In welchem Jahr ...?"), else ""."""
+    Land ...?" (which may ask for a year instead: "In welchem Jahr ...?"), else "". The question may follow a
+    frame and a comma: "According to the German article, who founded xAI?"."""
     from rag import language as lang
 
     words = marks.get(lang.detect(question, language)) or marks.get(language) or marks["en"]
-    tokens = split_words(question.lower(), "'-")
-    if tokens[:1] and any(" ".join(tokens).startswith(o + " ") for o in words.get(key, [])):
-        return "first"
-    if len(tokens) > 1 and tokens[0] in _prepositions(marks) and tokens[1] in words.get(key, []):
-        return "after a preposition"
+    for clause in question.lower().split(","):
+        tokens = split_words(clause, "'-")
+        if tokens[:1] and any(" ".join(tokens).startswith(o + " ") for o in words.get(key, [])):
+            return "first"
+        if len(tokens) > 1 and tokens[0] in _prepositions(marks) and tokens[1] in words.get(key, []):
+            return "after a preposition"
     return ""
 
 
-def _question_names(question: str, language: str) -> list[Referent]:
+def _question_names(question: str, language: str, marks: dict) -> list[Referent]:
     seen: dict[str, Referent] = {}
     for s in spans(question, language):
         name = without_owner(question[s.start:s.end])
         if s.kind == "name" and is_subject(name, language):
-            seen.setdefault(name.lower(), Referent(name))
+            seen.setdefault(name.lower(), Referent(name, governed=governed(question, s.start, marks)))
     return list(seen.values())
+
+
+def governed(text: str, start: int, marks: dict) -> bool:
+    """Does the name at `start` follow a preposition, maybe with an article between ("in Stargate", "in de VS",
+    "volgens Musk")? Such a name is a complement; the one that is not is the clause's subject or object, which a
+    pronoun or an ellipsis points at first ("Wie viel hat Oracle in Stargate investiert?" "Woher kommt es?")."""
+    before = [w.lower() for w in split_words(text[:start], "'-")][-2:]
+    articles = {w for words in marks.values() for w in words.get("articles", [])}
+    prepositions = _prepositions(marks) - articles  # "And the ...?" is an ellipsis's lead, not a preposition
+    if before[-1:] and before[-1] in prepositions:
+        return True
+    return len(before) == 2 and before[0] in prepositions and before[1] in articles
 
 
 def _answer_names(turn: Turn, followup: str, language: str, person: bool) -> list[Referent]:
@@ -88,7 +109,7 @@ def _answer_names(turn: Turn, followup: str, language: str, person: bool) -> lis
         names = [without_owner(sentence[s.start:s.end]) for s in spans(sentence, lang.detect(turn.answer, language))
                  if s.kind == "name"]
         named = named or bool(names)
-        found = {name.lower(): Referent(name, person) for name in names
+        found = {name.lower(): Referent(name, person, answered=True) for name in names
                  if is_subject(name, language) and not known(name, seen_text)}
         if found:
             return list(found.values())
@@ -105,41 +126,78 @@ def layers(followup: str, turns: Sequence[Turn], language: str, marks: dict,
     found: list[list[Referent]] = []
     recent = list(turns)[-LOOK_BACK_TURNS:]
     for back, turn in enumerate(reversed(recent)):
-        if back and not across_topics and not _stayed_on_topic(recent[-1], turn, language):
+        if back and not across_topics and not _stayed_on_topic(recent[-1], turn, language, marks):
             break
-        asked = [r for r in _question_names(turn.question, language) if not known(r.name, followup.lower())]
+        asked = [r for r in _question_names(turn.question, language, marks)
+                 if not known(r.name, followup.lower())]
         for_name = _asks(turn.question, language, marks, "asks_for_name")
         if for_name:
             person = _asks(turn.question, language, marks, "asks_for_person") == "first"
             answered = _answer_names(turn, followup, language, person)
-            found += [answered if for_name == "first" else [r for r in answered if r.name], asked]
+            # an abstained "In welchem Jahr ...?" asked for a date, which no pronoun stands for; any other
+            # abstained question for a name leaves what the pronoun means unknown ("Through which network ...?")
+            found += [[r for r in answered if r.name] if _asks_for_date(turn.question, marks) else answered, asked]
         else:
             found += [asked, [r for r in _answer_names(turn, followup, language, False) if r.name]]
     return [layer for layer in found if layer]
 
 
-def _stayed_on_topic(last: Turn, earlier: Turn, language: str) -> bool:
+def _stayed_on_topic(last: Turn, earlier: Turn, language: str, marks: dict) -> bool:
     """The last question names nothing the earlier turn did not: the conversation is still on that topic."""
     before = f"{earlier.question} {earlier.answer}".lower()
-    return all(known(r.name, before) for r in _question_names(last.question, language))
+    return all(known(r.name, before) for r in _question_names(last.question, language, marks))
+
+
+def _asks_for_date(question: str, marks: dict) -> bool:
+    """ "In welchem Jahr ...?", "Which year ...?": a question word before a noun of time (`date_nouns`)."""
+    tokens = split_words(question.lower(), "'-")
+    asking = {w for words in marks.values() for w in words.get("asks_for_name", [])}
+    nouns = {w for words in marks.values() for w in words.get("date_nouns", [])}
+    return any(a in asking and b in nouns for a, b in zip(tokens[:3], tokens[1:4]))
 
 
 def pick(found: list[list[Referent]], kind: str, wider: list[list[Referent]] = ()) -> Referent | None:
     """The one referent a pronoun of `kind` ("person", "thing" or "any") stands for, or None when unsure. A
     pronoun for a person takes the nearest person a "who" question found, in `found` or else in `wider` (the
     turns before a change of topic: "Wie is verantwoordelijk voor AI?" "David Sacks." "Hoeveel wil Stargate
-    investeren?" "500 miljard." "Wat voor miljardair is hij?")."""
+    investeren?" "500 miljard." "Wat voor miljardair is hij?"). When the last turn names nothing a pronoun can
+    stand for, the turn before is read as if the topic had not changed ("Which US vice president spoke in
+    Paris?" "J.D. Vance." "How much does the EU itself commit?" "50 billion." "What did he warn the EU
+    against?")."""
     if kind == "person":
         for layer in [*found, *wider]:
             people = {r.name.lower(): r for r in layer if r.person}
             if people:
-                return next(iter(people.values())) if len(people) == 1 else None
+                return _one(list(people.values()))
+    if not found:
+        return pick(list(wider), kind) if wider else None
     for layer in found:
         fits = {r.name.lower(): r for r in layer if not (kind == "thing" and r.person)}
         if fits:
-            return next(iter(fits.values())) if len(fits) == 1 else None
+            return _one(list(fits.values()))
     # "Who wants to mobilise 200 billion?" "The EU." "When did it ...?": a "who" answer is what "it" can mean
     return pick(found, "any") if kind == "thing" else None
+
+
+def _one(fits: list[Referent]) -> Referent | None:
+    """The one of `fits`, or, of several, the one that follows no preposition when the others all do (the
+    subject of "Wie viel hat Oracle in Stargate investiert?"); None when still unsure."""
+    if len(fits) == 1:
+        return fits[0]
+    free = [r for r in fits if not r.governed]
+    return free[0] if len(free) == 1 else None
+
+
+def enumeration(found: list[list[Referent]], language: str, marks: dict) -> Referent | None:
+    """The names an answer listed, as one referent for a plural pronoun ("Welche Unternehmen zählen zu den Big
+    Five?" "Oracle, Microsoft, Meta." "Wie viel wollen sie investieren?"): only when the nearest layer is those
+    names, all known."""
+    layer = found[0] if found else []
+    if len(layer) < 2 or not all(r.answered and r.name for r in layer):
+        return None
+    names = [r.name for r in layer]
+    joiner = (marks.get(language) or marks["en"]).get("and", "and")
+    return Referent(f"{', '.join(names[:-1])} {joiner} {names[-1]}")
 
 
 # -- the rules ---------------------------------------------------------------------------------------------
@@ -147,8 +205,8 @@ def pronoun_hits(question: str, words: dict, language: str) -> list[tuple[re.Mat
     """The words of `question` that stand for a name ("er", "hem", "it") or its owner ("ihre", "zijn", "its"),
     each with True when it is a possessive. "her", "haar", "ihr" are a possessive before a noun (in German a
     capitalised one), "zijn" only after a verb or preposition ("Wat is zijn rol?", not "Wat zijn de plannen?"),
-    "het" only where it is no article (at the end, before a function word). A possessive after a name of the
-    question's own, or before "own", is the question's own ("Was sagte Trump über seine Pläne?")."""
+    "het" only where it is no article (at the end, before a function word or a preposition). A possessive after
+    a name of the question's own, or before "own", is the question's own ("Was sagte Trump über seine Pläne?")."""
     tokens = find_words(question, "'-")
     lowered = [t.group(0).lower() for t in tokens]
     stand_ins, owners = set(words.get("name_pronouns", [])), set(words.get("possessives", []))
@@ -158,8 +216,9 @@ def pronoun_hits(question: str, words: dict, language: str) -> list[tuple[re.Mat
     for i, w in enumerate(lowered):
         before = lowered[i - 1] if i else ""
         after = tokens[i + 1].group(0) if i + 1 < len(tokens) else ""
-        if w in words.get("article_pronouns", []) and (not after or after.lower() in skip):
-            hits.append((tokens[i], False))  # "Hoeveel wil het de komende jaren investeren?", "... heeft het?"
+        if w in words.get("article_pronouns", []) and (
+                not after or after.lower() in skip or after.lower() in words.get("prepositions", [])):
+            hits.append((tokens[i], False))  # "Hoeveel wil het de komende jaren investeren?", "kondigde zij het aan?"
             continue
         if w not in stand_ins and w not in owners or after.lower() in words.get("reflexive", []):
             continue  # "their own chips" are the chipmakers' of the same question
@@ -189,12 +248,15 @@ def by_pronoun(question: str, turns: Sequence[Turn], language: str, marks: dict)
         return None  # a reference to a thing or a place ("daarvan", "dort", "het bedrijf"): the model decides
     found = layers(question, turns, language, marks)
     wider = layers(question, turns, language, marks, across_topics=True)
-    chosen = {pick(found, _pronoun_kind(m.group(0).lower(), words), wider) for m, _ in hits}
-    if len(chosen) != 1 or None in chosen or not next(iter(chosen)).name:
+    plural = set(words.get("plural_pronouns", []))
+    chosen = [pick(found, _pronoun_kind(m.group(0).lower(), words), wider) or (
+        enumeration(found, language, marks) if m.group(0).lower() in plural and not owner else None)
+        for m, owner in hits]
+    if any(r is None or not r.name for r in chosen):
         return None
-    name = next(iter(chosen)).name
     out, last = [], 0
-    for m, as_owner in hits:
+    for (m, as_owner), referent in zip(hits, chosen):  # "she ... it": each pronoun its own sure referent
+        name = written(referent.name)
         out += [question[last:m.start()], possessive(name, language) if as_owner else name]
         last = m.end()
     return "".join(out + [question[last:]])
@@ -258,6 +320,13 @@ def by_ellipsis(question: str, last_question: str, language: str, marks: dict) -
             return last_question[:start] + fragment + last_question[s.end:]
         if kind == "name" and lead.split()[0].lower() in _place_prepositions(marks):
             olds = [s for _, s in after_lead]  # "En in Frankrijk?" after "Hoeveel investeert xAI in datacenters?"
+    if len(olds) > 1 and kind == "name" and not lead:  # "En Tesla?" after "Hoeveel stak SpaceX in xAI?"
+        free = [s for s in olds if not governed(last_question, s.start, marks)]
+        olds = free if len(free) == 1 else olds
+    if not olds and kind == "date":  # "And in 2019?" after "What was OpenAI originally founded as?"
+        placed = relative_date(last_question, marks)
+        if placed:
+            return last_question[:placed[0]] + fragment + last_question[placed[1]:]
     if len(olds) == 1:
         s = olds[0]
         old = last_question[s.start:s.end]
@@ -267,6 +336,16 @@ def by_ellipsis(question: str, last_question: str, language: str, marks: dict) -
         body = last_question.rstrip().rstrip("?").rstrip()
         return f"{body} {fragment}?"
     return None
+
+
+def relative_date(question: str, marks: dict) -> tuple[int, int] | None:
+    """Where the one word or phrase that places `question` in time without a date stands ("vorig jaar",
+    "ursprünglich", "originally"; `relative_dates`), or None."""
+    phrases = {p for words in marks.values() for p in words.get("relative_dates", [])}
+    found = [m for p in phrases for m in re.finditer(r"(?<!\w)" + re.escape(p) + r"(?!\w)", question, flags=re.I)]
+    found = [m for m in found if not any(o is not m and o.start() <= m.start() and m.end() <= o.end()
+                                         for o in found)]  # "vorig jaar", not also "jaar" inside it
+    return (found[0].start(), found[0].end()) if len(found) == 1 else None
 
 
 def _place_prepositions(marks: dict) -> set[str]:
