@@ -1,7 +1,7 @@
-"""Follow-ups made standalone by rules, with no model call: what a pronoun stands for, what an ellipsis replaces.
+"""Follow-ups made standalone by rules, with no model call: what a pronoun stands for.
 
 The whole last turn is read: the standalone question it searched for (the names it asks about) and, when that
-question asked for a name ("Wer leitet OpenAI?"), the name its answer gave. Rules, in this order:
+question asked for a name ("Wer leitet OpenAI?"), the name its answer gave.
 
 - **pronoun**: "er", "ihre", "its", "hem", ... (`prompts/followup.toml`) is replaced by the one name it can
   stand for. Where to look, nearest first: the answer's new name when the last question asked for one, else
@@ -12,12 +12,8 @@ question asked for a name ("Wer leitet OpenAI?"), the name its answer gave. Rule
   preposition (the subject of "Wie viel hat Oracle in Stargate investiert?"), else no rule and the model
   decides. A plural pronoun ("sie", "they", "ze") stands for all the names an answer listed. Each pronoun
   takes its own referent ("Wann hat er es gegründet?": Sam Altman, OpenAI).
-- **ellipsis**: "Und Anthropic?", "En in 2024?", "And 5 billion?": the new name, date or amount replaces its
-  counterpart of the same kind in the last standalone question ("Wie viel hat OpenAI eingesammelt?" ->
-  "Wie viel hat Anthropic eingesammelt?"; of two names, the one that follows no preposition); a date replaces
-  a time without one ("vorig jaar", "originally"); a date or a place with a preposition that has no
-  counterpart is added to it ("... in Rechenzentren in Frankreich?").
-- **opening**: "Und wie alt ist Sam Altman?" is complete once its opening is dropped.
+
+Ellipses ("Und Anthropic?") and openings ("Und wie alt ist er?") are rag.ellipses.
 
 Structural substitution only: no word list names a topic, so the rules hold on conversations they were not
 written from. Everything else goes to the model's rewrite (rag.followups).
@@ -33,7 +29,6 @@ from rag.mentions import is_subject, known, spans, without_owner, written
 from rag.textrules import find_words, split_words
 from rag.wordlists import word_lists
 
-MIN_QUESTION_WORDS = 4  # a question word, a verb and what it asks about: "wie alt ist David Sacks"
 LOOK_BACK_TURNS = 2  # a pronoun may point one turn further back (the measured two-turn-back references)
 
 
@@ -68,7 +63,7 @@ def _asks(question: str, language: str, marks: dict, key: str) -> str:
         tokens = split_words(clause, "'-")
         if tokens[:1] and any(" ".join(tokens).startswith(o + " ") for o in words.get(key, [])):
             return "first"
-        if len(tokens) > 1 and tokens[0] in _prepositions(marks) and tokens[1] in words.get(key, []):
+        if len(tokens) > 1 and tokens[0] in prepositions(marks) and tokens[1] in words.get(key, []):
             return "after a preposition"
     return ""
 
@@ -88,10 +83,10 @@ def governed(text: str, start: int, marks: dict) -> bool:
     pronoun or an ellipsis points at first ("Wie viel hat Oracle in Stargate investiert?" "Woher kommt es?")."""
     before = [w.lower() for w in split_words(text[:start], "'-")][-2:]
     articles = {w for words in marks.values() for w in words.get("articles", [])}
-    prepositions = _prepositions(marks) - articles  # "And the ...?" is an ellipsis's lead, not a preposition
-    if before[-1:] and before[-1] in prepositions:
+    leading = prepositions(marks) - articles  # "And the ...?" is an ellipsis's lead, not a preposition
+    if before[-1:] and before[-1] in leading:
         return True
-    return len(before) == 2 and before[0] in prepositions and before[1] in articles
+    return len(before) == 2 and before[0] in leading and before[1] in articles
 
 
 def _answer_names(turn: Turn, followup: str, language: str, person: bool) -> list[Referent]:
@@ -106,8 +101,9 @@ def _answer_names(turn: Turn, followup: str, language: str, person: bool) -> lis
     seen_text = f"{turn.question} {followup}".lower()
     named = False
     for sentence in split_sentences(turn.answer):
-        names = [without_owner(sentence[s.start:s.end]) for s in spans(sentence, lang.detect(turn.answer, language))
-                 if s.kind == "name"]
+        found_spans = [s for s in spans(sentence, lang.detect(turn.answer, language)) if s.kind == "name"]
+        names = [without_owner(sentence[s.start:s.end]) for i, s in enumerate(found_spans)
+                 if not (i and _in_brackets_after(sentence, found_spans[i - 1].end, s))]
         named = named or bool(names)
         found = {name.lower(): Referent(name, person, answered=True) for name in names
                  if is_subject(name, language) and not known(name, seen_text)}
@@ -116,6 +112,11 @@ def _answer_names(turn: Turn, followup: str, language: str, person: bool) -> lis
     # only names the question had ("Elon Musk" for "Musk"): what it asked is unknown; no name at all: it asked for
     # a role or a thing ("Welches Amt hat er?" "Vizepräsident.")
     return [Referent("", person)] if named else []
+
+
+def _in_brackets_after(sentence: str, previous_end: int, span) -> bool:
+    """ "International Finance Forum (IFF)": a name in brackets right after another is that one's short form."""
+    return sentence[previous_end:span.start].strip() == "(" and sentence[span.end:span.end + 1] == ")"
 
 
 def layers(followup: str, turns: Sequence[Turn], language: str, marks: dict,
@@ -275,95 +276,5 @@ def possessive(name: str, language: str) -> str:
     return name + ("s" if language == "de" else "'s")
 
 
-def opening(question: str, marks: dict) -> str:
-    """The follow-up's elliptic opening ("en", "und", "what about"), lower case, or ""."""
-    text = " ".join(split_words(question, "'-")).lower()
-    starts = {start for lang_words in marks.values() for start in lang_words.get("starts", [])}
-    return next((s for s in sorted(starts, key=len, reverse=True) if text == s or text.startswith(s + " ")), "")
-
-
-def after_opening(question: str, opener: str) -> str:
-    """The question without its opening: "Und wie alt ist er?" -> "wie alt ist er?"."""
-    rest = question.strip()
-    for word in opener.split():
-        rest = re.sub(r"^\W*" + re.escape(word) + r"(?!\w)\W*", "", rest, count=1, flags=re.I)
-    return rest
-
-
-def by_ellipsis(question: str, last_question: str, language: str, marks: dict) -> str | None:
-    """ "Und Anthropic?" after "Wie viel hat OpenAI eingesammelt?": the new name, date or amount in place of the
-    one of its kind in the last question; a date, or a name after a preposition, with no counterpart is added."""
-    opener = opening(question, marks)
-    if not opener:
-        return None
-    owners = [code for code, words in marks.items() if opener in words.get("starts", [])]
-    fragment = after_opening(question, opener).rstrip(" ?!.").strip()
-    own = spans(fragment, owners[0] if len(owners) == 1 else language)  # "Und bis Jahresende?" is German
-    if not own or own[-1].end != len(fragment) or any(
-            fragment[a.end:b.start].strip() for a, b in zip(own, own[1:])) or len({s.kind for s in own}) > 1:
-        return None  # "Und zu welcher Bewertung?": not a name, date or amount: the model decides
-    kind = own[0].kind
-    lead = fragment[:own[0].start].strip()
-    if lead and any(w.lower() not in word_lists().stop_words and w.lower() not in _prepositions(marks)
-                    for w in lead.split()):
-        return None
-    new = fragment[own[0].start:]
-    if new.lower() in last_question.lower():
-        return None
-    olds = [s for s in spans(last_question, language) if s.kind == kind and (
-        kind != "name" or is_subject(last_question[s.start:s.end], language))]
-    if lead:  # after the same preposition: "in de VS" -> "in China"
-        after_lead = [(m.start(), s) for s in olds for m in [re.search(
-            r"(?<!\w)" + re.escape(lead) + r"\s+(?:\w+\s+)?$", last_question[:s.start], flags=re.I)] if m]
-        if len(after_lead) == 1:
-            start, s = after_lead[0]
-            return last_question[:start] + fragment + last_question[s.end:]
-        if kind == "name" and lead.split()[0].lower() in _place_prepositions(marks):
-            olds = [s for _, s in after_lead]  # "En in Frankrijk?" after "Hoeveel investeert xAI in datacenters?"
-    if len(olds) > 1 and kind == "name" and not lead:  # "En Tesla?" after "Hoeveel stak SpaceX in xAI?"
-        free = [s for s in olds if not governed(last_question, s.start, marks)]
-        olds = free if len(free) == 1 else olds
-    if not olds and kind == "date":  # "And in 2019?" after "What was OpenAI originally founded as?"
-        placed = relative_date(last_question, marks)
-        if placed:
-            return last_question[:placed[0]] + fragment + last_question[placed[1]:]
-    if len(olds) == 1:
-        s = olds[0]
-        old = last_question[s.start:s.end]
-        owner = old[len(without_owner(old)):] if without_owner(new) == new else ""  # China's, Nvidias
-        return last_question[:s.start] + new + owner + last_question[s.end:]
-    if not olds and (kind != "name" or lead):  # "Und in Frankreich?", "En in 2024?": added to the question
-        body = last_question.rstrip().rstrip("?").rstrip()
-        return f"{body} {fragment}?"
-    return None
-
-
-def relative_date(question: str, marks: dict) -> tuple[int, int] | None:
-    """Where the one word or phrase that places `question` in time without a date stands ("vorig jaar",
-    "ursprünglich", "originally"; `relative_dates`), or None."""
-    phrases = {p for words in marks.values() for p in words.get("relative_dates", [])}
-    found = [m for p in phrases for m in re.finditer(r"(?<!\w)" + re.escape(p) + r"(?!\w)", question, flags=re.I)]
-    found = [m for m in found if not any(o is not m and o.start() <= m.start() and m.end() <= o.end()
-                                         for o in found)]  # "vorig jaar", not also "jaar" inside it
-    return (found[0].start(), found[0].end()) if len(found) == 1 else None
-
-
-def _place_prepositions(marks: dict) -> set[str]:
-    return {w for lang_words in marks.values() for w in lang_words.get("place_prepositions", [])}
-
-
-def _prepositions(marks: dict) -> set[str]:
+def prepositions(marks: dict) -> set[str]:
     return {w for lang_words in marks.values() for w in lang_words.get("prepositions", [])}
-
-
-def by_opening(question: str, language: str, marks: dict, stands_alone) -> str | None:
-    """ "Und wie alt ist Sam Altman?": without its opening the question stands alone: it opens with a question
-    word, names what it asks about and has no pronoun ("En de Hanguang 800-chip?" is an ellipsis, not this)."""
-    first = next(iter(split_words(question, "'-")), "").lower()
-    rest = after_opening(question, first) if opening(first, marks) == first else ""
-    words = [w.lower() for w in split_words(rest, "'-")]
-    asking = {w for lang_words in marks.values() for w in lang_words.get("question_words", [])}
-    if len(words) < MIN_QUESTION_WORDS or words[0] not in asking or not any(
-            s.kind == "name" for s in spans(rest, language)) or not stands_alone(rest):
-        return None
-    return rest[:1].upper() + rest[1:]

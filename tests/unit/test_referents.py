@@ -402,3 +402,22 @@ def test_a_possessive_before_own_does_not_make_a_follow_up(language, question):
 def test_a_noun_common_in_dutch_and_german_is_no_name(name):
     """ "Wie viel Geld hat Oracle ...?": German capitalises the noun; it is no second name beside Oracle."""
     assert mentions.is_subject(name, "de") is False
+
+
+SHORT_FORM = [
+    ("nl", "Hoeveel AI-medewerkers zijn er volgens hem wereldwijd?",
+     [("Welke organisatie is de bron van het cijfer?", "Het International Finance Forum (IFF) [1].")],
+     "Hoeveel AI-medewerkers zijn er volgens International Finance Forum wereldwijd?"),
+    ("de", "Wie viele KI-Beschäftigte gibt es laut ihm weltweit?",
+     [("Welche Organisation ist die Quelle der Zahl?", "Das International Finance Forum (IFF) [1].")],
+     "Wie viele KI-Beschäftigte gibt es laut International Finance Forum weltweit?"),
+    ("en", "How many AI workers are there worldwide according to it?",
+     [("Which organisation is the source of the figure?", "The International Finance Forum (IFF) [1].")],
+     "How many AI workers are there worldwide according to International Finance Forum?"),
+]
+
+
+@pytest.mark.parametrize("language, question, history, standalone", SHORT_FORM, ids=["nl", "de", "en"])
+def test_a_name_in_brackets_after_another_is_its_short_form_not_a_second_referent(language, question, history,
+                                                                                  standalone):
+    assert _sub(question, history, language) == standalone
