@@ -82,11 +82,28 @@ def by_ellipsis(question: str, last_question: str, language: str, marks: dict) -
         s = olds[0]
         old = last_question[s.start:s.end]
         owner = old[len(without_owner(old)):] if without_owner(new) == new else ""  # China's, Nvidias
-        return last_question[:s.start] + new + owner + last_question[s.end:]
+        made = last_question[:s.start] + new + owner + last_question[s.end:]
+        return without_source(made, language, marks) if kind == "name" else made
     if not olds and (kind != "name" or lead):  # "Und in Frankreich?", "En in 2024?": added to the question
         body = last_question.rstrip().rstrip("?").rstrip()
         return f"{body} {fragment}?"
     return None
+
+
+def without_source(question: str, language: str, marks: dict) -> str:
+    """The question without "volgens Musk", "laut Musk", "according to Musk" (`sources`): who made the claim
+    about the old name, not part of what is asked about the new one ("Hoeveel heeft Softbank volgens Musk
+    veiliggesteld?" "En Microsoft?" -> "Hoeveel heeft Microsoft veiliggesteld?")."""
+    words = {w for lang_words in marks.values() for w in lang_words.get("sources", [])}
+    for m in sorted((m for w in words for m in re.finditer(r"(?<!\w)" + re.escape(w) + r"\s+", question, flags=re.I)),
+                    key=lambda m: m.start(), reverse=True):
+        named = [sp for sp in spans(question, language) if sp.kind == "name" and sp.start == m.end()]
+        if named:
+            before, after = question[:m.start()].rstrip(), question[named[0].end:]
+            if before.endswith(","):  # "Softbank, according to Musk, secured": both commas go
+                before, after = before[:-1], re.sub(r"^\s*,", "", after)
+            question = re.sub(r"\s+([?,.])", r"\1", f"{before} {after.lstrip()}")
+    return question[:1].upper() + question[1:]
 
 
 def relative_date(question: str, marks: dict) -> tuple[int, int] | None:
