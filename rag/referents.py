@@ -243,10 +243,11 @@ def by_pronoun(question: str, turns: Sequence[Turn], language: str, marks: dict)
     lowered = [w.lower() for w in split_words(question, "'-")]
     stand_ins, owners = set(words.get("name_pronouns", [])), set(words.get("possessives", []))
     others = set(lowered) & set(words.get("pronouns", [])) - stand_ins - owners
-    text = " ".join(lowered)
-    phrases = [p for p in words.get("phrases", []) if not set(p.split()) & (stand_ins | owners)]  # not "hat es"
-    if not hits or others or any(f" {p} " in f" {text} " for p in phrases):
-        return None  # a reference to a thing or a place ("daarvan", "dort", "het bedrijf"): the model decides
+    if not hits or others:
+        return None  # a reference to a thing or a place ("daarvan", "dort"): the model decides
+    # A phrase that points back ("het plan", "das Unternehmen") stays as it is: it still says what it means, and
+    # the name beside it is sure ("Met welke organisatie vergeleek zij het plan?" -> "... Ursula von der Leyen
+    # het plan?")
     found = layers(question, turns, language, marks)
     wider = layers(question, turns, language, marks, across_topics=True)
     plural = set(words.get("plural_pronouns", []))

@@ -437,3 +437,20 @@ WITHOUT_SOURCE = [
 def test_an_ellipsis_name_drops_who_made_the_claim_about_the_old_one(language, question, last_question, standalone):
     """Musk's claim was about Softbank: kept, the search would name Musk, whom the follow-up does not ask about."""
     assert _sub(question, [(last_question, "10 miljard [1].")], language) == standalone
+
+
+WITH_A_PHRASE = [
+    ("nl", "Met welke organisatie vergeleek zij het plan?",
+     [("Wie is de voorzitter van de Europese Commissie?", "Ursula von der Leyen [1].")],
+     "Met welke organisatie vergeleek Ursula von der Leyen het plan?"),
+    ("de", "Wann hat er das Unternehmen gegründet?", [("Wer ist der reichste Mann der Welt?", "Elon Musk [1].")],
+     "Wann hat Elon Musk das Unternehmen gegründet?"),
+    ("en", "Which organisation did she compare the plan to?",
+     [("Who is the president of the European Commission?", "Ursula von der Leyen [1].")],
+     "Which organisation did Ursula von der Leyen compare the plan to?"),
+]
+
+
+@pytest.mark.parametrize("language, question, history, standalone", WITH_A_PHRASE, ids=["nl", "de", "en"])
+def test_a_sure_pronoun_is_replaced_and_a_phrase_beside_it_stays(language, question, history, standalone):
+    assert _sub(question, history, language) == standalone
