@@ -254,7 +254,9 @@ def by_pronoun(question: str, turns: Sequence[Turn], language: str, marks: dict)
     chosen = [pick(found, _pronoun_kind(m.group(0).lower(), words), wider) or (
         enumeration(found, language, marks) if m.group(0).lower() in plural and not owner else None)
         for m, owner in hits]
-    if any(r is None or not r.name for r in chosen):
+    earlier = layers(question, list(turns)[:-1], language, marks)
+    if any(r is None or not r.name or _contested(r, earlier, _pronoun_kind(m.group(0).lower(), words))
+           for r, (m, _) in zip(chosen, hits)):
         return None
     out, last = [], 0
     for (m, as_owner), referent in zip(hits, chosen):  # "she ... it": each pronoun its own sure referent
@@ -262,6 +264,16 @@ def by_pronoun(question: str, turns: Sequence[Turn], language: str, marks: dict)
         out += [question[last:m.start()], possessive(name, language) if as_owner else name]
         last = m.end()
     return "".join(out + [question[last:]])
+
+
+def _contested(chosen: Referent, earlier: list[list[Referent]], kind: str) -> bool:
+    """Is a complement of the last question ("in den USA") challenged by a subject or answer of the turn before?
+    "Welcher Konzern baut den Chip?" "Alibaba." "Wie viele arbeiten in den USA?" "40 %." "Wie heißt seine
+    Abteilung?": which one it is, is a matter of meaning; the model decides."""
+    if not chosen.governed or not earlier:
+        return False
+    rival = pick(earlier, kind)
+    return bool(rival and rival.name and not rival.governed and rival.name.lower() != chosen.name.lower())
 
 
 def _pronoun_kind(word: str, words: dict) -> str:

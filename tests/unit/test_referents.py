@@ -454,3 +454,38 @@ WITH_A_PHRASE = [
 @pytest.mark.parametrize("language, question, history, standalone", WITH_A_PHRASE, ids=["nl", "de", "en"])
 def test_a_sure_pronoun_is_replaced_and_a_phrase_beside_it_stays(language, question, history, standalone):
     assert _sub(question, history, language) == standalone
+
+
+CONTESTED = [
+    ("nl", "Hoe heet zijn chipafdeling?",
+     [("Welk concern bracht de Hanguang 800-chip uit?", "Alibaba [1]."),
+      ("Hoeveel procent van de AI-medewerkers werkt in de VS?", "40 procent [1].")]),
+    ("de", "Wie heißt seine Halbleiterdesign-Abteilung?",
+     [("Welcher Konzern hat den Chip Hanguang 800 auf den Markt gebracht?", "Alibaba [1]."),
+      ("Wie viel Prozent der KI-Beschäftigten arbeiten in den USA?", "40 Prozent [1].")]),
+    ("en", "What is its chip division called?",
+     [("Which company launched the Hanguang 800 chip?", "Alibaba [1]."),
+      ("What share of the AI workers works in the US?", "40 percent [1].")]),
+]
+
+
+@pytest.mark.parametrize("language, question, history", CONTESTED, ids=["nl", "de", "en"])
+def test_a_complement_of_the_last_question_against_the_answer_before_it_goes_to_the_model(language, question,
+                                                                                         history):
+    """ "in den USA" is a place the last question mentions; Alibaba is what the conversation was about."""
+    assert _sub(question, history, language) is None
+
+
+UNCONTESTED = [
+    ("nl", "Wie leidt het?", [("Hoeveel geld gaat er naar Stargate?", "500 miljard dollar [1].")],
+     "Wie leidt Stargate?"),
+    ("de", "Wer leitet es?", [("Wie viel Geld fließt in Stargate?", "500 Milliarden Dollar [1].")],
+     "Wer leitet Stargate?"),
+    ("en", "Who leads it?", [("How much money goes into Stargate?", "500 billion dollars [1].")],
+     "Who leads Stargate?"),
+]
+
+
+@pytest.mark.parametrize("language, question, history, standalone", UNCONTESTED, ids=["nl", "de", "en"])
+def test_a_complement_with_no_rival_is_the_referent(language, question, history, standalone):
+    assert _sub(question, history, language) == standalone
