@@ -92,10 +92,10 @@ class Settings:
     grammar: bool = True  # constrain the output format with a llama.cpp grammar
     # Evidence first (rag.evidence): sentences numbered, the model names the one that answers, then answers;
     # names and numbers are checked against that sentence, which the citation shows
-    evidence_first: bool = False
+    evidence_first: bool = True
     # Read the question, the named sentence and the answer again alone, for one yes/no token (rag.second_reading;
     # needs evidence_first); abstain when P(yes) < second_reading_min (0: record the probability only)
-    second_reading: bool = False
+    second_reading: bool = True
     second_reading_min: float = 0.0
     min_confidence: float = 0.0  # abstain when the model's mean token probability for its answer is lower
     # Abstain when the model's probability of answering "not in the sources" is at least 1 - strictness
