@@ -289,13 +289,19 @@ def _index_passages(data) -> list:
 
 
 def passage_names(settings, data, languages: tuple[str, ...] = ("nl", "de", "en")) -> set[str]:
-    """The state file names of every passage of the index, in every prompt language's template."""
+    """The state file names of every passage of the index, in every prompt language's template (and, where
+    the text shows the passage's number, as in the evidence layout's sentence labels, at every place up to
+    `top_k`)."""
+    from dataclasses import replace
+
     from rag.prompting import prompts_for
 
     names = set()
     passages = _index_passages(data)
     for language in languages:
-        for text in prompts_for(settings, language).passage_texts(passages):
+        prompts = prompts_for(settings, language)
+        places = range(1, settings.top_k + 1) if prompts.evidence else (1,)
+        for text in (t for n in places for t in prompts.passage_texts([replace(p, n=n) for p in passages])):
             cut = split_label(text + "\n")
             if cut:
                 names.add(text_name(cut[1]))
