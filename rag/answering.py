@@ -27,6 +27,7 @@ STAGES = (
     pipeline.gate,  # abstentions that need no model: an unresolved follow-up, nothing found (rag.checking)
     pipeline.restore_prompt_state,  # the language's system prompt and examples from their saved KV state
     pipeline.generate,  # the model's answer, streamed, with one retry in the question's language
+    pipeline.read_again,  # second_reading: does the named sentence state what is asked (rag.second_reading)
     pipeline.check,  # verification, and the abstain reasons that need the model's answer (rag.checking)
 )
 AFTER_ANSWER = (
@@ -50,16 +51,18 @@ class Assistant:
     after_answer = AFTER_ANSWER
 
     def __init__(self, settings: Settings | None = None, generator: Generator | None = None, *, retriever=None,
-                 data: IndexData | None = None, embedder=None):
+                 data: IndexData | None = None, embedder=None, checker: Generator | None = None):
         """Components given here are used as they are, instead of being loaded from the settings: a retriever
         (anything with `search(question, k, filter)`), the index data it searches (default: the retriever's),
-        the embedder (default: the retriever's) and the generator."""
+        the embedder (default: the retriever's), the generator, and the checker (the second reading's
+        generator: by default a second instance of the generator, made when `second_reading` first needs it)."""
         self.settings = settings or Settings.load()
         use_prompts_dir(self.settings.prompts_dir)  # the text rules' word lists (rag.wordlists)
         self._retriever = retriever
         self._data = data if data is not None else getattr(retriever, "data", None)
         self._embedder = embedder if embedder is not None else getattr(retriever, "embedder", None)
         self._generator = generator
+        self._checker = checker
         self._prefix_files: set[Path] = set()  # prompt-cache files already read into the generator
         self._lock = threading.RLock()  # embedder, index, retriever and _prefix_files
         self._generator_lock = threading.Lock()  # apart: the LLM loads while the retriever does (load())
@@ -108,6 +111,16 @@ class Assistant:
 
                 self._generator = make_generator(self.settings)
             return self._generator
+
+    @property
+    def checker(self) -> Generator:
+        """The second reading's own model context, so the answer's KV cache (prompt prefix) stays as it is."""
+        with self._generator_lock:
+            if self._checker is None:
+                from rag.llm import make_generator
+
+                self._checker = make_generator(self.settings)
+            return self._checker
 
     def load(self) -> Assistant:
         """Load everything now (the chat does this at start-up so the first question is fast).
@@ -283,12 +296,12 @@ class Assistant:
         `bron ask` in a language starts from it. Returns the languages it had to prepare (the LLM is
         loaded only for those; a backend without KV state has none to prepare)."""
         from rag.llm import make_generator
-        from rag.prompting import load_prompts
+        from rag.prompting import prompts_for
 
         generator = self._generator or make_generator(self.settings, load=False)
         missing = []
         for language in languages:
-            prompts = load_prompts(self.settings.prompts_dir, language)
+            prompts = prompts_for(self.settings, language)
             path = generator.prefix_cache_path(prompts, self.settings.cache_dir)
             if path is not None and not path.exists():
                 missing.append((language, prompts, path))
@@ -302,9 +315,9 @@ class Assistant:
     def _prune_prompt_cache(self, generator, languages: tuple[str, ...]) -> None:
         """Remove saved prompt states that the current model and prompts no longer use (a reassembled or
         replaced model, edited examples): their names are keyed by both, so they are never read again."""
-        from rag.prompting import load_prompts
+        from rag.prompting import prompts_for
 
-        keep = {generator.prefix_cache_path(load_prompts(self.settings.prompts_dir, lang), self.settings.cache_dir)
+        keep = {generator.prefix_cache_path(prompts_for(self.settings, lang), self.settings.cache_dir)
                 for lang in languages}
         keep.discard(None)
         for folder in {path.parent for path in keep}:

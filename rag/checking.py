@@ -4,21 +4,26 @@ Before the model runs (`before_model`): a follow-up that does not say what it as
 (unresolved), and nothing found to read (no-passages). After it (`after_model`): the model's own abstention
 (model), its low confidence (unsure), then verification with the rules of rag.verification: a fact in no cited
 passage (unsupported), an answer that only repeats the question's name or passages that miss what it asks
-about (off-subject), and last the strictness threshold (uncertain). Verification runs before the threshold,
-so an answer that abstains for uncertainty alone is known to have passed it (the trade-off `bron eval`
-reports). README, "How answers are checked"."""
+about (off-subject), an answer of another kind than the question word asks for, e.g. an amount of money to
+"how many employees" (wrong-kind, rag.answerkinds), and last the strictness threshold (uncertain). Verification
+runs before the threshold, so an answer that abstains for uncertainty alone is known to have passed it (the
+trade-off `bron eval` reports). README, "How answers are checked"."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rag import verification as v
+from rag.answerkinds import wrong_kind
 from rag.results import AbstainReason, Citation, Note, Passage
 
 if TYPE_CHECKING:
     from rag.config import Settings
+    from rag.evidence import Located
+
+MOVED_MIN = 0.5  # evidence found away from the model's pointer stands only if the second reading says yes
 
 
 @dataclass(frozen=True)
@@ -57,8 +62,14 @@ def before_model(question: str, language: str, rewrite_method: str, passages: li
 
 
 def after_model(settings: Settings, question: str, language: str, text: str, passages: list[Passage],
-                abstain: str, confidence: float | None = None, abstain_probability: float | None = None) -> Verdict:
-    """The model's text checked: verified citations and quotes, or an abstention with its reason."""
+                abstain: str, confidence: float | None = None, abstain_probability: float | None = None,
+                evidence: Located | None = None, stated_probability: float | None = None) -> Verdict:
+    """The model's text checked: verified citations and quotes, or an abstention with its reason.
+
+    `evidence` (the sentences the model named, or where the facts were found, rag.evidence): the answer's
+    names and numbers must be in those sentences, not just anywhere in the passage, and they are the
+    citations' quotes. `stated_probability` (rag.second_reading): below `second_reading_min`, the sentence
+    does not state it; evidence found elsewhere than where the model pointed needs the second reading's yes."""
     draft = text = text.strip()
 
     def abstained(reason: AbstainReason, notes: list[str]) -> Verdict:
@@ -75,25 +86,57 @@ def after_model(settings: Settings, question: str, language: str, text: str, pas
     notes: list[str] = []
     if settings.verify:
         text, notes = v.repair_scales(text, "\n".join(p.text for p in passages), language)
-        checked, made_up, check_notes = v.check_answer(text, question, passages, language)
+        named = evidence.sentences if evidence else None
+        if evidence and evidence.moved:
+            notes.append("the answer's facts are not in the sentence the model named; found in [" + ", ".join(
+                f"{n}.{i}" for n, i in evidence.labels) + "]")
+            if stated_probability is None or stated_probability < MOVED_MIN:
+                return abstained(AbstainReason.NOT_STATED, notes + [
+                    "abstained: the evidence is not where the model pointed, and a second reading did not confirm it"
+                    + ("" if stated_probability is None else f" (P(yes) {stated_probability:.2f})"), rejected])
+            text = v.strip_citations(text).rstrip(" .") + " " + " ".join(f"[{n}]" for n in named) + "."
+        facts_from = _fact_passages(passages, named)
+        checked, made_up, check_notes = v.check_answer(text, question, facts_from, language)
         notes += check_notes
+        scales = v.scales_missing(checked, " ".join(p.text for p in facts_from)) if not made_up else []
+        if scales:
+            made_up = True
+            notes.append("abstained: the cited passages do not contain " + ", ".join(f"'{m}'" for m in scales))
         if made_up:  # keep what the model said, for the eval report and debugging
             return abstained(AbstainReason.UNSUPPORTED, notes + [rejected])
         text = checked
         off_subject = _off_subject(text, question, passages, language)
         if off_subject:
             return abstained(AbstainReason.OFF_SUBJECT, notes + [off_subject, rejected])
+    if settings.check_answer_kind:
+        other_kind = wrong_kind(question, text, language, " ".join(evidence.sentences.values()) if evidence else "")
+        if other_kind:
+            return abstained(AbstainReason.WRONG_KIND, notes + [other_kind, rejected])
+    if stated_probability is not None and stated_probability < settings.second_reading_min:
+        return abstained(AbstainReason.NOT_STATED, notes + [
+            f"abstained: read again alone, the named sentence states the answer with probability "
+            f"{stated_probability:.2f} (second_reading_min {settings.second_reading_min:.2f})", rejected])
     threshold = 1 - settings.strictness
     if settings.strictness and abstain_probability is not None and abstain_probability >= threshold:
         return abstained(AbstainReason.UNCERTAIN, [
             f"abstained: the model's probability that the sources do not answer this is {abstain_probability:.2f} "
             f"(strictness {settings.strictness} abstains from {threshold:.2f})", rejected])
     citations, citation_notes = v.build_citations(text, passages)
+    if evidence:
+        citations = [replace(c, quote=evidence.sentences[c.n]) if c.n in evidence.sentences else c
+                     for c in citations]
     notes += citation_notes
     missing = v.unsupported_facts(text, question, [c.text for c in citations], language)
     if missing:
         notes.append("not found in the cited passages: " + ", ".join(missing))
     return Verdict(text, None, citations, [Note(n) for n in notes], draft)
+
+
+def _fact_passages(passages: list[Passage], evidence: dict[int, str] | None) -> list[Passage]:
+    """What the answer's facts are checked against: the named sentences when there are any, else the passages."""
+    if not evidence:
+        return passages
+    return [replace(p, text=evidence[p.n]) for p in passages if p.n in evidence]
 
 
 def _off_subject(text: str, question: str, passages: list[Passage], language: str) -> str:

@@ -86,7 +86,17 @@ class Settings:
     passage_fresh_tokens: int = 0  # repair: read the first N tokens of each passage fresh (CacheBlend/EPIC)
     passage_fresh_last: bool = False  # repair: read the last passage fresh (it then sees the others)
     verify: bool = True  # check and repair citations after generation
+    # Abstain when the question word asks for a kind of answer (wanneer: a date, how many: a count) that the
+    # answer clearly is not ("20 billion dollars" to "how many employees"); rag.answerkinds
+    check_answer_kind: bool = True
     grammar: bool = True  # constrain the output format with a llama.cpp grammar
+    # Evidence first (rag.evidence): sentences numbered, the model names the one that answers, then answers;
+    # names and numbers are checked against that sentence, which the citation shows
+    evidence_first: bool = True
+    # Read the question, the named sentence and the answer again alone, for one yes/no token (rag.second_reading;
+    # needs evidence_first); abstain when P(yes) < second_reading_min (0: record the probability only)
+    second_reading: bool = True
+    second_reading_min: float = 0.0
     min_confidence: float = 0.0  # abstain when the model's mean token probability for its answer is lower
     # Abstain when the model's probability of answering "not in the sources" is at least 1 - strictness
     # (0: only when the model itself abstains). Chosen by cross-validation on the gold sets (README).
@@ -224,6 +234,7 @@ _RANGES = (
     ("n_threads", 0, 1024, " (0: all cores)"),
     ("max_tokens", 8, 8192, " tokens"),
     ("temperature", 0.0, 2.0, ""),
+    ("second_reading_min", 0.0, 1.0, " (0: record the second reading's probability only)"),
     ("strictness", 0.0, 0.99, " (0: abstain only when the model does; higher abstains more)"),
     ("history_turns", 0, 8, " turns (0: every question stands alone)"),
     ("passage_sentences", 0, 50, " sentences (0: whole passages)"),

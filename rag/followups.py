@@ -19,7 +19,7 @@ from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING, Union
 
-from rag import referents
+from rag import ellipses, referents
 from rag.mentions import name_spans
 from rag.referents import Turn
 from rag.results import Answer
@@ -112,7 +112,9 @@ def refers_back(question: str, language: str, prompts_dir: Path) -> bool:
         if not all_names_in(question, language):
             return True
     text = " ".join(tokens)
-    if set(tokens) & set(words.get("pronouns", [])) or tokens[-1] in words.get("last_words", []):
+    reflexive = set(words.get("reflexive", []))  # "their own chips" belong to the question's own subject
+    pointing = {t for t, after in zip(tokens, tokens[1:] + [""]) if after not in reflexive}
+    if pointing & set(words.get("pronouns", [])) or tokens[-1] in words.get("last_words", []):
         return True
     if referents.pronoun_hits(question, words, language):  # "Wat is zijn rol?", "Wie hoch ist sein Umsatz?"
         return True
@@ -263,12 +265,12 @@ def substitute(question: str, turns: list[Turn], language: str, prompts_dir: Pat
         return None
     marks = _marks(prompts_dir)
     first = next(iter(split_words(question, "'-")), "").lower()  # "Und wie alt ist er?": the pronoun rule reads
-    core = referents.after_opening(question, first) if referents.opening(first, marks) == first else question
+    core = ellipses.after_opening(question, first) if ellipses.opening(first, marks) == first else question
     ruled = referents.by_pronoun(core, turns, language, marks)
     if ruled:
         return ruled[:1].upper() + ruled[1:]
-    return (referents.by_ellipsis(question, turns[-1].question, language, marks)
-            or referents.by_opening(question, language, marks,
+    return (ellipses.by_ellipsis(question, turns[-1].question, language, marks)
+            or ellipses.by_opening(question, language, marks,
                                     lambda rest: not refers_back(rest, language, prompts_dir)))
 
 

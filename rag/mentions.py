@@ -61,6 +61,13 @@ def _with_particles(text: str, start: int, end: int) -> int:
     return end + follows.end() if count + ends_in_particle >= 2 else end
 
 
+def written(name: str) -> str:
+    """A name as it is put into a question: its particles after the first word in lower case ("Ursula Von der
+    Leyen" -> "Ursula von der Leyen"), as the articles and the searched names spell them."""
+    words = name.split(" ")
+    return " ".join([words[0]] + [w.lower() if re.fullmatch(_particles(), w, flags=re.I) else w for w in words[1:]])
+
+
 def _english_month(word: str) -> bool:
     return all(language == "en" for language, _, _ in _months().get(word.split()[0].casefold(), []))
 
@@ -123,12 +130,16 @@ def _without_nouns(text: str, start: int, end: int) -> tuple[int, int]:
 def is_subject(name: str, language: str) -> bool:
     """A name a question can be about: not "AI", "CEO" or a country's adjective (prompts/words.toml), and not a
     capitalised German noun ("Bruttomarge": wordfreq knows it in German alone, where a name such as "Starlink"
-    or "Nvidia" is known in the other languages too)."""
+    or "Nvidia" is known in the other languages too; "Geld", "Artikel": common in Dutch and German alike)."""
+    from rag.textrules import _dutch_and_german
+
     lowered = name.lower().removesuffix("'s").removesuffix("’s")
     if lowered in word_lists().not_subjects:
         return False
     if " " in lowered or not lowered.isalpha():
         return True
+    if _dutch_and_german(lowered):  # "Wie viel Geld hat Oracle ...?": "Geld" is no name
+        return False
     return _known_in(without_owner(lowered)) != ["de"]  # German capitalises nouns; names are known elsewhere too
 
 

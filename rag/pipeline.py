@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -25,10 +26,12 @@ from rag.results import Answer, Found, Note, NoteKind, Passage, Timing
 if TYPE_CHECKING:
     from rag.checking import Verdict
     from rag.config import Settings
+    from rag.evidence import Evidence, Located
     from rag.followups import History
     from rag.llm import Generation, Generator
     from rag.prompting import PromptSet
     from rag.searching import Retrieval
+    from rag.second_reading import Reading
 
 Stream = Iterator[Found | str]
 
@@ -40,6 +43,9 @@ class Parts(Protocol):
 
     @property
     def generator(self) -> Generator: ...
+
+    @property
+    def checker(self) -> Generator: ...
 
     @property
     def retriever(self) -> Any: ...
@@ -75,9 +81,13 @@ class Question:
     # generate
     read: list[Passage] = field(default_factory=list)  # what the model reads (excerpts of the passages)
     grammar: str | None = None
+    abstain_path: str = ""  # the text along which the model's probability of abstaining is measured
     prompt_state: Path | None = None  # the saved KV state of the language's system prompt and examples
     generation: Generation | None = None
-    draft: str = ""  # the model's answer (in the question's language after the retry)
+    draft: str = ""  # the model's answer (in the question's language after the retry), with its citations
+    evidence: Evidence | None = None  # the sentences the model named first (evidence-first layout, rag.evidence)
+    located: Located | None = None  # where the answer's facts are among the named sentences (rag.evidence)
+    reading: Reading | None = None  # the second reading of the named sentence (rag.second_reading)
     # gate / check
     verdict: Verdict | None = None
 
@@ -105,6 +115,7 @@ class Question:
             citations=verdict.citations, passages=self.passages, timings=self.timings,
             notes=self.notes + verdict.notes, confidence=record.confidence if record else None,
             abstain_probability=record.abstain_probability if record else None, abstain_reason=verdict.reason,
+            stated_probability=self.reading.yes if self.reading else None,
             draft=verdict.draft, period=found.filter.period() if found and found.filter else "",
             sources=list(found.filter.sources) if found and found.filter else [], searched_for=self.searched_for,
             rewrite_method=self.rewrite_method)
@@ -116,7 +127,7 @@ def prepare(parts: Parts, q: Question) -> Stream:
     from rag import language as lang
     from rag.filters import SearchFilter
     from rag.followups import followup_language, rewrite_question
-    from rag.prompting import load_prompts
+    from rag.prompting import prompts_for
     from rag.questions import check_question
 
     settings = parts.settings
@@ -130,7 +141,7 @@ def prepare(parts: Parts, q: Question) -> Stream:
         q.notes.append(Note(f"Bron answers in Dutch, German and English; this question is in another language "
                             f"({q.language}), so the answer is in English.", NoteKind.LANGUAGE))
         q.language = "en"
-    q.prompts = load_prompts(settings.prompts_dir, q.language)
+    q.prompts = prompts_for(settings, q.language)
     rewrite = rewrite_question(parts.generator, settings.prompts_dir, q.asked, q.history, q.language,
                                settings.history_turns, settings.grammar)
     q.question, q.rewrite_method = rewrite.question, "" if rewrite.method == "alone" else rewrite.method
@@ -172,30 +183,66 @@ def restore_prompt_state(parts: Parts, q: Question) -> Stream:
 
 
 def generate(parts: Parts, q: Question) -> Stream:
-    """The model's answer, streamed; one retry when it is clearly in another language than the question."""
+    """The model's answer, streamed; one retry when it is clearly in another language than the question.
+    In the evidence-first layout the model's first line (the sentence it names) is not shown (rag.evidence)."""
     from rag import language as lang
     from rag.excerpts import excerpt
     from rag.llm import Generation
-    from rag.prompting import answer_grammar
 
     settings, prompts = parts.settings, q.prompts
-    q.grammar = answer_grammar(settings.prompts_dir, prompts.abstain, len(q.passages)) if settings.grammar else None
     q.read = excerpt(q.question, q.passages, parts.retriever.embedder, settings.passage_sentences) \
         if settings.passage_sentences else q.passages  # what the model reads (rag.excerpts)
+    q.grammar, q.abstain_path = _answer_grammar(settings, q)
     q.generation = record = Generation()
+    shown = _shown(prompts)
     # the passages apart from the question, so a generator can restore their KV states (rag.llm.passage_states)
     for delta in parts.generator.stream_passages(prompts.passage_prompt(q.question, q.read), settings.max_tokens,
-                                                 settings.temperature, q.grammar, record, prompts.abstain):
-        if not q.timings[Timing.FIRST_TOKEN_MS]:
-            q.timings[Timing.FIRST_TOKEN_MS] = q.ms_since_start()
-        yield delta
-    q.draft = record.text
+                                                 settings.temperature, q.grammar, record, q.abstain_path):
+        for text in shown(delta):
+            if not q.timings[Timing.FIRST_TOKEN_MS]:
+                q.timings[Timing.FIRST_TOKEN_MS] = q.ms_since_start()
+            yield text
+    q.draft = _cited(q, record.text)
+    if q.evidence is not None and q.evidence.none:
+        q.timings[Timing.FIRST_TOKEN_MS] = q.timings[Timing.FIRST_TOKEN_MS] or q.ms_since_start()
+        yield prompts.abstain
     if (lang.prompt_language(q.language) == q.language and not q.draft.startswith(prompts.abstain)
             and not lang.answer_language_ok(q.draft, q.language)):
-        yield from _retry_in_language(parts, q)
+        yield from _retry_in_language(parts, q, record.text)
 
 
-def _retry_in_language(parts: Parts, q: Question) -> Stream:
+def _answer_grammar(settings: Settings, q: Question) -> tuple[str | None, str]:
+    """The grammar for this question's answer, and the text whose probability is the abstention's."""
+    from rag import evidence
+    from rag.prompting import answer_grammar
+
+    if q.prompts.evidence:
+        return (evidence.grammar(evidence.sentence_table(q.read)) if settings.grammar else None,
+                evidence.ABSTAIN_PATH)
+    grammar = answer_grammar(settings.prompts_dir, q.prompts.abstain, len(q.passages)) if settings.grammar else None
+    return grammar, q.prompts.abstain
+
+
+def _shown(prompts: PromptSet):
+    """What of the streamed text the reader sees: all of it, or all but the evidence line."""
+    if not prompts.evidence:
+        return lambda delta: (delta,)
+    from rag.evidence import HideFirstLine
+
+    return HideFirstLine().feed
+
+
+def _cited(q: Question, raw: str) -> str:
+    """The model's text as an answer with [n] citations; in the evidence layout, read its evidence first."""
+    if not q.prompts.evidence:
+        return raw
+    from rag.evidence import parse
+
+    q.evidence = parse(raw)
+    return q.evidence.cited_text(q.prompts.abstain)
+
+
+def _retry_in_language(parts: Parts, q: Question, raw: str) -> Stream:
     """One retry in the question's language; the prompt and the first answer are in the KV cache."""
     from rag import language as lang
     from rag.llm import Generation
@@ -203,16 +250,34 @@ def _retry_in_language(parts: Parts, q: Question) -> Stream:
     settings, prompts, record = parts.settings, q.prompts, q.generation
     retry = Generation()
     messages = prompts.messages(q.question, q.read) + [
-        {"role": "assistant", "content": q.draft}, {"role": "user", "content": prompts.retry}]
-    second = "".join(parts.generator.stream(messages, settings.max_tokens, settings.temperature, q.grammar, retry,
-                                            prompts.abstain))
+        {"role": "assistant", "content": raw}, {"role": "user", "content": prompts.retry}]
+    first_evidence = q.evidence
+    second_raw = "".join(parts.generator.stream(messages, settings.max_tokens, settings.temperature, q.grammar,
+                                                retry, q.abstain_path))
+    second = _cited(q, second_raw)
     if lang.answer_language_ok(second, q.language):
         q.notes.append(Note(f"rewritten in {q.language}: the first answer was in another language"))
         q.draft = second
         record.token_logprobs = retry.token_logprobs
         record.abstain_logprob = retry.abstain_logprob
         yield "\n\n" + second
+    else:
+        q.evidence = first_evidence
     record.completion_tokens += retry.completion_tokens
+
+
+def read_again(parts: Parts, q: Question) -> Stream:
+    """With `second_reading`: the question, the evidence sentence and the answer read once more, alone."""
+    from rag.second_reading import read_again as read
+
+    located = _locate(q)
+    if not parts.settings.second_reading or not located or q.draft.startswith(q.prompts.abstain):
+        return
+    answer = q.evidence.answer if q.evidence else q.draft
+    q.reading = read(parts.checker, parts.settings.prompts_dir, q.question, " ".join(located.sentences.values()),
+                     answer)
+    q.timings[Timing.SECOND_READING_MS] = q.reading.ms
+    yield from ()
 
 
 def check(parts: Parts, q: Question) -> Stream:
@@ -220,8 +285,19 @@ def check(parts: Parts, q: Question) -> Stream:
     from rag.checking import after_model
 
     q.verdict = after_model(parts.settings, q.question, q.language, q.draft, q.passages, q.prompts.abstain,
-                            q.generation.confidence, q.generation.abstain_probability)
+                            q.generation.confidence, q.generation.abstain_probability, _locate(q),
+                            q.reading.yes if q.reading else None)
     yield from ()
+
+
+def _locate(q: Question) -> Located | None:
+    """Where the answer's facts are among the sentences the model read (evidence-first layout), once."""
+    from rag.evidence import locate, sentence_table
+    from rag.verification import holds_facts
+
+    if q.located is None and q.evidence and q.evidence.labels and not q.draft.startswith(q.prompts.abstain):
+        q.located = locate(q.evidence, sentence_table(q.read), partial(holds_facts, q.draft, q.question, q.language))
+    return q.located
 
 
 # -- after the Answer is out ------------------------------------------------------------------------------

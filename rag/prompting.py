@@ -13,6 +13,7 @@ from rag.language import prompt_language
 from rag.results import Passage
 
 TEMPLATE_FILES = ("system.txt", "user.txt", "passage.txt", "abstain.txt", "retry.txt")
+EVIDENCE_FOLDER = "evidence"  # per language: the evidence-first layout's own templates (rag.evidence)
 EXAMPLES_FILE = "examples.txt"  # optional worked examples, shown as earlier turns of the chat
 _TURN = re.compile(r"^### (user|assistant)[ \t]*$", re.MULTILINE)
 
@@ -37,11 +38,16 @@ class PromptSet:
     abstain: str
     retry: str  # asks for the same answer again in the right language
     examples: tuple[tuple[str, str], ...] = ()  # (role, content) turns between system prompt and question
+    evidence: bool = False  # evidence first (rag.evidence): sentences numbered, the answer names one first
 
     def passage_texts(self, passages: list[Passage]) -> list[str]:
-        """Each passage as the model reads it: its number, title, date and text."""
+        """Each passage as the model reads it: its number, title, date and text (one numbered sentence a line
+        in the evidence layout)."""
+        from rag.evidence import numbered
+
         return [self.passage.safe_substitute(n=p.n, title=p.title, date=f" ({p.date})" if p.date else "",
-                                             text=p.text.strip()) for p in passages]
+                                             text=numbered(p.n, p.text) if self.evidence else p.text.strip())
+                for p in passages]
 
     def passages_block(self, passages: list[Passage]) -> str:
         return "\n".join(self.passage_texts(passages))
@@ -74,22 +80,33 @@ def parse_examples(text: str, where: Path) -> tuple[tuple[str, str], ...]:
     return turns
 
 
+def prompts_for(settings, language: str) -> PromptSet:
+    """The templates `settings` asks for: the language's, in the evidence-first layout when it is on."""
+    return load_prompts(settings.prompts_dir, language, settings.evidence_first)
+
+
 @lru_cache(maxsize=16)
-def load_prompts(prompts_dir: Path, language: str) -> PromptSet:
-    """Templates for `language` (English for languages without their own folder)."""
+def load_prompts(prompts_dir: Path, language: str, evidence: bool = False) -> PromptSet:
+    """Templates for `language` (English for languages without their own folder). The evidence layout takes
+    a file from the language's `evidence/` folder where it has one (system prompt, examples)."""
     folder = Path(prompts_dir) / prompt_language(language)
     texts = {}
     for name in TEMPLATE_FILES:
-        path = folder / name
+        path = _layout_file(folder, name, evidence)
         if not path.is_file():
             raise ConfigError(f"Prompt template missing: {path}", "Restore the prompts/ folder from git.")
         texts[name] = path.read_text(encoding="utf-8").strip() + ("\n" if name == "passage.txt" else "")
-    examples_path = folder / EXAMPLES_FILE
+    examples_path = _layout_file(folder, EXAMPLES_FILE, evidence)
     examples = parse_examples(examples_path.read_text(encoding="utf-8"), examples_path) \
         if examples_path.is_file() else ()
     return PromptSet(folder.name, texts["system.txt"], Template(texts["user.txt"]),
                      Template(texts["passage.txt"]), texts["abstain.txt"].strip(), texts["retry.txt"].strip(),
-                     examples)
+                     examples, evidence)
+
+
+def _layout_file(folder: Path, name: str, evidence: bool) -> Path:
+    special = folder / EVIDENCE_FOLDER / name
+    return special if evidence and special.is_file() else folder / name
 
 
 @lru_cache(maxsize=64)

@@ -1,18 +1,19 @@
-"""Follow-ups made standalone by rules, with no model call: what a pronoun stands for, what an ellipsis replaces.
+"""Follow-ups made standalone by rules, with no model call: what a pronoun stands for.
 
 The whole last turn is read: the standalone question it searched for (the names it asks about) and, when that
-question asked for a name ("Wer leitet OpenAI?"), the name its answer gave. Rules, in this order:
+question asked for a name ("Wer leitet OpenAI?"), the name its answer gave.
 
 - **pronoun**: "er", "ihre", "its", "hem", ... (`prompts/followup.toml`) is replaced by the one name it can
   stand for. Where to look, nearest first: the answer's new name when the last question asked for one, else
-  the last question's own name (also when the answer abstained); one turn further back when the last turn
-  stayed on the topic. A pronoun for a thing ("es", "it") never stands for a person a "who" question found; a
-  pronoun for a person looks for one first. Two candidates in the same place: no rule, the model decides.
-- **ellipsis**: "Und Anthropic?", "En in 2024?", "And 5 billion?": the new name, date or amount replaces its
-  counterpart of the same kind in the last standalone question ("Wie viel hat OpenAI eingesammelt?" ->
-  "Wie viel hat Anthropic eingesammelt?"); a date or a place with a preposition that has no counterpart is
-  added to it ("... in Rechenzentren in Frankreich?").
-- **opening**: "Und wie alt ist Sam Altman?" is complete once its opening is dropped.
+  the last question's own name (also when the answer abstained, unless it asked for a name: then what the
+  pronoun means is unknown); one turn further back when the last turn stayed on the topic, or named nothing a
+  pronoun can stand for. A pronoun for a thing ("es", "it") never stands for a person a "who" question found;
+  a pronoun for a person looks for one first. Two candidates in the same place: the one that follows no
+  preposition (the subject of "Wie viel hat Oracle in Stargate investiert?"), else no rule and the model
+  decides. A plural pronoun ("sie", "they", "ze") stands for all the names an answer listed. Each pronoun
+  takes its own referent ("Wann hat er es gegründet?": Sam Altman, OpenAI).
+
+Ellipses ("Und Anthropic?") and openings ("Und wie alt ist er?") are rag.ellipses.
 
 Structural substitution only: no word list names a topic, so the rules hold on conversations they were not
 written from. Everything else goes to the model's rewrite (rag.followups).
@@ -24,11 +25,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.mentions import is_subject, known, spans, without_owner
+from rag.mentions import is_subject, known, spans, without_owner, written
 from rag.textrules import find_words, split_words
 from rag.wordlists import word_lists
 
-MIN_QUESTION_WORDS = 4  # a question word, a verb and what it asks about: "wie alt ist David Sacks"
 LOOK_BACK_TURNS = 2  # a pronoun may point one turn further back (the measured two-turn-back references)
 
 
@@ -46,31 +46,47 @@ class Referent:
 
     name: str
     person: bool = False  # the answer to a "who" question
+    governed: bool = False  # it follows a preposition ("in Stargate", "volgens Musk"): not the clause's subject
+    answered: bool = False  # the answer brought it in (one of the names a "which companies" answer listed)
 
 
 # -- where a pronoun can point ----------------------------------------------------------------------------
 def _asks(question: str, language: str, marks: dict, key: str) -> str:
     """Does the question ask for a name (`key` "asks_for_name": wer, welke, which; "asks_for_person": wer, who)?
     "first" when it opens with such a word, "after a preposition" for "Through which network ...?", "Aus welchem
-    Land ...?" (which may ask for a year instead: "In welchem Jahr ...?"), else ""."""
+    Land ...?" (which may ask for a year instead: "In welchem Jahr ...?"), else "". The question may follow a
+    frame and a comma: "According to the German article, who founded xAI?"."""
     from rag import language as lang
 
     words = marks.get(lang.detect(question, language)) or marks.get(language) or marks["en"]
-    tokens = split_words(question.lower(), "'-")
-    if tokens[:1] and any(" ".join(tokens).startswith(o + " ") for o in words.get(key, [])):
-        return "first"
-    if len(tokens) > 1 and tokens[0] in _prepositions(marks) and tokens[1] in words.get(key, []):
-        return "after a preposition"
+    for clause in question.lower().split(","):
+        tokens = split_words(clause, "'-")
+        if tokens[:1] and any(" ".join(tokens).startswith(o + " ") for o in words.get(key, [])):
+            return "first"
+        if len(tokens) > 1 and tokens[0] in prepositions(marks) and tokens[1] in words.get(key, []):
+            return "after a preposition"
     return ""
 
 
-def _question_names(question: str, language: str) -> list[Referent]:
+def _question_names(question: str, language: str, marks: dict) -> list[Referent]:
     seen: dict[str, Referent] = {}
     for s in spans(question, language):
         name = without_owner(question[s.start:s.end])
         if s.kind == "name" and is_subject(name, language):
-            seen.setdefault(name.lower(), Referent(name))
+            seen.setdefault(name.lower(), Referent(name, governed=governed(question, s.start, marks)))
     return list(seen.values())
+
+
+def governed(text: str, start: int, marks: dict) -> bool:
+    """Does the name at `start` follow a preposition, maybe with an article between ("in Stargate", "in de VS",
+    "volgens Musk")? Such a name is a complement; the one that is not is the clause's subject or object, which a
+    pronoun or an ellipsis points at first ("Wie viel hat Oracle in Stargate investiert?" "Woher kommt es?")."""
+    before = [w.lower() for w in split_words(text[:start], "'-")][-2:]
+    articles = {w for words in marks.values() for w in words.get("articles", [])}
+    leading = prepositions(marks) - articles  # "And the ...?" is an ellipsis's lead, not a preposition
+    if before[-1:] and before[-1] in leading:
+        return True
+    return len(before) == 2 and before[0] in leading and before[1] in articles
 
 
 def _answer_names(turn: Turn, followup: str, language: str, person: bool) -> list[Referent]:
@@ -85,16 +101,22 @@ def _answer_names(turn: Turn, followup: str, language: str, person: bool) -> lis
     seen_text = f"{turn.question} {followup}".lower()
     named = False
     for sentence in split_sentences(turn.answer):
-        names = [without_owner(sentence[s.start:s.end]) for s in spans(sentence, lang.detect(turn.answer, language))
-                 if s.kind == "name"]
+        found_spans = [s for s in spans(sentence, lang.detect(turn.answer, language)) if s.kind == "name"]
+        names = [without_owner(sentence[s.start:s.end]) for i, s in enumerate(found_spans)
+                 if not (i and _in_brackets_after(sentence, found_spans[i - 1].end, s))]
         named = named or bool(names)
-        found = {name.lower(): Referent(name, person) for name in names
+        found = {name.lower(): Referent(name, person, answered=True) for name in names
                  if is_subject(name, language) and not known(name, seen_text)}
         if found:
             return list(found.values())
     # only names the question had ("Elon Musk" for "Musk"): what it asked is unknown; no name at all: it asked for
     # a role or a thing ("Welches Amt hat er?" "Vizepräsident.")
     return [Referent("", person)] if named else []
+
+
+def _in_brackets_after(sentence: str, previous_end: int, span) -> bool:
+    """ "International Finance Forum (IFF)": a name in brackets right after another is that one's short form."""
+    return sentence[previous_end:span.start].strip() == "(" and sentence[span.end:span.end + 1] == ")"
 
 
 def layers(followup: str, turns: Sequence[Turn], language: str, marks: dict,
@@ -105,41 +127,78 @@ def layers(followup: str, turns: Sequence[Turn], language: str, marks: dict,
     found: list[list[Referent]] = []
     recent = list(turns)[-LOOK_BACK_TURNS:]
     for back, turn in enumerate(reversed(recent)):
-        if back and not across_topics and not _stayed_on_topic(recent[-1], turn, language):
+        if back and not across_topics and not _stayed_on_topic(recent[-1], turn, language, marks):
             break
-        asked = [r for r in _question_names(turn.question, language) if not known(r.name, followup.lower())]
+        asked = [r for r in _question_names(turn.question, language, marks)
+                 if not known(r.name, followup.lower())]
         for_name = _asks(turn.question, language, marks, "asks_for_name")
         if for_name:
             person = _asks(turn.question, language, marks, "asks_for_person") == "first"
             answered = _answer_names(turn, followup, language, person)
-            found += [answered if for_name == "first" else [r for r in answered if r.name], asked]
+            # an abstained "In welchem Jahr ...?" asked for a date, which no pronoun stands for; any other
+            # abstained question for a name leaves what the pronoun means unknown ("Through which network ...?")
+            found += [[r for r in answered if r.name] if _asks_for_date(turn.question, marks) else answered, asked]
         else:
             found += [asked, [r for r in _answer_names(turn, followup, language, False) if r.name]]
     return [layer for layer in found if layer]
 
 
-def _stayed_on_topic(last: Turn, earlier: Turn, language: str) -> bool:
+def _stayed_on_topic(last: Turn, earlier: Turn, language: str, marks: dict) -> bool:
     """The last question names nothing the earlier turn did not: the conversation is still on that topic."""
     before = f"{earlier.question} {earlier.answer}".lower()
-    return all(known(r.name, before) for r in _question_names(last.question, language))
+    return all(known(r.name, before) for r in _question_names(last.question, language, marks))
+
+
+def _asks_for_date(question: str, marks: dict) -> bool:
+    """ "In welchem Jahr ...?", "Which year ...?": a question word before a noun of time (`date_nouns`)."""
+    tokens = split_words(question.lower(), "'-")
+    asking = {w for words in marks.values() for w in words.get("asks_for_name", [])}
+    nouns = {w for words in marks.values() for w in words.get("date_nouns", [])}
+    return any(a in asking and b in nouns for a, b in zip(tokens[:3], tokens[1:4]))
 
 
 def pick(found: list[list[Referent]], kind: str, wider: list[list[Referent]] = ()) -> Referent | None:
     """The one referent a pronoun of `kind` ("person", "thing" or "any") stands for, or None when unsure. A
     pronoun for a person takes the nearest person a "who" question found, in `found` or else in `wider` (the
     turns before a change of topic: "Wie is verantwoordelijk voor AI?" "David Sacks." "Hoeveel wil Stargate
-    investeren?" "500 miljard." "Wat voor miljardair is hij?")."""
+    investeren?" "500 miljard." "Wat voor miljardair is hij?"). When the last turn names nothing a pronoun can
+    stand for, the turn before is read as if the topic had not changed ("Which US vice president spoke in
+    Paris?" "J.D. Vance." "How much does the EU itself commit?" "50 billion." "What did he warn the EU
+    against?")."""
     if kind == "person":
         for layer in [*found, *wider]:
             people = {r.name.lower(): r for r in layer if r.person}
             if people:
-                return next(iter(people.values())) if len(people) == 1 else None
+                return _one(list(people.values()))
+    if not found:
+        return pick(list(wider), kind) if wider else None
     for layer in found:
         fits = {r.name.lower(): r for r in layer if not (kind == "thing" and r.person)}
         if fits:
-            return next(iter(fits.values())) if len(fits) == 1 else None
+            return _one(list(fits.values()))
     # "Who wants to mobilise 200 billion?" "The EU." "When did it ...?": a "who" answer is what "it" can mean
     return pick(found, "any") if kind == "thing" else None
+
+
+def _one(fits: list[Referent]) -> Referent | None:
+    """The one of `fits`, or, of several, the one that follows no preposition when the others all do (the
+    subject of "Wie viel hat Oracle in Stargate investiert?"); None when still unsure."""
+    if len(fits) == 1:
+        return fits[0]
+    free = [r for r in fits if not r.governed]
+    return free[0] if len(free) == 1 else None
+
+
+def enumeration(found: list[list[Referent]], language: str, marks: dict) -> Referent | None:
+    """The names an answer listed, as one referent for a plural pronoun ("Welche Unternehmen zählen zu den Big
+    Five?" "Oracle, Microsoft, Meta." "Wie viel wollen sie investieren?"): only when the nearest layer is those
+    names, all known."""
+    layer = found[0] if found else []
+    if len(layer) < 2 or not all(r.answered and r.name for r in layer):
+        return None
+    names = [r.name for r in layer]
+    joiner = (marks.get(language) or marks["en"]).get("and", "and")
+    return Referent(f"{', '.join(names[:-1])} {joiner} {names[-1]}")
 
 
 # -- the rules ---------------------------------------------------------------------------------------------
@@ -147,8 +206,8 @@ def pronoun_hits(question: str, words: dict, language: str) -> list[tuple[re.Mat
     """The words of `question` that stand for a name ("er", "hem", "it") or its owner ("ihre", "zijn", "its"),
     each with True when it is a possessive. "her", "haar", "ihr" are a possessive before a noun (in German a
     capitalised one), "zijn" only after a verb or preposition ("Wat is zijn rol?", not "Wat zijn de plannen?"),
-    "het" only where it is no article (at the end, before a function word). A possessive after a name of the
-    question's own, or before "own", is the question's own ("Was sagte Trump über seine Pläne?")."""
+    "het" only where it is no article (at the end, before a function word or a preposition). A possessive after
+    a name of the question's own, or before "own", is the question's own ("Was sagte Trump über seine Pläne?")."""
     tokens = find_words(question, "'-")
     lowered = [t.group(0).lower() for t in tokens]
     stand_ins, owners = set(words.get("name_pronouns", [])), set(words.get("possessives", []))
@@ -158,8 +217,9 @@ def pronoun_hits(question: str, words: dict, language: str) -> list[tuple[re.Mat
     for i, w in enumerate(lowered):
         before = lowered[i - 1] if i else ""
         after = tokens[i + 1].group(0) if i + 1 < len(tokens) else ""
-        if w in words.get("article_pronouns", []) and (not after or after.lower() in skip):
-            hits.append((tokens[i], False))  # "Hoeveel wil het de komende jaren investeren?", "... heeft het?"
+        if w in words.get("article_pronouns", []) and (
+                not after or after.lower() in skip or after.lower() in words.get("prepositions", [])):
+            hits.append((tokens[i], False))  # "Hoeveel wil het de komende jaren investeren?", "kondigde zij het aan?"
             continue
         if w not in stand_ins and w not in owners or after.lower() in words.get("reflexive", []):
             continue  # "their own chips" are the chipmakers' of the same question
@@ -183,21 +243,37 @@ def by_pronoun(question: str, turns: Sequence[Turn], language: str, marks: dict)
     lowered = [w.lower() for w in split_words(question, "'-")]
     stand_ins, owners = set(words.get("name_pronouns", [])), set(words.get("possessives", []))
     others = set(lowered) & set(words.get("pronouns", [])) - stand_ins - owners
-    text = " ".join(lowered)
-    phrases = [p for p in words.get("phrases", []) if not set(p.split()) & (stand_ins | owners)]  # not "hat es"
-    if not hits or others or any(f" {p} " in f" {text} " for p in phrases):
-        return None  # a reference to a thing or a place ("daarvan", "dort", "het bedrijf"): the model decides
+    if not hits or others:
+        return None  # a reference to a thing or a place ("daarvan", "dort"): the model decides
+    # A phrase that points back ("het plan", "das Unternehmen") stays as it is: it still says what it means, and
+    # the name beside it is sure ("Met welke organisatie vergeleek zij het plan?" -> "... Ursula von der Leyen
+    # het plan?")
     found = layers(question, turns, language, marks)
     wider = layers(question, turns, language, marks, across_topics=True)
-    chosen = {pick(found, _pronoun_kind(m.group(0).lower(), words), wider) for m, _ in hits}
-    if len(chosen) != 1 or None in chosen or not next(iter(chosen)).name:
+    plural = set(words.get("plural_pronouns", []))
+    chosen = [pick(found, _pronoun_kind(m.group(0).lower(), words), wider) or (
+        enumeration(found, language, marks) if m.group(0).lower() in plural and not owner else None)
+        for m, owner in hits]
+    earlier = layers(question, list(turns)[:-1], language, marks)
+    if any(r is None or not r.name or _contested(r, earlier, _pronoun_kind(m.group(0).lower(), words))
+           for r, (m, _) in zip(chosen, hits)):
         return None
-    name = next(iter(chosen)).name
     out, last = [], 0
-    for m, as_owner in hits:
+    for (m, as_owner), referent in zip(hits, chosen):  # "she ... it": each pronoun its own sure referent
+        name = written(referent.name)
         out += [question[last:m.start()], possessive(name, language) if as_owner else name]
         last = m.end()
     return "".join(out + [question[last:]])
+
+
+def _contested(chosen: Referent, earlier: list[list[Referent]], kind: str) -> bool:
+    """Is a complement of the last question ("in den USA") challenged by a subject or answer of the turn before?
+    "Welcher Konzern baut den Chip?" "Alibaba." "Wie viele arbeiten in den USA?" "40 %." "Wie heißt seine
+    Abteilung?": which one it is, is a matter of meaning; the model decides."""
+    if not chosen.governed or not earlier:
+        return False
+    rival = pick(earlier, kind)
+    return bool(rival and rival.name and not rival.governed and rival.name.lower() != chosen.name.lower())
 
 
 def _pronoun_kind(word: str, words: dict) -> str:
@@ -213,78 +289,5 @@ def possessive(name: str, language: str) -> str:
     return name + ("s" if language == "de" else "'s")
 
 
-def opening(question: str, marks: dict) -> str:
-    """The follow-up's elliptic opening ("en", "und", "what about"), lower case, or ""."""
-    text = " ".join(split_words(question, "'-")).lower()
-    starts = {start for lang_words in marks.values() for start in lang_words.get("starts", [])}
-    return next((s for s in sorted(starts, key=len, reverse=True) if text == s or text.startswith(s + " ")), "")
-
-
-def after_opening(question: str, opener: str) -> str:
-    """The question without its opening: "Und wie alt ist er?" -> "wie alt ist er?"."""
-    rest = question.strip()
-    for word in opener.split():
-        rest = re.sub(r"^\W*" + re.escape(word) + r"(?!\w)\W*", "", rest, count=1, flags=re.I)
-    return rest
-
-
-def by_ellipsis(question: str, last_question: str, language: str, marks: dict) -> str | None:
-    """ "Und Anthropic?" after "Wie viel hat OpenAI eingesammelt?": the new name, date or amount in place of the
-    one of its kind in the last question; a date, or a name after a preposition, with no counterpart is added."""
-    opener = opening(question, marks)
-    if not opener:
-        return None
-    owners = [code for code, words in marks.items() if opener in words.get("starts", [])]
-    fragment = after_opening(question, opener).rstrip(" ?!.").strip()
-    own = spans(fragment, owners[0] if len(owners) == 1 else language)  # "Und bis Jahresende?" is German
-    if not own or own[-1].end != len(fragment) or any(
-            fragment[a.end:b.start].strip() for a, b in zip(own, own[1:])) or len({s.kind for s in own}) > 1:
-        return None  # "Und zu welcher Bewertung?": not a name, date or amount: the model decides
-    kind = own[0].kind
-    lead = fragment[:own[0].start].strip()
-    if lead and any(w.lower() not in word_lists().stop_words and w.lower() not in _prepositions(marks)
-                    for w in lead.split()):
-        return None
-    new = fragment[own[0].start:]
-    if new.lower() in last_question.lower():
-        return None
-    olds = [s for s in spans(last_question, language) if s.kind == kind and (
-        kind != "name" or is_subject(last_question[s.start:s.end], language))]
-    if lead:  # after the same preposition: "in de VS" -> "in China"
-        after_lead = [(m.start(), s) for s in olds for m in [re.search(
-            r"(?<!\w)" + re.escape(lead) + r"\s+(?:\w+\s+)?$", last_question[:s.start], flags=re.I)] if m]
-        if len(after_lead) == 1:
-            start, s = after_lead[0]
-            return last_question[:start] + fragment + last_question[s.end:]
-        if kind == "name" and lead.split()[0].lower() in _place_prepositions(marks):
-            olds = [s for _, s in after_lead]  # "En in Frankrijk?" after "Hoeveel investeert xAI in datacenters?"
-    if len(olds) == 1:
-        s = olds[0]
-        old = last_question[s.start:s.end]
-        owner = old[len(without_owner(old)):] if without_owner(new) == new else ""  # China's, Nvidias
-        return last_question[:s.start] + new + owner + last_question[s.end:]
-    if not olds and (kind != "name" or lead):  # "Und in Frankreich?", "En in 2024?": added to the question
-        body = last_question.rstrip().rstrip("?").rstrip()
-        return f"{body} {fragment}?"
-    return None
-
-
-def _place_prepositions(marks: dict) -> set[str]:
-    return {w for lang_words in marks.values() for w in lang_words.get("place_prepositions", [])}
-
-
-def _prepositions(marks: dict) -> set[str]:
+def prepositions(marks: dict) -> set[str]:
     return {w for lang_words in marks.values() for w in lang_words.get("prepositions", [])}
-
-
-def by_opening(question: str, language: str, marks: dict, stands_alone) -> str | None:
-    """ "Und wie alt ist Sam Altman?": without its opening the question stands alone: it opens with a question
-    word, names what it asks about and has no pronoun ("En de Hanguang 800-chip?" is an ellipsis, not this)."""
-    first = next(iter(split_words(question, "'-")), "").lower()
-    rest = after_opening(question, first) if opening(first, marks) == first else ""
-    words = [w.lower() for w in split_words(rest, "'-")]
-    asking = {w for lang_words in marks.values() for w in lang_words.get("question_words", [])}
-    if len(words) < MIN_QUESTION_WORDS or words[0] not in asking or not any(
-            s.kind == "name" for s in spans(rest, language)) or not stands_alone(rest):
-        return None
-    return rest[:1].upper() + rest[1:]

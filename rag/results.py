@@ -20,6 +20,8 @@ class AbstainReason(StrEnum):
     UNSURE = "unsure"  # the model's confidence in its answer is below min_confidence
     UNSUPPORTED = "unsupported"  # the answer states a number or name that no cited passage contains
     OFF_SUBJECT = "off-subject"  # it only repeats the question's name, or its passages miss what is asked about
+    WRONG_KIND = "wrong-kind"  # the question asks for a kind of answer (a date, a count) the answer clearly is not
+    NOT_STATED = "not-stated"  # the second reading finds that the named sentence does not state what is asked
     UNCERTAIN = "uncertain"  # the model's probability of abstaining is at least 1 - strictness
 
 
@@ -59,6 +61,7 @@ class Timing:
     TOTAL_MS = "total_ms"  # from the question to the checked Answer
     PROMPT_TOKENS = "prompt_tokens"
     COMPLETION_TOKENS = "completion_tokens"
+    SECOND_READING_MS = "second_reading_ms"  # the second reading of the named sentence (rag.second_reading)
     PASSAGE_STATES = "states_"  # prefix of the passage-state counts and times (rag.llm.passage_states)
 
 
@@ -117,6 +120,7 @@ class Answer:
     confidence: float | None = None  # the model's geometric mean token probability for its answer
     abstain_probability: float | None = None  # the model's probability of writing the abstention instead
     abstain_reason: AbstainReason | None = None  # why it abstained (None: it did not)
+    stated_probability: float | None = None  # the second reading's probability that the named sentence states it
     draft: str = ""  # what the model wrote, before verification repaired or rejected it
     period: str = ""  # the period searched, e.g. "2025-02-01 to 2025-02-28" ("" all dates; rag.filters)
     sources: list[str] = field(default_factory=list)  # the sources searched ([] all)

@@ -29,9 +29,9 @@ from rag.textrules import (
 from rag.wordlists import word_lists
 
 __all__ = ["best_quote", "build_citations", "check_answer", "cite_before_full_stop", "claims_by_citation", "facts_in",
-           "missing_facts", "name_in", "names_in", "numbers_in", "remove_invalid_citations",
-           "repair_scales", "restates_question", "split_sentences", "strip_citations", "subject_missing",
-           "supports", "unsupported_facts", "write_out_large_numbers"]
+           "holds_facts", "missing_facts", "name_in", "names_in", "numbers_in", "remove_invalid_citations",
+           "repair_scales", "restates_question", "scales_missing", "split_sentences", "strip_citations",
+           "subject_missing", "supports", "unsupported_facts", "write_out_large_numbers"]
 
 
 NUMBER_WEIGHT = 2  # a number counts as two facts: a wrong amount misleads more than a misspelt name
@@ -111,6 +111,24 @@ def repair_scales(text: str, passages_text: str, language: str) -> tuple[str, li
     return write_out_large_numbers(text, truth, language, notes)
 
 
+def scales_missing(text: str, cited_text: str) -> list[str]:
+    """"39 billion" where the cited text has 39 but never "39 billion": the scale is a fact too, and the
+    number check alone (which sees "39") would pass it."""
+    truth, written = scale_of(cited_text), numbers_in(cited_text)
+    missing = []
+    for number, word in SCALED.findall(strip_citations(text)):
+        power, key = scale_power(word), canonical(number)
+        if power is None or truth.get(key) == power:
+            continue
+        try:
+            value = canonical(f"{round(float(key) * 10 ** power)}")
+        except ValueError:
+            value = ""
+        if value not in written:  # "1.2 million" where the text writes 1.200.000 is fine
+            missing.append(f"{number} {word}")
+    return missing
+
+
 _LONG_NUMBER = re.compile(r"(?<![\w.,])(?:\d{1,3}([.,\s])\d{3}(?:\1\d{3})+|\d{7,})(?![\w]|[.,]\d)")  # 9.000.000
 
 
@@ -166,6 +184,12 @@ def facts_in(sentence: str, question: str, language: str = "en") -> tuple[set[st
     asked = all_names_in(question, language) | words(question)
     names = {n for n in all_names_in(plain, language) if n not in asked and not set(n.split()) <= words(question)}
     return numbers_in(plain) - numbers_in(question), names
+
+
+def holds_facts(answer: str, question: str, language: str, sentence: str) -> bool:
+    """Whether `sentence` contains every number and name the answer states beyond the question."""
+    numbers, names = facts_in(answer, question, language)
+    return not missing_facts(sentence, numbers, names)
 
 
 def missing_facts(passage_text: str, numbers: set[str], names: set[str]) -> list[str]:

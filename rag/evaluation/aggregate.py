@@ -31,6 +31,7 @@ def summarize(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         "cite_rate": mean(r["cites"] for r in attempted),
         "citation_precision": mean(r["citation_precision"] for r in citing),
         "evidence_support": mean(r["evidence_supported"] for r in citing),
+        "quote_support": mean(r.get("quote_supported") for r in citing),
         "invalid_citation_rate": mean(bool(r["invalid_citations"]) for r in records if not r["error"]),
         "invalid_citations": sum(len(r["invalid_citations"]) for r in records),
         "unsupported_facts": sum(bool(r.get("unsupported_facts")) for r in records if not r["error"]),

@@ -62,6 +62,7 @@ CATALOGUE: tuple[Metric, ...] = (
     Metric("cite_rate", RATE, "answerable, not abstained: the answer cites at least one passage"),
     Metric("citation_precision", RATE, "citing answers: share of citations from a gold article", plotted=True),
     Metric("evidence_support", RATE, "citing answers: a cited passage holds the gold evidence"),
+    Metric("quote_support", RATE, "citing answers: a citation's quote (the sentence shown) holds the gold evidence"),
     Metric("invalid_citation_rate", RATE, "answers with a [n] that matches no citation"),
     Metric("unsupported_facts", NUMBER, "answers stating a name or number that no cited passage contains "
            "(single words included); the goal is 0", headline=True),

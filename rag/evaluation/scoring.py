@@ -116,9 +116,13 @@ def score_answer(question: GoldQuestion, answer: Any, article_language: str | No
         "citation_precision": citation_precision(cited_docs, question.docs) if answerable else None,
         "evidence_supported": (evidence_hit([c.text for c in citations], question.evidence_all, len(citations))
                                if answerable and citations else None),
+        # the quote shown with the citation (the named sentence in the evidence-first layout) holds the gold evidence
+        "quote_supported": (evidence_hit([c.quote for c in citations if c.quote], question.evidence_all, len(citations))
+                            if answerable and citations else None),
         "invalid_citations": invalid,
         "unsupported_facts": unsupported,  # names and numbers stated that no cited passage contains
-        "abstain_probability": getattr(answer, "abstain_probability", None),  # the model's, for the trade-off
+        "abstain_probability": getattr(answer, "abstain_probability", None),
+        "stated_probability": getattr(answer, "stated_probability", None),  # the second reading's P(yes)
         "abstain_reason": str(getattr(answer, "abstain_reason", "") or "") if abstained else "",
         "citations": [{"n": c.n, "doc_id": c.doc_id, "quote": _excerpt(c.quote or c.text)} for c in citations],
         "passages": [{"n": p.n, "doc_id": p.doc_id, "score": round(float(p.score), 4),

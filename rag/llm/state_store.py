@@ -289,13 +289,19 @@ def _index_passages(data) -> list:
 
 
 def passage_names(settings, data, languages: tuple[str, ...] = ("nl", "de", "en")) -> set[str]:
-    """The state file names of every passage of the index, in every prompt language's template."""
-    from rag.prompting import load_prompts
+    """The state file names of every passage of the index, in every prompt language's template (and, where
+    the text shows the passage's number, as in the evidence layout's sentence labels, at every place up to
+    `top_k`)."""
+    from dataclasses import replace
+
+    from rag.prompting import prompts_for
 
     names = set()
     passages = _index_passages(data)
     for language in languages:
-        for text in load_prompts(settings.prompts_dir, language).passage_texts(passages):
+        prompts = prompts_for(settings, language)
+        places = range(1, settings.top_k + 1) if prompts.evidence else (1,)
+        for text in (t for n in places for t in prompts.passage_texts([replace(p, n=n) for p in passages])):
             cut = split_label(text + "\n")
             if cut:
                 names.add(text_name(cut[1]))
@@ -316,7 +322,7 @@ def prepare_collection(generator, settings, data, languages: tuple[str, ...] = (
     (states computed, passages x languages)."""
     from tqdm import tqdm
 
-    from rag.prompting import load_prompts
+    from rag.prompting import prompts_for
 
     passages = _index_passages(data)
     step = max(1, settings.top_k)
@@ -324,7 +330,7 @@ def prepare_collection(generator, settings, data, languages: tuple[str, ...] = (
     with tqdm(total=len(passages) * len(languages), unit="state", disable=not progress,
               desc="Passage states") as bar:
         for language in languages:
-            prompts = load_prompts(settings.prompts_dir, language)
+            prompts = prompts_for(settings, language)
             for start in range(0, len(passages), step):
                 batch = [dataclasses.replace(p, n=i + 1) for i, p in enumerate(passages[start:start + step])]
                 computed += generator.prepare_passages(prompts.passage_prompt("?", batch))

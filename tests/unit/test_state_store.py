@@ -98,14 +98,14 @@ def test_pruning_for_the_index_keeps_the_states_of_its_passages_in_every_languag
     from rag.config import Settings
     from rag.documents import Document
     from rag.llm.state_store import passage_names, prune_for_index
-    from rag.prompting import load_prompts
+    from rag.prompting import prompts_for
     from rag.results import Passage
 
     doc = Document("a", "Stargate", "Stargate krijgt 500 miljard. Veel geld.", "2025-01-21", "nl", None, "a.txt", "h")
     data = SimpleNamespace(chunks=[Chunk("a#0", "a", "Stargate krijgt 500 miljard.", 0, 28, 0)],
                            documents={"a": doc})
     settings = Settings.load(passage_states_dir=tmp_path)
-    prompts = load_prompts(settings.prompts_dir, "de")
+    prompts = prompts_for(settings, "de")  # the layout questions use (numbered sentences by default)
     shown = prompts.passage_texts([Passage(3, "a", "Stargate", "2025-01-21", "a#0", "Stargate krijgt 500 miljard.",
                                            0, 28, 0.5)])[0]  # as a question numbered it
     kept = text_name(split_label(shown + "\n")[1])

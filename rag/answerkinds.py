@@ -1,0 +1,387 @@
+"""The kind of answer a question asks for ("wanneer" a date, "wie viele" a count, "how much did X invest"
+money), and whether a text (the answer, or the sentence it rests on) holds that kind.
+
+An answer can be true, sit in a cited passage on the right subject, and still answer another question: "39
+years" to what Sam Altman earns, "20 billion dollars" to how many people SpaceX employs. No rule on names or
+numbers sees that; the question word does. The check is conservative: it rejects only a text that clearly
+holds another kind (a number with another unit, only a name, only a date) and nothing of the kind asked.
+When the question word says nothing clear ("Wat ...", "Wie heißt ..."), or the text is unclear, it accepts.
+
+Word lists are data in prompts/kinds.toml (question words and units per language); month names come from
+prompts/dates.toml, numbers from rag.numbers and names from rag.textrules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from rag.numbers import number_word
+from rag.textrules import all_names_in, find_words, split_sentences, split_words, strip_citations
+from rag.wordlists import prompts_dir_in_use, read_words, word_lists
+
+KINDS_FILE = "kinds.toml"  # in the prompts folder (settings.prompts_dir)
+COMPOUND_NOUN = 4  # "KI-Unternehmen" ends in "unternehmen": a noun this long counts at a compound's end
+WHICH_REACH = 3  # "Welk Japans bedrijf": the noun of "which" within this many words
+
+
+class Kind(StrEnum):
+    """The kinds of answer a question word can ask for."""
+
+    DATE = "date"
+    AGE = "age"
+    DURATION = "duration"
+    PLACE = "place"
+    PERSON_OR_ORG = "person_or_org"
+    MONEY = "money"
+    PERCENT = "percent"
+    COUNT = "count"  # how many <things>
+    AMOUNT = "amount"  # a number of any unit ("hoeveel" before a verb, "how high")
+
+
+class Unit(StrEnum):
+    """What one number in a text counts, read from the words around it."""
+
+    MONEY = "an amount of money"
+    PERCENT = "a percentage"
+    AGE = "an age"
+    DURATION = "a duration"
+    MEASURE = "a measurement"
+    DATE = "a date"
+    SCALED = "an amount"
+    COUNT = "a count of something"
+    BARE = "a number"
+
+
+_NUMERIC = frozenset(Unit) - {Unit.DATE}
+# The units that hold each numeric kind; a text with numbers of other units only is of another kind.
+HOLDS: dict[Kind, frozenset[Unit]] = {
+    Kind.DATE: frozenset({Unit.DATE, Unit.BARE}),
+    Kind.AGE: frozenset({Unit.AGE, Unit.DURATION, Unit.DATE, Unit.BARE}),  # "geboren in 1985"
+    Kind.DURATION: frozenset({Unit.DURATION, Unit.AGE, Unit.DATE, Unit.MEASURE, Unit.BARE}),  # "hoe lang": length too
+    Kind.MONEY: frozenset({Unit.MONEY, Unit.SCALED, Unit.PERCENT, Unit.BARE}),  # "how much did revenue grow": 8%
+    Kind.PERCENT: frozenset({Unit.PERCENT, Unit.BARE}),
+    Kind.COUNT: frozenset({Unit.COUNT, Unit.SCALED, Unit.BARE}),
+    Kind.AMOUNT: _NUMERIC,
+}
+DESCRIBE = {Kind.DATE: "a date", Kind.AGE: "an age", Kind.DURATION: "a duration", Kind.PLACE: "a place",
+            Kind.PERSON_OR_ORG: "a person or organisation", Kind.MONEY: "an amount of money",
+            Kind.PERCENT: "a percentage", Kind.COUNT: "a count", Kind.AMOUNT: "a number"}
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[%$€£¥°²]")
+_JOINED = re.compile(r"[\s\-–]*|\.\s*")  # what may stand between a number and its unit ("Mrd. Euro", "39-jarige")
+_ORDINAL = frozenset({"st", "nd", "rd", "th", "e", "ste", "de", "ten", "sten"})
+_CLAUSE_BREAK = re.compile(r"[,:;]")
+_PHRASES = ("date", "age", "duration", "place", "person_or_org", "money", "percent", "amount", "much", "many",
+            "which")
+
+
+@dataclass(frozen=True)
+class _Lists:
+    """prompts/kinds.toml, read once per prompts folder, with the months of dates.toml."""
+
+    questions: dict[str, dict]  # language -> its table (phrases by kind, which_nouns, much/many words)
+    units: dict[str, frozenset[str]]  # currency, percent, time, measure, age, ... -> words
+    months: dict[str, bool]  # month spelling -> written with a capital only (English, German)
+    abbreviations: frozenset[str]
+    strong: frozenset[str]
+    weak: re.Pattern
+    patterns: re.Pattern
+    year_before: frozenset[str]
+    quantities: frozenset[str]
+
+
+@lru_cache(maxsize=4)
+def _load(prompts_dir: Path) -> _Lists:
+    data = read_words(KINDS_FILE, prompts_dir)
+    months = {spelling: language != "nl" for language, table in read_words("dates.toml", prompts_dir).items()
+              if language in data for month in table["months"] for spelling in month.split("|")}
+    dates = data["dates"]
+    weak = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(dates["weak"], key=len, reverse=True))
+    return _Lists({lang: data[lang] for lang in ("nl", "de", "en") if lang in data},
+                  {name: frozenset(words) for name, words in data["units"].items()}, months,
+                  frozenset(dates["abbreviations"]), frozenset(dates["strong"]),
+                  re.compile(rf"(?<!\w)(?:{weak})(?!\w)", re.IGNORECASE),
+                  re.compile("|".join(dates["patterns"])), frozenset(dates["year_before"]),
+                  frozenset(data["quantities"]["shares"] + data["quantities"]["counts"]))
+
+
+def _lists() -> _Lists:
+    return _load(prompts_dir_in_use())
+
+
+# -- the kind a question asks for ----------------------------------------------------------------------
+def asked_kind(question: str, language: str) -> Kind | None:
+    """The kind of answer the question's opening word asks for, None when it says nothing clear.
+
+    Only a question word at the start of a clause counts ("How old was he when ..." asks an age), and a
+    question that asks two things at once ("Wann und wo ...") asks for no one kind."""
+    table = _lists().questions.get(language)
+    if table is None:
+        return None
+    words, starts = _clause_starts(question, table)
+    for start in starts:
+        found = _phrase_at(words, start, table)
+        if found is None:
+            continue
+        group, end = found
+        if end < len(words) and words[end] in table.get("conjunctions", []) and _phrase_at(words, end + 1, table):
+            return None
+        return _resolve(group, words, end, table, language)
+    return None
+
+
+def _clause_starts(question: str, table: dict) -> tuple[list[str], list[int]]:
+    """The question's words (lower case) and where a question word may stand: each clause's first word
+    after an opening ("En", "Und so", "Tell me")."""
+    matches = find_words(question, "'-")
+    words = [m.group(0).lower() for m in matches]
+    starts = []
+    for i, match in enumerate(matches):
+        if i == 0 or _CLAUSE_BREAK.search(question[matches[i - 1].end():match.start()]):
+            while True:
+                opening = _phrase_at(words, i, table, ("openings",))
+                if opening is None:
+                    break
+                i = opening[1]
+            starts.append(i)
+    return words, starts
+
+
+def _phrase_at(words: list[str], i: int, table: dict, groups: tuple[str, ...] = _PHRASES) -> tuple[str, int] | None:
+    """The longest phrase of the table's lists that starts at word i: (its list's name, the word after it)."""
+    best: tuple[str, int] | None = None
+    for group in groups:
+        for phrase in table.get(group, []):
+            parts = phrase.split()
+            if words[i:i + len(parts)] == parts and (best is None or i + len(parts) > best[1]):
+                best = (group, i + len(parts))
+    return best
+
+
+def _resolve(group: str, words: list[str], end: int, table: dict, language: str) -> Kind | None:
+    """The kind a matched question phrase asks for; "hoeveel", "how many" and "which" look at what follows."""
+    if group == "which":
+        return _which_kind(words[end:end + WHICH_REACH], table)
+    if group in ("much", "many"):
+        return _quantity_kind(group, words[end:], table, language)
+    return Kind(group)
+
+
+def _which_kind(after: list[str], table: dict) -> Kind | None:
+    """"Welk Japans bedrijf", "In welcher Stadt", "Which company": the noun decides; a verb or article first
+    ("Welke van de ...", "What did ...") asks nothing clear."""
+    stop = word_lists().stop_words
+    for word in after:
+        for kind, nouns in table.get("which_nouns", {}).items():
+            if word in nouns or any(len(n) >= COMPOUND_NOUN and word.endswith(n) and len(word) > len(n) + 2
+                                    for n in nouns):
+                return Kind(kind)
+        if word in stop:
+            return None
+    return None
+
+
+def _quantity_kind(group: str, after: list[str], table: dict, language: str) -> Kind | None:
+    """"Hoeveel geld" money, "wie viele Mitarbeiter" a count, "how much did X invest" money, "hoeveel procent"
+    a percentage, "wie viele Jahre" a duration, "how many kilograms" nothing checked."""
+    units = _lists().units
+    first = after[0] if after else ""
+    if first in units["percent"]:
+        return Kind.PERCENT
+    if first in units["currency"]:
+        return Kind.MONEY
+    if first in units["time"]:
+        return Kind.DURATION
+    if first in units["measure"]:
+        return None
+    if word_lists().scales.get(first) is not None:
+        return Kind.MONEY if set(after[1:3]) & units["currency"] else Kind.AMOUNT
+    if group == "many":
+        return Kind.COUNT
+    if first in table.get("share_of", []):  # "how much of the revenue": a part, of any unit
+        return Kind.AMOUNT
+    if _is_money_word(first, table):
+        return Kind.MONEY
+    if language == "nl" and first and first not in table.get("verbs_after_much", []) \
+            and first not in word_lists().stop_words and re.search(r"(en|s|'s|’s)$", first):
+        return Kind.COUNT  # "hoeveel werknemers": a plural noun after "hoeveel" (Dutch has one word for both)
+    if any(_is_money_word(word, table) for word in after):
+        return Kind.MONEY
+    return Kind.AMOUNT
+
+
+def _is_money_word(word: str, table: dict) -> bool:
+    return any(word == w or (w.endswith("*") and word.startswith(w[:-1])) for w in table.get("money_words", []))
+
+
+# -- what a text holds ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Shows:
+    """What a text shows: the units of its numbers, date words, names, quantity words."""
+
+    units: frozenset[Unit]
+    strong_date: bool  # a month, weekday or written date ("1 januari", "Q3", "2025-01-01")
+    weak_date: bool  # a word that can answer "when" without being a date ("vorig jaar", "toen")
+    names: bool
+    only_names: bool  # nothing but names ("SpaceX", "Sam Altman en Elon Musk")
+    only_numbers: bool  # nothing but numbers ("39", "2025")
+    quantity: bool  # "honderden", "de helft": an amount without digits
+    currency: bool  # a currency word or sign
+    time: bool  # a unit of time ("een paar jaar")
+
+
+def shows(text: str, language: str) -> Shows:
+    lists = _lists()
+    plain = strip_citations(text)
+    masked = lists.patterns.sub(lambda m: " " * len(m.group(0)), plain)  # written dates are no numbers
+    tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(masked)]
+    lowered = {t.lower() for t, _, _ in tokens}
+    units = frozenset(unit for i in range(len(tokens)) if (unit := _unit_of(tokens, i, masked)) is not None)
+    months = {t for t, _, _ in tokens if _is_month(t)}
+    strong = bool(lists.patterns.search(plain) or months or lowered & lists.strong)
+    date_words = {m.lower() for m in months} | lists.strong | lists.abbreviations
+    name_words = {w.lower() for name in all_names_in(plain, language) for w in split_words(name)} - date_words \
+        - lists.units["currency"] - lists.units["measure"]
+    content = {w.lower() for w in split_words(plain, "letters") if len(w) > 1} - word_lists().stop_words
+    return Shows(units, strong, bool(lists.weak.search(plain)), bool(name_words),
+                 bool(content) and content <= name_words, bool(units) and not content, bool(lowered & lists.quantities),
+                 bool(lowered & (lists.units["currency"] | set(lists.units["currency_signs"]))),
+                 bool(lowered & lists.units["time"]))
+
+
+def _is_month(token: str) -> bool:
+    capital_only = _lists().months.get(token.lower())
+    return capital_only is not None and (not capital_only or token[:1].isupper())
+
+
+def _unit_of(tokens: list[tuple[str, int, int]], i: int, text: str) -> Unit | None:
+    """What the number at token i counts (None: the token is no number)."""
+    units, scales, token = _lists().units, word_lists().scales, tokens[i][0]
+    spelled = None if token[0].isdigit() else number_word(token)
+    if not token[0].isdigit() and spelled is None:
+        return None
+    if spelled is None and i and tokens[i - 1][2] == tokens[i][1] and tokens[i - 1][0].isalpha():
+        return None  # "H20", "GPT4": part of a name
+    following = _following(tokens, i, text)
+    scale_words = scales.keys() | units["thousands"]
+    scaled = bool(following) and following[0].lower() in scale_words
+    while following and following[0].lower() in scale_words:
+        following = following[1:]
+    following = following[1:] if following[:1] in (["US"], ["us"]) else following
+    low = [w.lower() for w in following]
+    if spelled == "1" and not scaled and not (low and _is_unit(low[0])):
+        return None  # "een", "ein", "one", "a": an article far more often than a number
+    before = tokens[i - 1][0] if i and _joined(text, tokens[i - 1][2], tokens[i][1]) else ""
+    if before.lower() in units["currency"] or before in units["currency_signs"] or set(low[:2]) & units["currency"]:
+        return Unit.MONEY
+    return _unit_after(following, before, token, scaled)
+
+
+def _unit_after(following: list[str], before: str, token: str, scaled: bool) -> Unit:
+    """The unit from the words after the number (and the one before it, for dates)."""
+    lists = _lists()
+    units, low, prior = lists.units, [w.lower() for w in following], before.lower()
+    first, second = (low + ["", ""])[:2]
+    if first in units["percent"]:
+        return Unit.PERCENT
+    if first in units["age"] or (first in units["time"] and second in units["age_after"]):
+        return Unit.AGE
+    if first in units["clock"]:
+        return Unit.DATE
+    if first in units["time"]:
+        return Unit.DATE if prior in units["relative_before"] or second in units["relative_after"] else Unit.DURATION
+    if (following and _is_month(following[0])) or _is_month(before) or first in lists.abbreviations \
+            or prior in lists.abbreviations:
+        return Unit.DATE
+    if re.fullmatch(r"(?:18|19|20)\d{2}", token) and prior in lists.year_before:
+        return Unit.DATE
+    if first in units["measure"]:
+        return Unit.MEASURE
+    if scaled:
+        return Unit.SCALED
+    if first and first not in word_lists().stop_words and first[0].isalpha() and number_word(first) is None:
+        return Unit.COUNT
+    return Unit.BARE
+
+
+def _following(tokens: list[tuple[str, int, int]], i: int, text: str) -> list[str]:
+    """The words joined to the number at i, as written: "20 billion dollars", "39-jarige", "5GW", "8,2%".
+    An ordinal ending ("1st", "3e") is part of the number."""
+    found = []
+    for j in range(i + 1, min(i + 5, len(tokens))):
+        if not _joined(text, tokens[j - 1][2], tokens[j][1]):
+            break
+        if j == i + 1 and tokens[j][1] == tokens[i][2] and tokens[j][0].lower() in _ORDINAL:
+            continue
+        found.append(tokens[j][0])
+    return found
+
+
+def _joined(text: str, end: int, start: int) -> bool:
+    return _JOINED.fullmatch(text[end:start]) is not None
+
+
+def _is_unit(word: str) -> bool:
+    units = _lists().units
+    return any(word in units[name] for name in ("currency", "percent", "time", "measure", "age"))
+
+
+def holds(text: str, kind: Kind, language: str) -> bool:
+    """Does the text hold the kind asked for? False only when it clearly holds another kind and nothing of
+    this one: numbers of other units, or only a name, or (for a number or a name) only a date; for a place
+    or a person, no name and an amount, a date or nothing but a number."""
+    seen = shows(text, language)
+    if kind in (Kind.PLACE, Kind.PERSON_OR_ORG):
+        clear = seen.units - {Unit.COUNT, Unit.BARE} or seen.strong_date or seen.only_numbers
+        return seen.names or not clear
+    if seen.units & HOLDS[kind] or (kind is Kind.DATE and (seen.strong_date or seen.weak_date)):
+        return True
+    if kind is Kind.DURATION and (seen.time or seen.weak_date):
+        return True
+    if kind in (Kind.MONEY, Kind.COUNT, Kind.AMOUNT, Kind.PERCENT) and seen.quantity:
+        return True
+    if kind is Kind.MONEY and seen.currency:
+        return True
+    return not (seen.units or seen.only_names or (seen.strong_date and kind is not Kind.DATE))
+
+
+def what_it_gives(text: str, language: str) -> str:
+    """The kind a text shows, for the note ("an amount of money", "only a name")."""
+    seen = shows(text, language)
+    for unit in Unit:
+        if unit in seen.units:
+            return unit.value
+    if seen.strong_date:
+        return Unit.DATE.value
+    return "only a name" if seen.only_names else "something else"
+
+
+def _first_sentence(text: str) -> str:
+    """The answer's first sentence; "Am 15. Januar 2025" is one sentence (a German ordinal ends in a dot)."""
+    sentences = split_sentences(text) or [""]
+    first = sentences[0]
+    for following in sentences[1:]:
+        if not re.search(r"\b\d{1,2}\.$", first):
+            break
+        first += " " + following
+    return first
+
+
+def wrong_kind(question: str, answer: str, language: str, evidence: str = "") -> str:
+    """Why the answer (its first sentence), or the evidence sentence it rests on, is not the kind of answer
+    the question asks for; "" when it is, or when the question asks for no clear kind."""
+    kind = asked_kind(question, language)
+    if kind is None:
+        return ""
+    first = _first_sentence(strip_citations(answer))
+    for label, text in (("answer", first), ("evidence sentence", evidence)):
+        if text.strip() and not holds(text, kind, language):
+            gives = what_it_gives(text, language)
+            return f"abstained: the question asks for {DESCRIBE[kind]}, the {label} gives {gives}"
+    return ""
+
+
+__all__ = ["Kind", "Unit", "asked_kind", "holds", "shows", "what_it_gives", "wrong_kind"]

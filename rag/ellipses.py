@@ -1,0 +1,133 @@
+"""Elliptic follow-ups made standalone by rules: "Und Anthropic?", "En in 2024?", "And the weaker chip?".
+
+An ellipsis keeps the frame of the last standalone question and changes one thing in it. The new name, date or
+amount replaces its counterpart of the same kind ("Wie viel hat OpenAI eingesammelt?" "Und Anthropic?" ->
+"Wie viel hat Anthropic eingesammelt?"); of two names, the one that follows no preposition (rag.referents.
+governed); a date replaces a time named without one ("originally", "vorig jaar"); a date or a place with a
+preposition that has no counterpart is added ("... in Rechenzentren in Frankreich?"). A noun phrase ("En de
+Hanguang 800-chip van Alibaba?") is left to the model: which name of the last question it stands for is a
+matter of meaning. An opening before a complete question is dropped ("Und wie alt ist Sam Altman?").
+
+Structural substitution only (word lists in `prompts/followup.toml`); anything else goes to the model's rewrite.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.mentions import is_subject, spans, without_owner
+from rag.referents import governed, prepositions
+from rag.textrules import split_words
+from rag.wordlists import word_lists
+
+MIN_QUESTION_WORDS = 4  # a question word, a verb and what it asks about: "wie alt ist David Sacks"
+
+
+def opening(question: str, marks: dict) -> str:
+    """The follow-up's elliptic opening ("en", "und", "what about"), lower case, or ""."""
+    text = " ".join(split_words(question, "'-")).lower()
+    starts = {start for lang_words in marks.values() for start in lang_words.get("starts", [])}
+    return next((s for s in sorted(starts, key=len, reverse=True) if text == s or text.startswith(s + " ")), "")
+
+
+def after_opening(question: str, opener: str) -> str:
+    """The question without its opening: "Und wie alt ist er?" -> "wie alt ist er?"."""
+    rest = question.strip()
+    for word in opener.split():
+        rest = re.sub(r"^\W*" + re.escape(word) + r"(?!\w)\W*", "", rest, count=1, flags=re.I)
+    return rest
+
+
+def by_ellipsis(question: str, last_question: str, language: str, marks: dict) -> str | None:
+    """ "Und Anthropic?" after "Wie viel hat OpenAI eingesammelt?": the new name, date or amount in place of the
+    one of its kind in the last question; a date, or a name after a preposition, with no counterpart is added."""
+    opener = opening(question, marks)
+    if not opener:
+        return None
+    owners = [code for code, words in marks.items() if opener in words.get("starts", [])]
+    fragment = after_opening(question, opener).rstrip(" ?!.").strip()
+    own = spans(fragment, owners[0] if len(owners) == 1 else language)  # "Und bis Jahresende?" is German
+    if not own or own[-1].end != len(fragment) or any(
+            fragment[a.end:b.start].strip() for a, b in zip(own, own[1:])) or len({s.kind for s in own}) > 1:
+        # "Und zu welcher Bewertung?": not a name, date or amount: the model decides. So does a noun phrase
+        # ("En de Hanguang 800-chip van Alibaba?" after "Wanneer lanceerde Nvidia de H20?": it stands for the
+        # chip, not for Nvidia, which no rule can tell)
+        return None
+    kind = own[0].kind
+    lead = fragment[:own[0].start].strip()
+    if lead and any(w.lower() not in word_lists().stop_words and w.lower() not in prepositions(marks)
+                    for w in lead.split()):
+        return None
+    new = fragment[own[0].start:]
+    if new.lower() in last_question.lower():
+        return None
+    olds = [s for s in spans(last_question, language) if s.kind == kind and (
+        kind != "name" or is_subject(last_question[s.start:s.end], language))]
+    if lead:  # after the same preposition: "in de VS" -> "in China"
+        after_lead = [(m.start(), s) for s in olds for m in [re.search(
+            r"(?<!\w)" + re.escape(lead) + r"\s+(?:\w+\s+)?$", last_question[:s.start], flags=re.I)] if m]
+        if len(after_lead) == 1:
+            start, s = after_lead[0]
+            return last_question[:start] + fragment + last_question[s.end:]
+        if kind == "name" and lead.split()[0].lower() in _place_prepositions(marks):
+            olds = [s for _, s in after_lead]  # "En in Frankrijk?" after "Hoeveel investeert xAI in datacenters?"
+    if len(olds) > 1 and kind == "name" and not lead:  # "En Tesla?" after "Hoeveel stak SpaceX in xAI?"
+        free = [s for s in olds if not governed(last_question, s.start, marks)]
+        olds = free if len(free) == 1 else olds
+    if not olds and kind == "date":  # "And in 2019?" after "What was OpenAI originally founded as?"
+        placed = relative_date(last_question, marks)
+        if placed:
+            return last_question[:placed[0]] + fragment + last_question[placed[1]:]
+    if len(olds) == 1:
+        s = olds[0]
+        old = last_question[s.start:s.end]
+        owner = old[len(without_owner(old)):] if without_owner(new) == new else ""  # China's, Nvidias
+        made = last_question[:s.start] + new + owner + last_question[s.end:]
+        return without_source(made, language, marks) if kind == "name" else made
+    if not olds and (kind != "name" or lead):  # "Und in Frankreich?", "En in 2024?": added to the question
+        body = last_question.rstrip().rstrip("?").rstrip()
+        return f"{body} {fragment}?"
+    return None
+
+
+def without_source(question: str, language: str, marks: dict) -> str:
+    """The question without "volgens Musk", "laut Musk", "according to Musk" (`sources`): who made the claim
+    about the old name, not part of what is asked about the new one ("Hoeveel heeft Softbank volgens Musk
+    veiliggesteld?" "En Microsoft?" -> "Hoeveel heeft Microsoft veiliggesteld?")."""
+    words = {w for lang_words in marks.values() for w in lang_words.get("sources", [])}
+    for m in sorted((m for w in words for m in re.finditer(r"(?<!\w)" + re.escape(w) + r"\s+", question, flags=re.I)),
+                    key=lambda m: m.start(), reverse=True):
+        named = [sp for sp in spans(question, language) if sp.kind == "name" and sp.start == m.end()]
+        if named:
+            before, after = question[:m.start()].rstrip(), question[named[0].end:]
+            if before.endswith(","):  # "Softbank, according to Musk, secured": both commas go
+                before, after = before[:-1], re.sub(r"^\s*,", "", after)
+            question = re.sub(r"\s+([?,.])", r"\1", f"{before} {after.lstrip()}")
+    return question[:1].upper() + question[1:]
+
+
+def relative_date(question: str, marks: dict) -> tuple[int, int] | None:
+    """Where the one word or phrase that places `question` in time without a date stands ("vorig jaar",
+    "ursprünglich", "originally"; `relative_dates`), or None."""
+    phrases = {p for words in marks.values() for p in words.get("relative_dates", [])}
+    found = [m for p in phrases for m in re.finditer(r"(?<!\w)" + re.escape(p) + r"(?!\w)", question, flags=re.I)]
+    found = [m for m in found if not any(o is not m and o.start() <= m.start() and m.end() <= o.end()
+                                         for o in found)]  # "vorig jaar", not also "jaar" inside it
+    return (found[0].start(), found[0].end()) if len(found) == 1 else None
+
+
+def _place_prepositions(marks: dict) -> set[str]:
+    return {w for lang_words in marks.values() for w in lang_words.get("place_prepositions", [])}
+
+
+def by_opening(question: str, language: str, marks: dict, stands_alone) -> str | None:
+    """ "Und wie alt ist Sam Altman?": without its opening the question stands alone: it opens with a question
+    word, names what it asks about and has no pronoun ("En de Hanguang 800-chip?" is an ellipsis, not this)."""
+    first = next(iter(split_words(question, "'-")), "").lower()
+    rest = after_opening(question, first) if opening(first, marks) == first else ""
+    words = [w.lower() for w in split_words(rest, "'-")]
+    asking = {w for lang_words in marks.values() for w in lang_words.get("question_words", [])}
+    if len(words) < MIN_QUESTION_WORDS or words[0] not in asking or not any(
+            s.kind == "name" for s in spans(rest, language)) or not stands_alone(rest):
+        return None
+    return rest[:1].upper() + rest[1:]

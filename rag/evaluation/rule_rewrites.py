@@ -1,0 +1,219 @@
+"""The follow-up rules measured without the model: does the question the rules make carry what the gold
+standalone question asks about?
+
+A model run of `bron eval --followup` takes minutes per conversation and mixes three things: the rewrite,
+the search and the small model's answer. This measure isolates the first. Each conversation's history is
+built as the eval builds it (rag.evaluation.followup: every earlier question asked in turn, each with the
+earlier answers as its history), but the earlier answers are taken from the records of earlier runs; where
+no run recorded one it is unknown, which the rules read as an abstention. The model's rewrite is not asked
+(a generator that writes nothing), so a follow-up the rules cannot make standalone is "left to the model".
+
+What counts (`score`): the subject of the gold standalone question, its name words and numbers, that the
+conversation said (a name only the article knows cannot be found by any rewrite: "not in the conversation").
+Topic switches must be searched as asked. Run:
+
+    python -m rag.evaluation.rule_rewrites --gold seeds/gold_followup_blind.jsonl --records DIR [DIR ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+OUTCOMES = ("right", "partly", "wrong subject", "subject missing", "left to the model", "not in the conversation",
+            "searched as asked")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+class _Silent:
+    """A generator that writes nothing: the model's rewrite comes out empty and is rejected."""
+
+    def stream(self, *args: Any, **kwargs: Any) -> Iterator[str]:
+        return iter(())
+
+
+def read_records(folders: Sequence[str | Path]) -> dict[str, dict[str, Any]]:
+    """The earlier answers per conversation id, from the followup.jsonl of earlier runs (the first folder that
+    has a conversation wins)."""
+    found: dict[str, dict[str, Any]] = {}
+    for folder in folders:
+        path = Path(folder) / "followup.jsonl"
+        for line in path.read_text(encoding="utf-8").splitlines() if path.is_file() else []:
+            record = json.loads(line)
+            if line.strip() and not record.get("error") and record.get("history_answers"):
+                found.setdefault(record["id"], record)
+    return found
+
+
+def _language(question: str, history: list) -> str:
+    """The language Bron answers in, as rag.pipeline.prepare decides it."""
+    from rag import language as lang
+    from rag.followups import followup_language
+    from rag.wordlists import prompts_dir_in_use
+
+    detected = lang.detect(question)
+    if history:
+        detected = followup_language(question, detected, history, prompts_dir_in_use())
+    return detected if lang.supported(detected) else "en"
+
+
+def rule_rewrite(question: str, history: list) -> Any:
+    """The Rewrite the rules make of `question` after `history` (Answers), with no model."""
+    from rag.followups import rewrite_question
+    from rag.wordlists import prompts_dir_in_use
+
+    return rewrite_question(_Silent(), prompts_dir_in_use(), question, history, _language(question, history))
+
+
+def build_history(questions: Sequence[str], answers: Sequence[str | None]) -> list:
+    """The earlier turns as Answers, each question made standalone by the rules from the turns before it; an
+    answer that is None (no run recorded it) or the abstention is an abstained turn."""
+    from rag.prompting import load_prompts
+    from rag.results import Answer
+    from rag.wordlists import prompts_dir_in_use
+
+    history: list = []
+    for i, question in enumerate(questions):
+        language = _language(question, history)
+        text = answers[i] if i < len(answers) else None
+        abstain = load_prompts(prompts_dir_in_use(), language).abstain.strip()
+        abstained = text is None or text.strip() == abstain
+        made = rule_rewrite(question, history)
+        searched = made.question if made.method in ("substituted", "rewritten") else ""
+        history.append(Answer(question, abstain if abstained else str(text), language, abstained,
+                              searched_for=searched))
+    return history
+
+
+def subject(text: str, language: str) -> set[str]:
+    """What a question asks about: its name words (textrules.subject_words) and its numbers."""
+    from rag.textrules import subject_words
+
+    return subject_words(text, language) | {n.replace(",", ".") for n in _NUMBER.findall(text)}
+
+
+def _has(word: str, words: set[str]) -> bool:
+    return any(word[:5] == w[:5] for w in words)  # "Nvidias" carries "Nvidia", as other_subject reads it
+
+
+def score(item: Any, rewrite: Any, history: list) -> tuple[str, list[str], list[str]]:
+    """The outcome (OUTCOMES), the gold subject's words the rewrite lacks, and the subjects it names that the
+    gold question and the follow-up do not (another question than the one asked). What the rewrite must bring
+    is what the gold question names and the follow-up does not; "partly" when it brings some of it (the
+    person, not the summit the gold question also names)."""
+    from rag.evaluation.followup import leaked, other_subject
+
+    if item.kind == "switch":
+        if rewrite.method != "alone":
+            return ("left to the model" if rewrite.method == "rejected" else "wrong subject"), [], []
+        return ("wrong subject" if leaked(rewrite.question, item.question, item.not_in_search)
+                else "searched as asked"), [], []
+    said = " ".join([*item.history, item.question] + [a.text for a in history if not a.abstained])
+    said_words = subject(said, item.lang) | set(re.findall(r"[\w.,]+", said.lower()))
+    asked = subject(item.question, item.lang)
+    needed = {w for w in subject(item.standalone, item.lang) if not _has(w, asked)}
+    knowable = {w for w in needed if _has(w, said_words)}
+    record = {"error": None, "followup": {"abstained": False}, "kind": item.kind, "lang": item.lang,
+              "searched_for": rewrite.question, "question": item.question, "standalone": item.standalone}
+    other = other_subject(record) if rewrite.method == "substituted" else []
+    missing = sorted(w for w in knowable if not _has(w, subject(rewrite.question, item.lang)))
+    if other:
+        return "wrong subject", missing, other
+    if rewrite.method == "alone":
+        return "searched as asked", missing, []
+    if rewrite.method != "substituted":  # a name only the article knows: no rewrite can bring it
+        return ("not in the conversation" if needed and not knowable else "left to the model"), missing, []
+    if not missing:
+        return "right", [], []
+    return ("partly" if len(missing) < len(knowable) else "subject missing"), missing, []
+
+
+def ideal_answer(question: str, standalone: str, said: str, language: str) -> str | None:
+    """What a right answer to an earlier question for a name would have said: the gold question's names that
+    the conversation does not (None when the question asks for no name or nothing is missing)."""
+    from rag.followups import _marks
+    from rag.mentions import spans
+    from rag.referents import _asks
+    from rag.wordlists import prompts_dir_in_use
+
+    if not _asks(question, language, _marks(prompts_dir_in_use()), "asks_for_name"):
+        return None
+    names = [standalone[s.start:s.end] for s in spans(standalone, language) if s.kind == "name"]
+    missing = [n for n in names if not _has(n.lower(), subject(said, language) | set(said.lower().split()))]
+    return (", ".join(missing) + ".") if missing else None
+
+
+def _answers(item: Any, recorded: list[str] | None, ideal: bool) -> list[str | None]:
+    """The earlier answers: as recorded, else unknown, or with `ideal` the last question for a name answered
+    right (ideal_answer) and the others unknown."""
+    if recorded:
+        return list(recorded)
+    answers: list[str | None] = [None] * len(item.history)
+    if ideal:
+        said = " ".join([*item.history, item.question])
+        for i in reversed(range(len(item.history))):
+            answers[i] = ideal_answer(item.history[i], item.standalone, said, item.lang)
+            if answers[i]:
+                break
+    return answers
+
+
+def measure(gold: str | Path, folders: Sequence[str | Path], ideal: bool = False) -> list[dict[str, Any]]:
+    """Each conversation's rule rewrite and its outcome."""
+    from rag.evaluation.followup import load_followups
+
+    records = read_records(folders)
+    rows = []
+    for item in load_followups(gold):
+        earlier = records.get(item.id, {}).get("history_answers")
+        history = build_history(item.history, _answers(item, earlier, ideal))
+        made = rule_rewrite(item.question, history)
+        outcome, missing, other = score(item, made, history)
+        rows.append({"id": item.id, "kind": item.kind, "lang": item.lang, "question": item.question,
+                     "standalone": item.standalone, "rewrite": made.question, "method": made.method,
+                     "answers_known": bool(earlier), "outcome": outcome, "missing": missing, "other": other})
+    return rows
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    """Outcomes by kind and language (counts)."""
+    groups = [("all", rows)] + [(k, [r for r in rows if r["kind"] == k]) for k in ("pronoun", "ellipsis", "switch")]
+    groups += [(f"lang {code}", [r for r in rows if r["lang"] == code]) for code in sorted({r["lang"] for r in rows})]
+    lines = ["| group | n | " + " | ".join(OUTCOMES) + " |", "|---|---|" + "---|" * len(OUTCOMES)]
+    for name, group in groups:
+        if group:
+            counts = [sum(r["outcome"] == o for r in group) for o in OUTCOMES]
+            lines.append(f"| {name} | {len(group)} | " + " | ".join(map(str, counts)) + " |")
+    return "\n".join(lines)
+
+
+def details(rows: list[dict[str, Any]]) -> str:
+    lines = ["| id | kind | answers | asked | made by rules | outcome |", "|---|---|---|---|---|---|"]
+    for r in rows:
+        why = f" (missing {', '.join(r['missing'])})" if r["missing"] else ""
+        why += f" (other: {', '.join(r['other'])})" if r["other"] else ""
+        lines.append(f"| {r['id']} | {r['kind']} | {'known' if r['answers_known'] else 'unknown'} | {r['question']} "
+                     f"| {r['rewrite'] if r['method'] != 'rejected' else '-'} | {r['outcome']}{why} |")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="The follow-up rules' rewrites scored without the model.")
+    parser.add_argument("--gold", required=True, help="follow-up gold file (JSON Lines)")
+    parser.add_argument("--records", nargs="*", default=[], help="folders of earlier `bron eval --followup` runs")
+    parser.add_argument("--details", action="store_true", help="also list every conversation")
+    parser.add_argument("--ideal", action="store_true", help="an earlier answer no run recorded: the right one "
+                        "where it asked for a name (else unknown, read as an abstention)")
+    args = parser.parse_args(argv)
+    rows = measure(args.gold, args.records, args.ideal)
+    print(table(rows))
+    if args.details:
+        print("\n" + details(rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,224 @@
+"""The kind of answer a question asks for (rag.answerkinds), and the check after the model that abstains when the
+answer is clearly of another kind (rag.checking, AbstainReason.WRONG_KIND). No model: pure rules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from rag.answerkinds import Kind, asked_kind, holds, wrong_kind
+from rag.checking import after_model
+from rag.config import Settings
+from rag.results import AbstainReason, Passage
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+@pytest.mark.parametrize("question, language, kind", [
+    # dates
+    ("Wanneer werd Twitter omgedoopt tot X?", "nl", Kind.DATE),
+    ("In welk jaar richtte Musk xAI op?", "nl", Kind.DATE),
+    ("Op welke datum maakte Tesla de omzetdaling bekend?", "nl", Kind.DATE),
+    ("Wann soll das erste Rechenzentrum in Betrieb gehen?", "de", Kind.DATE),
+    ("In welchem Jahr wurde SpaceX gegründet?", "de", Kind.DATE),
+    ("An welchem Wochentag verkündete Trump Stargate?", "de", Kind.DATE),
+    ("When was ChatGPT first released?", "en", Kind.DATE),
+    ("What year did OpenAI become a for-profit company?", "en", Kind.DATE),
+    ("On which day is the SpaceX IPO planned?", "en", Kind.DATE),
+    # money
+    ("Hoeveel geld haalde xAI op?", "nl", Kind.MONEY),
+    ("Hoeveel verdient Sam Altman per jaar?", "nl", Kind.MONEY),
+    ("Hoeveel heeft Huawei geïnvesteerd in zijn AI-chip?", "nl", Kind.MONEY),
+    ("Wie viel kostet ein Starship-Start?", "de", Kind.MONEY),
+    ("Wie viel hat Nvidia in xAI investiert?", "de", Kind.MONEY),
+    ("Wie hoch ist der Umsatz von DeepSeek?", "de", Kind.MONEY),
+    ("How much did Microsoft invest in OpenAI?", "en", Kind.MONEY),
+    ("How much does Sam Altman earn?", "en", Kind.MONEY),
+    # counts
+    ("Hoeveel werknemers heeft SpaceX?", "nl", Kind.COUNT),
+    ("Wie viele Satelliten hat SpaceX gestartet?", "de", Kind.COUNT),
+    ("How many employees does Mistral AI have?", "en", Kind.COUNT),
+    # percentages, ages, durations
+    ("Hoeveel procent van de medewerkers werkt in China?", "nl", Kind.PERCENT),
+    ("Welchen Anteil der KI-Beschäftigten stellen die USA?", "de", Kind.PERCENT),
+    ("What share of the world's AI workers is in the US?", "en", Kind.PERCENT),
+    ("Hoe oud is David Sacks?", "nl", Kind.AGE),
+    ("Wie alt ist Ursula von der Leyen?", "de", Kind.AGE),
+    ("How old was Sam Altman when he replied to Musk?", "en", Kind.AGE),  # "when" in the middle asks nothing
+    ("Hoe lang duurt de bouw?", "nl", Kind.DURATION),
+    ("Wie lange dauert der Bau?", "de", Kind.DURATION),
+    ("How many years will the project run?", "en", Kind.DURATION),
+    # places, persons and organisations
+    ("Waar staat het hoofdkantoor van Oracle?", "nl", Kind.PLACE),
+    ("In welke stad heeft Oracle zijn hoofdkantoor?", "nl", Kind.PLACE),
+    ("In welchem Land hat Mistral seinen Sitz?", "de", Kind.PLACE),
+    ("Where did Musk publish his memo?", "en", Kind.PLACE),
+    ("Wie is de CEO van Anthropic?", "nl", Kind.PERSON_OR_ORG),
+    ("Welk Japans bedrijf sponsort Stargate?", "nl", Kind.PERSON_OR_ORG),
+    ("Wer hat Alibaba gegründet?", "de", Kind.PERSON_OR_ORG),
+    ("Welches KI-Unternehmen hat Musk gegründet?", "de", Kind.PERSON_OR_ORG),
+    ("Who founded Oracle?", "en", Kind.PERSON_OR_ORG),
+    ("Which company develops the Qwen models?", "en", Kind.PERSON_OR_ORG),
+    # openings and clauses
+    ("En wanneer werd xAI opgericht?", "nl", Kind.DATE),
+    ("Laut dem Artikel, wie viele Roboter will Tesla bauen?", "de", Kind.COUNT),
+], ids=lambda value: value if isinstance(value, str) and len(value) < 4 else None)
+def test_the_question_word_names_the_kind_of_answer(question, language, kind):
+    assert asked_kind(question, language) == kind
+
+
+@pytest.mark.parametrize("question, language", [
+    ("Wat maakt het Duitse bedrijf?", "nl"),  # "wat" asks for anything
+    ("Wat voor miljardair is David Sacks?", "nl"),  # what kind, not which one
+    ("Wie heißt der CEO von Nvidia?", "de"),  # German "wie" is "how"
+    ("Wann und wo fand der Gipfel statt?", "de"),  # two kinds at once
+    ("Wie groß ist ein Satellit oft?", "de"),  # a size: a number or a comparison
+    ("Why did Musk sue OpenAI?", "en"),
+    ("What did the company announce?", "en"),  # "what" before a verb names no noun
+    ("How many kilograms does a satellite weigh?", "en"),  # a measure: not checked
+    ("Sam Altman replied when?", "en"),  # no question word at the start
+])
+def test_a_question_word_that_says_nothing_clear_asks_for_no_kind(question, language):
+    assert asked_kind(question, language) is None
+
+
+@pytest.mark.parametrize("text, kind, language", [
+    ("2025 [1].", Kind.DATE, "en"),
+    ("1 januari [3].", Kind.DATE, "nl"),
+    ("Am 15. Januar 2025 [1].", Kind.DATE, "de"),
+    ("In Q3 [2].", Kind.DATE, "en"),
+    ("Over vier jaar [1].", Kind.DATE, "nl"),  # a duration from now is a date
+    ("Vorig jaar [1].", Kind.DATE, "nl"),
+    ("20 miljard dollar [1].", Kind.MONEY, "nl"),
+    ("10 Mrd. Euro [2].", Kind.MONEY, "de"),
+    ("$20 billion [1].", Kind.MONEY, "en"),
+    ("Ruim onder de tien miljard [1].", Kind.MONEY, "nl"),  # the currency left out: still an amount
+    ("39 [1].", Kind.MONEY, "en"),  # a bare number may be an amount
+    ("12.000 medewerkers [1].", Kind.COUNT, "nl"),
+    ("Hunderte [1].", Kind.COUNT, "de"),
+    ("Drei Satelliten [1].", Kind.COUNT, "de"),
+    ("24,4% [1].", Kind.PERCENT, "nl"),
+    ("Die Hälfte [1].", Kind.PERCENT, "de"),
+    ("39 jaar [1].", Kind.AGE, "nl"),
+    ("Sam Altman (39) antwoordde Musk [1].", Kind.AGE, "nl"),
+    ("39-year-old [1].", Kind.AGE, "en"),
+    ("Vier Jahre [1].", Kind.DURATION, "de"),
+    ("Oracle zit in Austin [1].", Kind.PLACE, "nl"),
+    ("In der Wüste [1].", Kind.PLACE, "de"),  # no name, but nothing of another kind either
+    ("Masayoshi Son [1].", Kind.PERSON_OR_ORG, "en"),
+    ("De Chinese overheid [1].", Kind.PERSON_OR_ORG, "nl"),
+    ("Techmiljardair [1].", Kind.PERSON_OR_ORG, "nl"),
+])
+def test_a_text_of_the_kind_asked_holds_it(text, kind, language):
+    assert holds(text, kind, language)
+
+
+@pytest.mark.parametrize("text, kind, language", [
+    ("20 miljard dollar [1].", Kind.COUNT, "nl"),  # an amount of money for a headcount
+    ("4 Billionen Dollar [2].", Kind.COUNT, "de"),
+    ("20 billion dollars [1].", Kind.COUNT, "en"),
+    ("500 kg [1].", Kind.COUNT, "en"),  # a weight for a number of satellites
+    ("3.000 Tonnen Fracht [1].", Kind.COUNT, "de"),
+    ("39 jaar [1].", Kind.MONEY, "nl"),  # an age for a salary
+    ("39 years old [1].", Kind.MONEY, "en"),
+    ("3 jaar [1].", Kind.DATE, "nl"),  # a duration for a date
+    ("Drei Jahre [1].", Kind.DATE, "de"),
+    ("3 years [1].", Kind.DATE, "en"),
+    ("SpaceX [1].", Kind.COUNT, "nl"),  # only a name for a number
+    ("Elon Musk [1].", Kind.DATE, "de"),
+    ("15 januari 2025 [1].", Kind.PLACE, "nl"),  # the article's date for a place
+    ("Am 1. Januar [1].", Kind.PLACE, "de"),
+    ("500 billion dollars [2].", Kind.PERSON_OR_ORG, "en"),
+    ("20 Milliarden Dollar [1].", Kind.PERCENT, "de"),
+    ("In January [1].", Kind.AGE, "en"),
+])
+def test_a_text_clearly_of_another_kind_does_not_hold_it(text, kind, language):
+    assert not holds(text, kind, language)
+
+
+def _passage(text: str) -> Passage:
+    return Passage(1, "d", "Titel", "2025-01", "d#1", text, 0, len(text), 0.5, 0.8, "nl")
+
+
+ABSTAIN = "Dat staat niet in de bronnen."
+
+
+@pytest.mark.parametrize("question, answer, passage, language", [
+    ("Hoeveel werknemers heeft SpaceX?", "20 miljard dollar [1].", "SpaceX haalde 20 miljard dollar op.", "nl"),
+    ("Wie viele Satelliten hat SpaceX gestartet?", "500 kg [1].", "SpaceX bringt 500 kg ins All.", "de"),
+    ("When will the first data centre open?", "Four years [1].", "Stargate runs for four years.", "en"),
+])
+def test_an_answer_of_another_kind_abstains_with_wrong_kind(question, answer, passage, language):
+    verdict = after_model(Settings(), question, language, answer, [_passage(passage)], ABSTAIN)
+    assert verdict.reason == AbstainReason.WRONG_KIND and verdict.text == ABSTAIN
+    assert any(note.startswith("abstained: the question asks for") for note in verdict.notes), verdict.notes
+    assert f"the model's rejected answer: {answer}" in verdict.notes
+
+
+@pytest.mark.parametrize("question, answer, passage, language", [
+    ("Hoeveel werknemers heeft SpaceX?", "12.000 medewerkers [1].", "SpaceX heeft 12.000 medewerkers.", "nl"),
+    ("Wie viel Geld hat Softbank gesichert?", "Zehn Milliarden Dollar [1].",
+     "Softbank sicherte zehn Milliarden Dollar.", "de"),
+    ("When was Stargate announced?", "On Tuesday [1].", "Trump announced Stargate on Tuesday.", "en"),
+])
+def test_an_answer_of_the_kind_asked_is_kept(question, answer, passage, language):
+    verdict = after_model(Settings(), question, language, answer, [_passage(passage)], ABSTAIN)
+    assert not verdict.abstained, verdict.notes
+
+
+def test_the_kind_check_can_be_switched_off():
+    verdict = after_model(Settings(check_answer_kind=False), "Hoeveel werknemers heeft SpaceX?", "nl",
+                          "20 miljard dollar [1].", [_passage("SpaceX haalde 20 miljard dollar op.")], ABSTAIN)
+    assert not verdict.abstained
+
+
+def test_the_note_says_which_kind_was_asked_and_what_the_answer_gave():
+    note = wrong_kind("How many employees does SpaceX have?", "20 billion dollars [1].", "en")
+    assert note == "abstained: the question asks for a count, the answer gives an amount of money"
+
+
+def test_an_evidence_sentence_of_another_kind_is_named():
+    note = wrong_kind("Wanneer opent het datacenter?", "Binnenkort [1].", "nl", evidence="Het kost 20 miljard dollar.")
+    assert note.endswith("the evidence sentence gives an amount of money")
+
+
+def _answerable_gold() -> list[tuple[str, str, str, str]]:
+    cases = []
+    for name in ("gold.jsonl", "gold_nearmiss.jsonl", "gold_followup.jsonl", "gold_followup_blind.jsonl",
+                 "gold_nearmiss_blind.jsonl"):
+        for line in (SEEDS / name).read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            if record.get("answerable") and record.get("answers"):
+                question = record.get("standalone") or record["question"]
+                cases += [(record["id"], question, record["lang"], answer) for answer in record["answers"]]
+    return cases
+
+
+def test_no_gold_answer_is_rejected_with_its_own_question():
+    """A gold answer is by definition the kind its question asks for: the check must never reject one."""
+    cases = _answerable_gold()
+    assert len(cases) > 500
+    rejected = [(id_, question, answer) for id_, question, language, answer in cases
+                if wrong_kind(question, answer, language)]
+    assert rejected == []
+
+
+def test_the_question_words_come_from_the_prompts_folder_in_use(tmp_path):
+    import shutil
+
+    from rag.wordlists import DEFAULT_PROMPTS_DIR, prompts_dir_in_use, use_prompts_dir
+
+    folder = tmp_path / "prompts"
+    shutil.copytree(DEFAULT_PROMPTS_DIR, folder)
+    kinds = folder / "kinds.toml"
+    kinds.write_text(kinds.read_text(encoding="utf-8").replace('date = ["wanneer", ', 'date = ["wanneer", "hoezo", '),
+                     encoding="utf-8")
+    before = prompts_dir_in_use()
+    try:
+        assert asked_kind("Hoezo begon het?", "nl") is None
+        use_prompts_dir(folder)
+        assert asked_kind("Hoezo begon het?", "nl") == Kind.DATE
+    finally:
+        use_prompts_dir(before)
