@@ -20,7 +20,7 @@ from itertools import product
 from pathlib import Path
 
 GRID = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
-THRESHOLD_REASONS = {"uncertain", "not-stated"}
+THRESHOLD_NOTES = ("(strictness ", "(second_reading_min ")  # abstentions that a threshold alone decided
 
 
 def load(paths: list[str]) -> list[dict]:
@@ -32,7 +32,8 @@ def load(paths: list[str]) -> list[dict]:
 
 
 def abstains(r: dict, a: float | None, b: float | None) -> bool:
-    if r["abstained"] and (r.get("abstain_reason") or "") not in THRESHOLD_REASONS:
+    by_threshold = any(mark in note for note in r.get("notes", []) for mark in THRESHOLD_NOTES)
+    if r["abstained"] and not by_threshold:
         return True
     none, yes = r.get("abstain_probability"), r.get("stated_probability")
     return (a is not None and none is not None and none >= a) or (b is not None and yes is not None and yes < b)
