@@ -85,29 +85,9 @@ def after_model(settings: Settings, question: str, language: str, text: str, pas
     text = v.cite_before_full_stop(v.remove_invalid_citations(text, {p.n for p in passages}))
     notes: list[str] = []
     if settings.verify:
-        text, notes = v.repair_scales(text, "\n".join(p.text for p in passages), language)
-        named = evidence.sentences if evidence else None
-        if evidence and evidence.moved:
-            notes.append("the answer's facts are not in the sentence the model named; found in [" + ", ".join(
-                f"{n}.{i}" for n, i in evidence.labels) + "]")
-            if stated_probability is None or stated_probability < MOVED_MIN:
-                return abstained(AbstainReason.NOT_STATED, notes + [
-                    "abstained: the evidence is not where the model pointed, and a second reading did not confirm it"
-                    + ("" if stated_probability is None else f" (P(yes) {stated_probability:.2f})"), rejected])
-            text = v.strip_citations(text).rstrip(" .") + " " + " ".join(f"[{n}]" for n in named) + "."
-        facts_from = _fact_passages(passages, named)
-        checked, made_up, check_notes = v.check_answer(text, question, facts_from, language)
-        notes += check_notes
-        scales = v.scales_missing(checked, " ".join(p.text for p in facts_from)) if not made_up else []
-        if scales:
-            made_up = True
-            notes.append("abstained: the cited passages do not contain " + ", ".join(f"'{m}'" for m in scales))
-        if made_up:  # keep what the model said, for the eval report and debugging
-            return abstained(AbstainReason.UNSUPPORTED, notes + [rejected])
-        text = checked
-        off_subject = _off_subject(text, question, passages, language)
-        if off_subject:
-            return abstained(AbstainReason.OFF_SUBJECT, notes + [off_subject, rejected])
+        text, notes, reason = _verify(text, question, language, passages, evidence, stated_probability)
+        if reason is not None:  # keep what the model said, for the eval report and debugging
+            return abstained(reason, notes + [rejected])
     if settings.check_answer_kind:
         other_kind = wrong_kind(question, text, language, " ".join(evidence.sentences.values()) if evidence else "")
         if other_kind:
@@ -130,6 +110,36 @@ def after_model(settings: Settings, question: str, language: str, text: str, pas
     if missing:
         notes.append("not found in the cited passages: " + ", ".join(missing))
     return Verdict(text, None, citations, [Note(n) for n in notes], draft)
+
+
+def _verify(text: str, question: str, language: str, passages: list[Passage], evidence: Located | None,
+            stated_probability: float | None) -> tuple[str, list[str], AbstainReason | None]:
+    """The answer repaired and checked against its evidence (rag.verification): the text, the notes (ending
+    with why, when it abstains) and the reason to abstain (None: it stands)."""
+    text, notes = v.repair_scales(text, "\n".join(p.text for p in passages), language)
+    named = evidence.sentences if evidence else None
+    if evidence and evidence.moved:
+        notes.append("the answer's facts are not in the sentence the model named; found in [" + ", ".join(
+            f"{n}.{i}" for n, i in evidence.labels) + "]")
+        if stated_probability is None or stated_probability < MOVED_MIN:
+            return text, notes + [
+                "abstained: the evidence is not where the model pointed, and a second reading did not confirm it"
+                + ("" if stated_probability is None else f" (P(yes) {stated_probability:.2f})")], \
+                AbstainReason.NOT_STATED
+        text = v.strip_citations(text).rstrip(" .") + " " + " ".join(f"[{n}]" for n in named) + "."
+    facts_from = _fact_passages(passages, named)
+    checked, made_up, check_notes = v.check_answer(text, question, facts_from, language)
+    notes += check_notes
+    scales = v.scales_missing(checked, " ".join(p.text for p in facts_from)) if not made_up else []
+    if scales:
+        made_up = True
+        notes.append("abstained: the cited passages do not contain " + ", ".join(f"'{m}'" for m in scales))
+    if made_up:
+        return text, notes, AbstainReason.UNSUPPORTED
+    off_subject = _off_subject(checked, question, passages, language)
+    if off_subject:
+        return checked, notes + [off_subject], AbstainReason.OFF_SUBJECT
+    return checked, notes, None
 
 
 def _fact_passages(passages: list[Passage], evidence: dict[int, str] | None) -> list[Passage]:
