@@ -55,7 +55,8 @@ class Assistant:
         """Components given here are used as they are, instead of being loaded from the settings: a retriever
         (anything with `search(question, k, filter)`), the index data it searches (default: the retriever's),
         the embedder (default: the retriever's), the generator, and the checker (the second reading's
-        generator: by default a second instance of the generator, made when `second_reading` first needs it)."""
+        generator: by default a second instance of the generator, loaded by `load()` beside it; with a generator
+        given and no checker, made when `second_reading` first needs it)."""
         self.settings = settings or Settings.load()
         use_prompts_dir(self.settings.prompts_dir)  # the text rules' word lists (rag.wordlists)
         self._retriever = retriever
@@ -63,6 +64,7 @@ class Assistant:
         self._embedder = embedder if embedder is not None else getattr(retriever, "embedder", None)
         self._generator = generator
         self._checker = checker
+        self._checker_at_load = generator is None or checker is not None  # load() loads it with the generator
         self._prefix_files: set[Path] = set()  # prompt-cache files already read into the generator
         self._lock = threading.RLock()  # embedder, index, retriever and _prefix_files
         self._generator_lock = threading.Lock()  # apart: the LLM loads while the retriever does (load())
@@ -127,10 +129,12 @@ class Assistant:
 
         On a cold start the retriever (torch, the embedder, the index) loads in a thread while the LLM
         loads in this one, so the wait is the longer of the two, not their sum. The LLM loads in the
-        calling thread because llama-cpp-python silences stdout/stderr process-wide while it loads.
+        calling thread because llama-cpp-python silences stdout/stderr process-wide while it loads; the second
+        reading's context (when it is on) loads right after it, not on the first question.
         """
         if self._retriever is not None or self._generator is not None:
             _ = self.retriever, self.generator.load()
+            self._load_checker()
             return self
         from concurrent.futures import ThreadPoolExecutor
 
@@ -143,7 +147,12 @@ class Assistant:
             retriever.exception()  # let the other load finish before the error surfaces
             raise
         retriever.result()  # re-raises an index or embedder error here
+        self._load_checker()
         return self
+
+    def _load_checker(self) -> None:
+        if self.settings.evidence_first and self.settings.second_reading and self._checker_at_load:
+            self.checker.load()
 
     # -- indexing -----------------------------------------------------------------------------
     @property

@@ -5,7 +5,8 @@ Before the model runs (`before_model`): a follow-up that does not say what it as
 (model), its low confidence (unsure), then verification with the rules of rag.verification: a fact in no cited
 passage (unsupported), an answer that only repeats the question's name or passages that miss what it asks
 about (off-subject), an answer of another kind than the question word asks for, e.g. an amount of money to
-"how many employees" (wrong-kind, rag.answerkinds), and last the strictness threshold (uncertain). Verification
+"how many employees" (wrong-kind, rag.answerkinds), an evidence sentence about another year, quarter or month
+than the question names (other-time, rag.timeframes), and last the strictness threshold (uncertain). Verification
 runs before the threshold, so an answer that abstains for uncertainty alone is known to have passed it (the
 trade-off `bron eval` reports). README, "How answers are checked"."""
 
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 from rag import verification as v
 from rag.answerkinds import wrong_kind
 from rag.results import AbstainReason, Citation, Note, Passage
+from rag.timeframes import other_time
 
 if TYPE_CHECKING:
     from rag.config import Settings
@@ -92,6 +94,10 @@ def after_model(settings: Settings, question: str, language: str, text: str, pas
         other_kind = wrong_kind(question, text, language, " ".join(evidence.sentences.values()) if evidence else "")
         if other_kind:
             return abstained(AbstainReason.WRONG_KIND, notes + [other_kind, rejected])
+    if settings.check_timeframe and evidence:
+        another_time = other_time(question, " ".join(evidence.sentences.values()), settings.prompts_dir)
+        if another_time:
+            return abstained(AbstainReason.OTHER_TIME, notes + [another_time, rejected])
     if stated_probability is not None and stated_probability < settings.second_reading_min:
         return abstained(AbstainReason.NOT_STATED, notes + [
             f"abstained: read again alone, the named sentence states the answer with probability "

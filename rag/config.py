@@ -89,6 +89,9 @@ class Settings:
     # Abstain when the question word asks for a kind of answer (wanneer: a date, how many: a count) that the
     # answer clearly is not ("20 billion dollars" to "how many employees"); rag.answerkinds
     check_answer_kind: bool = True
+    # Abstain when the question names a year, quarter or month and the evidence sentence names only another one
+    # of the same kind ("eerste kwartaal" asked, "tweede kwartaal" stated); rag.timeframes, needs evidence_first
+    check_timeframe: bool = True
     grammar: bool = True  # constrain the output format with a llama.cpp grammar
     # Evidence first (rag.evidence): sentences numbered, the model names the one that answers, then answers;
     # names and numbers are checked against that sentence, which the citation shows

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rag.results import Passage
 from rag.textrules import split_sentences
@@ -132,7 +132,6 @@ class HideFirstLine:
 
     seen: str = ""
     passing: bool = False
-    shown: list[str] = field(default_factory=list)
 
     def feed(self, delta: str) -> Iterator[str]:
         if self.passing:
