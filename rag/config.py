@@ -96,6 +96,10 @@ class Settings:
     # Evidence first (rag.evidence): sentences numbered, the model names the one that answers, then answers;
     # names and numbers are checked against that sentence, which the citation shows
     evidence_first: bool = True
+    # "": instructions and examples in the question's language (prompts/<lang>/evidence/); a folder name such as
+    # "english": that folder's instructions and examples for every language, the answer language named before
+    # the question (rag.prompting.load_instructions; evidence-first layout only)
+    instructions: str = ""
     # Read the question, the named sentence and the answer again alone, for one yes/no token (rag.second_reading;
     # needs evidence_first); abstain when P(yes) < second_reading_min (0: record the probability only)
     second_reading: bool = True

@@ -15,6 +15,7 @@ from rag.results import Passage
 TEMPLATE_FILES = ("system.txt", "user.txt", "passage.txt", "abstain.txt", "retry.txt")
 EVIDENCE_FOLDER = "evidence"  # per language: the evidence-first layout's own templates (rag.evidence)
 EXAMPLES_FILE = "examples.txt"  # optional worked examples, shown as earlier turns of the chat
+LANGUAGES_FILE = "languages.toml"  # in an instructions folder (settings.instructions): the answer languages' names
 _TURN = re.compile(r"^### (user|assistant)[ \t]*$", re.MULTILINE)
 
 
@@ -81,8 +82,37 @@ def parse_examples(text: str, where: Path) -> tuple[tuple[str, str], ...]:
 
 
 def prompts_for(settings, language: str) -> PromptSet:
-    """The templates `settings` asks for: the language's, in the evidence-first layout when it is on."""
+    """The templates `settings` asks for: the language's, in the evidence-first layout when it is on; with
+    `instructions` set (and evidence first), that folder's instructions for every language."""
+    if settings.instructions and settings.evidence_first:
+        return load_instructions(settings.prompts_dir, settings.instructions, language)
     return load_prompts(settings.prompts_dir, language, settings.evidence_first)
+
+
+@lru_cache(maxsize=16)
+def load_instructions(prompts_dir: Path, instructions: str, language: str) -> PromptSet:
+    """The evidence-first templates of the folder `instructions` (e.g. prompts/english/) for a question in
+    `language`: the same system prompt and examples for every language, the answer language named just before
+    the question ("Answer in Dutch."), and the language's own abstention sentence. A 1.5B model reads English
+    instructions best; the shared prefix is also the same for every language."""
+    import tomllib
+
+    folder, own = Path(prompts_dir) / instructions, Path(prompts_dir) / prompt_language(language)
+    names = folder / LANGUAGES_FILE
+    if not names.is_file():
+        raise ConfigError(f"Instructions folder {folder} has no {LANGUAGES_FILE}.",
+                          "Set instructions = \"\" (the question's language) or restore the prompts/ folder.")
+    with open(names, "rb") as fh:
+        name = tomllib.load(fh).get(prompt_language(language), {}).get("name", "English")
+    texts = {}
+    for file, where in (("system.txt", folder), ("user.txt", folder), ("passage.txt", folder),
+                        ("retry.txt", folder), ("abstain.txt", own), (EXAMPLES_FILE, folder)):
+        if not (where / file).is_file():
+            raise ConfigError(f"Prompt template missing: {where / file}", "Restore the prompts/ folder from git.")
+        texts[file] = Template((where / file).read_text(encoding="utf-8").strip()).safe_substitute(language=name)
+    examples = parse_examples(texts[EXAMPLES_FILE], folder / EXAMPLES_FILE)
+    return PromptSet(own.name, texts["system.txt"], Template(texts["user.txt"]), Template(texts["passage.txt"] + "\n"),
+                     texts["abstain.txt"], texts["retry.txt"], examples, evidence=True)
 
 
 @lru_cache(maxsize=16)

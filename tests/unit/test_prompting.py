@@ -65,3 +65,33 @@ def test_broken_examples_file_says_what_is_wrong(tmp_path):
     (folder / "de" / "examples.txt").write_text("### user\nFrage?\n### user\nNoch eine?\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="alternate"):
         load_prompts(folder, "de")
+
+
+def test_english_instructions_name_the_answer_language_before_the_question_and_keep_its_abstention():
+    from rag.config import Settings
+    from rag.prompting import prompts_for
+
+    settings = Settings(instructions="english")
+    dutch, german = prompts_for(settings, "nl"), prompts_for(settings, "de")
+    user = dutch.messages("Hoeveel geld?", passages())[-1]["content"]
+    assert user.endswith("[2.1] Iets anders {met accolades} $dollar.\n\nAnswer in Dutch.\nQuestion: Hoeveel geld?")
+    assert dutch.abstain == load_prompts(PROMPTS, "nl").abstain and dutch.retry.startswith("Write that answer in Dutch")
+    assert dutch.system == german.system and dutch.examples == german.examples  # one prefix for every language
+    assert dutch.system.startswith("Answer the question") and dutch.evidence and dutch.language == "nl"
+    without_evidence = prompts_for(Settings(instructions="english", evidence_first=False), "nl")
+    own = load_prompts(PROMPTS, "nl")
+    assert (without_evidence.system, without_evidence.user.template) == (own.system, own.user.template)
+
+
+def test_an_instructions_folder_without_language_names_says_what_to_do(tmp_path):
+    import shutil
+
+    import pytest
+
+    from rag.errors import ConfigError
+    from rag.prompting import load_instructions
+
+    shutil.copytree(PROMPTS, tmp_path / "prompts")
+    (tmp_path / "prompts" / "english" / "languages.toml").unlink()
+    with pytest.raises(ConfigError, match="languages.toml"):
+        load_instructions(tmp_path / "prompts", "english", "nl")
