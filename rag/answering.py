@@ -124,17 +124,19 @@ class Assistant:
                 self._checker = make_generator(self.settings)
             return self._checker
 
-    def load(self) -> Assistant:
+    def load(self, checker: bool = True) -> Assistant:
         """Load everything now (the chat does this at start-up so the first question is fast).
 
         On a cold start the retriever (torch, the embedder, the index) loads in a thread while the LLM
         loads in this one, so the wait is the longer of the two, not their sum. The LLM loads in the
-        calling thread because llama-cpp-python silences stdout/stderr process-wide while it loads; the second
-        reading's context (when it is on) loads right after it, not on the first question.
+        calling thread because llama-cpp-python silences stdout/stderr process-wide while it loads. With
+        `checker`, the second reading's context (when it is on) loads right after it, so the chat's first
+        question does not wait for it; a one-off question (`checker=False`) loads it only if its answer needs it.
         """
         if self._retriever is not None or self._generator is not None:
             _ = self.retriever, self.generator.load()
-            self._load_checker()
+            if checker:
+                self._load_checker()
             return self
         from concurrent.futures import ThreadPoolExecutor
 
@@ -147,7 +149,8 @@ class Assistant:
             retriever.exception()  # let the other load finish before the error surfaces
             raise
         retriever.result()  # re-raises an index or embedder error here
-        self._load_checker()
+        if checker:
+            self._load_checker()
         return self
 
     def _load_checker(self) -> None:

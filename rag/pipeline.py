@@ -53,7 +53,7 @@ class Parts(Protocol):
     @property
     def data(self) -> Any: ...
 
-    def load(self) -> Any: ...
+    def load(self, checker: bool = True) -> Any: ...
 
     def first_use_of_prompt_state(self, path: Path) -> bool: ...
 
@@ -133,7 +133,7 @@ def prepare(parts: Parts, q: Question) -> Stream:
     settings = parts.settings
     q.asked = check_question(q.asked, settings.max_question_chars, settings.prompts_dir)
     SearchFilter.make(q.since, q.until, q.sources)  # a bad date is an InputError before anything loads
-    parts.load()  # a no-op once loaded; a cold start loads the retriever and the LLM side by side
+    parts.load(checker=False)  # a no-op once loaded; a cold start loads the retriever and the LLM side by side
     q.language = lang.detect(q.asked)
     if q.history:
         q.language = followup_language(q.asked, q.language, q.history, settings.prompts_dir)

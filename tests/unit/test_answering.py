@@ -80,6 +80,29 @@ def test_a_backend_without_kv_state_has_no_prompt_cache_to_prepare():
     assert assistant.warm_prompt_cache() == [] and assistant.generator.model_name == "echo"
 
 
+@pytest.mark.parametrize("second_reading, checker, loaded", [(True, True, 1), (True, False, 0), (False, True, 0)],
+                         ids=["chat-start", "one-off-question", "second-reading-off"])
+def test_the_second_readings_context_loads_beside_the_model_when_the_chat_starts(second_reading, checker, loaded):
+    from rag.llm import Generator
+
+    class Counting(Generator):
+        model_name = "counting"
+        loads = 0
+
+        def load(self):
+            self.loads += 1
+            return self
+
+        def stream(self, messages, max_tokens=200, temperature=0.0, grammar=None, record=None, abstain=None):
+            yield "x"
+
+    second = Counting()
+    assistant = Assistant(Settings(second_reading=second_reading), generator=Counting(), retriever=object(),
+                          checker=second)
+    assistant.load(checker=checker)
+    assert assistant.generator.loads == 1 and second.loads == loaded
+
+
 @pytest.mark.parametrize("text, probability, strictness, reason", [
     (ABSTAIN, 0.9, 0.8, AbstainReason.MODEL),
     ("500 miljard dollar [1].", 0.1, 0.8, None),  # below the threshold 1 - 0.8
