@@ -42,7 +42,8 @@ class _Words:
     ranges: re.Pattern  # "between": the question names two ends, not one period
 
 
-def _alternatives(words) -> str:
+def alternatives(words) -> str:
+    """A regex alternation of phrases, longest first, any whitespace between their words."""
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
@@ -69,11 +70,11 @@ def _words(prompts_dir: Path) -> _Words:
                 relatives[" ".join(phrase.casefold().split())] = kind
         ranges |= {" ".join(word.casefold().split()) for word in table.get("ranges", [])}
     pattern = re.compile(
-        rf"(?<!\w)(?:(?P<prep>{_alternatives(preps)})\s+)?"
-        rf"(?:(?P<month>{_alternatives(months)})(?:\s+(?P<month_year>{_YEAR}))?|(?P<year>{_YEAR}))(?!\w)",
+        rf"(?<!\w)(?:(?P<prep>{alternatives(preps)})\s+)?"
+        rf"(?:(?P<month>{alternatives(months)})(?:\s+(?P<month_year>{_YEAR}))?|(?P<year>{_YEAR}))(?!\w)",
         re.IGNORECASE)
-    relative = re.compile(rf"(?<!\w)(?:{_alternatives(relatives) or '(?!)'})(?!\w)", re.IGNORECASE)  # none: never
-    between = re.compile(rf"(?<!\w)(?:{_alternatives(ranges) or '(?!)'})(?!\w)", re.IGNORECASE)
+    relative = re.compile(rf"(?<!\w)(?:{alternatives(relatives) or '(?!)'})(?!\w)", re.IGNORECASE)  # none: never
+    between = re.compile(rf"(?<!\w)(?:{alternatives(ranges) or '(?!)'})(?!\w)", re.IGNORECASE)
     return _Words(pattern, relative, months, preps, relatives, between)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from rag.dates import DATES_FILE
+from rag.dates import DATES_FILE, alternatives
 from rag.wordlists import prompts_dir_in_use, read_words
 
 _YEAR = r"(?<![\d.,])(?:19|20)\d{2}(?![\d]|[.,]\d)"  # not "2.025" (a Dutch thousand) nor "20255"
@@ -40,12 +40,7 @@ class _Words:
     pattern: re.Pattern
     months: dict[str, list[tuple[int, str]]]  # spelling -> (month, case rule: any | lower | capital)
     quarters: dict[str, int]
-    open_words: frozenset[str]  # since / until prepositions, casefolded
     ranges: re.Pattern
-
-
-def _alternatives(words) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
 
 @lru_cache(maxsize=4)
@@ -66,12 +61,12 @@ def _words(prompts_dir: Path) -> _Words:
         for kind in ("since", "until"):
             open_words |= {" ".join(p.casefold().split()) for p in table.get(kind, [])}
         ranges |= {" ".join(word.casefold().split()) for word in table.get("ranges", [])}
-    preps = _alternatives(open_words)
+    preps = alternatives(open_words)
     pattern = re.compile(
-        rf"(?<!\w)(?:(?P<prep>{preps})\s+)?(?:(?P<quarter>{_alternatives(quarters)})|(?P<month>{_alternatives(months)})"
+        rf"(?<!\w)(?:(?P<prep>{preps})\s+)?(?:(?P<quarter>{alternatives(quarters)})|(?P<month>{alternatives(months)})"
         rf"|(?P<year>{_YEAR}))(?!\w)", re.IGNORECASE)
-    between = re.compile(rf"(?<!\w)(?:{_alternatives(ranges) or '(?!)'})(?!\w)", re.IGNORECASE)
-    return _Words(pattern, months, quarters, frozenset(open_words), between)
+    between = re.compile(rf"(?<!\w)(?:{alternatives(ranges) or '(?!)'})(?!\w)", re.IGNORECASE)
+    return _Words(pattern, months, quarters, between)
 
 
 def _month(word: str, words: _Words) -> int | None:
