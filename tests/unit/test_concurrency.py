@@ -189,7 +189,7 @@ def test_questions_in_threads_share_one_assistant(tmp_path, monkeypatch):
     asst = Assistant(Settings(cache_dir=tmp_path, verify=False, grammar=False), generator=_SlowGenerator())
     passage = Passage(n=1, doc_id="a", title="A", date=None, chunk_id="a-0", text="Het is 500 miljard.", start=0,
                       end=19, score=1.0, dense_score=1.0, language="nl")
-    monkeypatch.setattr(Assistant, "load", lambda self: self)
+    monkeypatch.setattr(Assistant, "load", lambda self, checker=True: self)
     monkeypatch.setattr(Assistant, "retrieve", lambda self, question, top_k=None: [passage])
     answers = _run_together(6, lambda i: asst.answer(f"Hoeveel geld gaat er naar Stargate, vraag {i}?"))
     assert all(a.text.startswith("Het is 500 miljard") for a in answers), [a.text for a in answers]
