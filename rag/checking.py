@@ -65,13 +65,15 @@ def before_model(question: str, language: str, rewrite_method: str, passages: li
 
 def after_model(settings: Settings, question: str, language: str, text: str, passages: list[Passage],
                 abstain: str, confidence: float | None = None, abstain_probability: float | None = None,
-                evidence: Located | None = None, stated_probability: float | None = None) -> Verdict:
+                evidence: Located | None = None, stated_probability: float | None = None,
+                probe_probability: float | None = None) -> Verdict:
     """The model's text checked: verified citations and quotes, or an abstention with its reason.
 
     `evidence` (the sentences the model named, or where the facts were found, rag.evidence): the answer's
     names and numbers must be in those sentences, not just anywhere in the passage, and they are the
     citations' quotes. `stated_probability` (rag.second_reading): below `second_reading_min`, the sentence
-    does not state it; evidence found elsewhere than where the model pointed needs the second reading's yes."""
+    does not state it; evidence found elsewhere than where the model pointed needs the second reading's yes.
+    `probe_probability` (rag.probe): below `probe_min`, likewise."""
     draft = text = text.strip()
 
     def abstained(reason: AbstainReason, notes: list[str]) -> Verdict:
@@ -102,6 +104,10 @@ def after_model(settings: Settings, question: str, language: str, text: str, pas
         return abstained(AbstainReason.NOT_STATED, notes + [
             f"abstained: read again alone, the named sentence states the answer with probability "
             f"{stated_probability:.2f} (second_reading_min {settings.second_reading_min:.2f})", rejected])
+    if probe_probability is not None and probe_probability < settings.probe_min:
+        return abstained(AbstainReason.NOT_STATED, notes + [
+            f"abstained: the model's own state says the named sentence does not state the answer (probe "
+            f"{probe_probability:.2f} < probe_min {settings.probe_min:.2f})", rejected])
     threshold = 1 - settings.strictness
     if settings.strictness and abstain_probability is not None and abstain_probability >= threshold:
         return abstained(AbstainReason.UNCERTAIN, [

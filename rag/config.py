@@ -104,6 +104,9 @@ class Settings:
     # needs evidence_first); abstain when P(yes) < second_reading_min (0: record the probability only)
     second_reading: bool = True
     second_reading_min: float = 0.0
+    # A linear probe on the second reading's final hidden state (rag.probe; local default model only): abstain
+    # when its P(stated) < probe_min (0: record it only); 0.12 chosen out-of-fold on the gold files (README)
+    probe_min: float = 0.12
     min_confidence: float = 0.0  # abstain when the model's mean token probability for its answer is lower
     # Abstain when the model's probability of answering "not in the sources" is at least 1 - strictness
     # (0: only when the model itself abstains). Chosen by cross-validation on the gold sets (README).
@@ -242,6 +245,7 @@ _RANGES = (
     ("max_tokens", 8, 8192, " tokens"),
     ("temperature", 0.0, 2.0, ""),
     ("second_reading_min", 0.0, 1.0, " (0: record the second reading's probability only)"),
+    ("probe_min", 0.0, 1.0, " (0: record the probe's probability only)"),
     ("strictness", 0.0, 0.99, " (0: abstain only when the model does; higher abstains more)"),
     ("history_turns", 0, 8, " turns (0: every question stands alone)"),
     ("passage_sentences", 0, 50, " sentences (0: whole passages)"),

@@ -116,6 +116,7 @@ class Question:
             notes=self.notes + verdict.notes, confidence=record.confidence if record else None,
             abstain_probability=record.abstain_probability if record else None, abstain_reason=verdict.reason,
             stated_probability=self.reading.yes if self.reading else None,
+            probe_probability=self.reading.probe if self.reading else None,
             draft=verdict.draft, period=found.filter.period() if found and found.filter else "",
             sources=list(found.filter.sources) if found and found.filter else [], searched_for=self.searched_for,
             rewrite_method=self.rewrite_method)
@@ -268,6 +269,7 @@ def _retry_in_language(parts: Parts, q: Question, raw: str) -> Stream:
 
 def read_again(parts: Parts, q: Question) -> Stream:
     """With `second_reading`: the question, the evidence sentence and the answer read once more, alone."""
+    from rag.probe import probe_for
     from rag.second_reading import read_again as read
 
     located = _locate(q)
@@ -275,7 +277,7 @@ def read_again(parts: Parts, q: Question) -> Stream:
         return
     answer = q.evidence.answer if q.evidence else q.draft
     q.reading = read(parts.checker, parts.settings.prompts_dir, q.question, " ".join(located.sentences.values()),
-                     answer)
+                     answer, probe_for(parts.settings))
     q.timings[Timing.SECOND_READING_MS] = q.reading.ms
     yield from ()
 
@@ -286,7 +288,7 @@ def check(parts: Parts, q: Question) -> Stream:
 
     q.verdict = after_model(parts.settings, q.question, q.language, q.draft, q.passages, q.prompts.abstain,
                             q.generation.confidence, q.generation.abstain_probability, _locate(q),
-                            q.reading.yes if q.reading else None)
+                            q.reading.yes if q.reading else None, q.reading.probe if q.reading else None)
     yield from ()
 
 

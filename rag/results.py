@@ -122,6 +122,7 @@ class Answer:
     abstain_probability: float | None = None  # the model's probability of writing the abstention instead
     abstain_reason: AbstainReason | None = None  # why it abstained (None: it did not)
     stated_probability: float | None = None  # the second reading's probability that the named sentence states it
+    probe_probability: float | None = None  # the same, by a linear probe on the model's state (rag.probe)
     draft: str = ""  # what the model wrote, before verification repaired or rejected it
     period: str = ""  # the period searched, e.g. "2025-02-01 to 2025-02-28" ("" all dates; rag.filters)
     sources: list[str] = field(default_factory=list)  # the sources searched ([] all)

@@ -23,6 +23,7 @@ from rag.errors import ConfigError
 
 if TYPE_CHECKING:
     from rag.llm import Generator
+    from rag.probe import Probe
 
 FOLDER = "second_reading"
 GRAMMAR = 'root ::= "yes" | "no"\n'
@@ -35,6 +36,7 @@ class Reading:
     yes: float | None
     said_yes: bool
     ms: float
+    probe: float | None = None  # a linear probe's P(stated) on the model's state before that token (rag.probe)
 
 
 @lru_cache(maxsize=4)
@@ -54,8 +56,10 @@ def load(prompts_dir: Path) -> tuple[list[dict[str, str]], Template]:
     return [{"role": "system", "content": system}, *({"role": r, "content": c} for r, c in examples)], turn
 
 
-def read_again(generator: Generator, prompts_dir: Path, question: str, sentence: str, answer: str) -> Reading:
-    """One "yes"/"no" token from `generator` on the question, the sentence and the answer."""
+def read_again(generator: Generator, prompts_dir: Path, question: str, sentence: str, answer: str,
+               probe: Probe | None = None) -> Reading:
+    """One "yes"/"no" token from `generator` on the question, the sentence and the answer; with `probe`, also
+    the probe's probability on the model's state at the end of that prompt."""
     from rag.llm import Generation
 
     fixed, turn = load(prompts_dir)
@@ -66,4 +70,6 @@ def read_again(generator: Generator, prompts_dir: Path, question: str, sentence:
     said = "".join(generator.stream([*fixed, {"role": "user", "content": text}], max_tokens=2, temperature=0.0,
                                     grammar=GRAMMAR, record=record, abstain="yes")).strip().lower()
     yes = math.exp(record.abstain_logprob) if record.abstain_logprob is not None else None
-    return Reading(yes, said.startswith("yes"), (time.perf_counter() - started) * 1000)
+    state = generator.last_prompt_state() if probe is not None else None
+    return Reading(yes, said.startswith("yes"), (time.perf_counter() - started) * 1000,
+                   probe.probability(state) if state is not None else None)

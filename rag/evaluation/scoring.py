@@ -123,6 +123,7 @@ def score_answer(question: GoldQuestion, answer: Any, article_language: str | No
         "unsupported_facts": unsupported,  # names and numbers stated that no cited passage contains
         "abstain_probability": getattr(answer, "abstain_probability", None),
         "stated_probability": getattr(answer, "stated_probability", None),  # the second reading's P(yes)
+        "probe_probability": getattr(answer, "probe_probability", None),  # the probe's P(stated) (rag.probe)
         "abstain_reason": str(getattr(answer, "abstain_reason", "") or "") if abstained else "",
         "citations": [{"n": c.n, "doc_id": c.doc_id, "quote": _excerpt(c.quote or c.text)} for c in citations],
         "passages": [{"n": p.n, "doc_id": p.doc_id, "score": round(float(p.score), 4),

@@ -247,6 +247,7 @@ class LlamaCppGenerator(PassageStreaming, Generator):
         self._load_lock = threading.Lock()
         self._grammars: dict[str, LlamaGrammar] = {}
         self._stop: tuple[str, ...] = ()  # the chat template's stop strings, for a prompt given as tokens
+        self._last_prompt: list[int] = []  # the token ids of the last stream's prompt (last_prompt_state)
         if load:
             self.load()
 
@@ -340,6 +341,23 @@ class LlamaCppGenerator(PassageStreaming, Generator):
                 repeat_penalty=1.0, grammar=self._grammar(grammar), stream=True)
             yield from self._collect(chunks, record, started)
 
+    def last_prompt_state(self) -> list[float] | None:
+        """Re-reads the last prompt's final token with llama.cpp's embeddings output on (one token; the rest of
+        the prompt is still in the KV cache), so generation itself never pays for the embeddings."""
+        llm, prompt = self.llm, self._last_prompt
+        with self._lock:
+            if not prompt or llm.token_ids()[:len(prompt)].tolist() != prompt:
+                return None  # the cache moved on (another prompt was read since)
+            lc.llama_memory_seq_rm(lc.llama_get_memory(llm.ctx), -1, len(prompt) - 1, -1)
+            llm.n_tokens = len(prompt) - 1
+            lc.llama_set_embeddings(llm.ctx, True)
+            try:
+                llm.eval(prompt[-1:])
+                vector = lc.llama_get_embeddings_ith(llm.ctx, -1)
+                return None if not vector else list(vector[:llm.n_embd()])
+            finally:
+                lc.llama_set_embeddings(llm.ctx, False)
+
     def _sampler_for(self, abstain: str | None) -> None:
         llm = self.llm
         llm.last_sampler = None
@@ -362,6 +380,7 @@ class LlamaCppGenerator(PassageStreaming, Generator):
             yield delta
         record.total_ms = (time.perf_counter() - started) * 1000
         record.prompt_tokens = max(0, llm.n_tokens - record.completion_tokens)
+        self._last_prompt = llm.token_ids()[:record.prompt_tokens].tolist()
         if llm.last_sampler is not None:
             record.token_logprobs = list(llm.last_sampler.logprobs)
             record.abstain_logprob = llm.last_sampler.abstain_logprob

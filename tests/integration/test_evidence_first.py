@@ -35,3 +35,34 @@ def test_a_question_the_sentences_do_not_answer_abstains(evidence_assistant):
     res = evidence_assistant.answer("Wie viele Parameter hat das Sprachmodell Grok?")
     assert res.abstained and res.text == "Das steht nicht in den Quellen.", res.text
     assert res.citations == [] and res.passages
+
+
+def test_the_model_state_after_the_second_reading_feeds_the_probe_and_leaves_generation_as_it_was(evidence_assistant):
+    """rag.probe: the final hidden state at the prompt's last token, read back from the KV cache in one token."""
+    from rag.second_reading import load
+
+    checker = evidence_assistant.checker
+    fixed, turn = load(evidence_assistant.settings.prompts_dir)
+    messages = [*fixed, {"role": "user", "content": turn.safe_substitute(
+        question="How old is Sam Altman?", sentence="Sam Altman, 39, leads OpenAI.", answer="39")}]
+    first = "".join(checker.stream(messages, max_tokens=2, grammar='root ::= "yes" | "no"\n'))
+    state = checker.last_prompt_state()
+    assert state is not None and len(state) == checker.llm.n_embd() and any(state)
+    assert checker.last_prompt_state() == pytest.approx(state, rel=1e-3, abs=1e-3)  # the same state, read again
+    again = "".join(checker.stream(messages, max_tokens=2, grammar='root ::= "yes" | "no"\n'))
+    assert first == again == "yes"
+    other = [*fixed, {"role": "user", "content": turn.safe_substitute(
+        question="How old is Sam Altman?", sentence="OpenAI was founded in 2015.", answer="2015")}]
+    "".join(checker.stream(other, max_tokens=2, grammar='root ::= "yes" | "no"\n'))
+    assert checker.last_prompt_state() != pytest.approx(state, rel=1e-2)  # another prompt, another state
+
+
+def test_a_right_answer_carries_the_probes_probability_and_passes_it(evidence_assistant):
+    from rag.probe import probe_for
+
+    probe = probe_for(evidence_assistant.settings)
+    if probe is None:
+        pytest.skip("no probe for this model (prompts/second_reading/probe.json is trained on the default GGUF)")
+    res = evidence_assistant.answer("How old is Sam Altman?")
+    assert not res.abstained and answer_correct(res.text, ["39"]), res.text
+    assert res.probe_probability is not None and res.probe_probability >= evidence_assistant.settings.probe_min

@@ -1,0 +1,191 @@
+"""The linear probe on the second reading's state (rag.probe, issue 24 direction 4): capture, cross-validate, fit.
+
+    # 1. answer every question of some gold files with the defaults, keeping each second reading's
+    #    (question, sentence, answer, P(yes), final hidden state); one model job, ~15 s a question here
+    .venv/bin/python -m benchmarks.probe capture OUT seeds/gold_nearmiss.jsonl seeds/gold.jsonl ...
+    # 2. leave-one-file-out: the probe against P(yes), and what each would abstain on at <= 5% lost right answers
+    .venv/bin/python -m benchmarks.probe cv OUT
+    # 3. train on every captured file and write prompts/second_reading/probe.json
+    .venv/bin/python -m benchmarks.probe fit OUT
+
+Labels: 1 = the answer drafted from the named sentence contains a gold answer; 0 = the question is unanswerable
+(so any drafted answer is wrong); answerable questions answered wrongly are left out of training and shown apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+from pathlib import Path
+
+CS = (0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
+MAX_LOST = 0.05  # the threshold may reject at most this share of right answers (on training folds)
+
+
+def capture(out: Path, golds: list[str]) -> None:
+    import rag.second_reading as second_reading
+    from rag.answering import Assistant
+    from rag.evaluation.runner import evaluate
+
+    captured: list[dict] = []
+    read = second_reading.read_again
+
+    def read_and_keep(generator, prompts_dir, question, sentence, answer, probe=None):
+        reading = read(generator, prompts_dir, question, sentence, answer, probe)
+        captured.append(dict(question=question, sentence=sentence, answer=answer, yes=reading.yes,
+                             hidden=generator.last_prompt_state()))
+        return reading
+
+    second_reading.read_again = read_and_keep
+    assistant = Assistant.from_settings().load()
+    out.mkdir(parents=True, exist_ok=True)
+    for gold in golds:
+        captured.clear()
+        result = evaluate(gold=gold, assistant=assistant)
+        result.save(out / Path(gold).stem)
+        with open(out / f"{Path(gold).stem}.pkl", "wb") as fh:
+            pickle.dump(dict(captured=list(captured), records=result.records, gold=str(gold)), fh)
+        print(f"{gold}: {len(captured)} second readings kept", flush=True)
+
+
+def rows(folder: Path) -> list[dict]:
+    """One row per kept second reading, labelled against its gold question."""
+    from rag.evaluation.metrics import answer_correct
+
+    found = []
+    for pk in sorted(folder.glob("*.pkl")):
+        data = pickle.load(open(pk, "rb"))
+        gold_file = Path(data.get("gold") or f"seeds/{pk.stem}.jsonl")
+        gold = {g["question"]: g for g in map(json.loads, gold_file.read_text(encoding="utf-8").splitlines())}
+        records = {r["question"]: r for r in data["records"]}
+        for c in data["captured"]:
+            g = gold.get(c["question"])
+            if g is None or c["hidden"] is None:
+                continue
+            label = (1 if answer_correct(c["answer"], g["answers"]) else -1) if g["answerable"] else 0
+            record = records.get(c["question"], {})
+            found.append(dict(file=pk.stem, id=g["id"], label=label, yes=c["yes"] or 0.0, hidden=c["hidden"],
+                              answered=record.get("abstained") is False, reason=record.get("abstain_reason")))
+    return found
+
+
+def _model(c: float):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=5000, class_weight="balanced"))
+
+
+def _threshold(right_scores, max_lost: float = MAX_LOST) -> float:
+    """The highest threshold that rejects at most `max_lost` of these right answers' scores."""
+    import numpy as np
+
+    ordered = np.sort(right_scores)
+    return float(ordered[int(np.floor(max_lost * len(ordered)))]) - 1e-9
+
+
+def _out_of_fold(x, y, groups, c):
+    """Scores of a probe that never saw the example: one file left out at a time (five stratified folds when
+    there are fewer than three files)."""
+    import numpy as np
+    from sklearn.model_selection import StratifiedKFold
+
+    scores = np.zeros(len(y))
+    folds = [(groups != g, groups == g) for g in sorted(set(groups))] if len(set(groups)) >= 3 else \
+        [(np.isin(np.arange(len(y)), a), np.isin(np.arange(len(y)), b))
+         for a, b in StratifiedKFold(5, shuffle=True, random_state=0).split(x, y)]
+    for train, test in folds:
+        scores[test] = _model(c).fit(x[train], y[train]).predict_proba(x[test])[:, 1]
+    return scores
+
+
+def choose_c(x, y, groups) -> float:
+    """C with the best pooled out-of-fold AUC, leaving one file out."""
+    from sklearn.metrics import roc_auc_score
+
+    return max(CS, key=lambda c: roc_auc_score(y, _out_of_fold(x, y, groups, c)))
+
+
+def cross_validate(folder: Path) -> str:
+    """Leave one gold file out: C and the threshold chosen on the other files only."""
+    import numpy as np
+    from sklearn.metrics import roc_auc_score
+
+    data = [r for r in rows(folder) if r["label"] in (0, 1)]
+    x = np.array([r["hidden"] for r in data], dtype=np.float64)
+    y = np.array([r["label"] for r in data])
+    yes = np.array([r["yes"] for r in data])
+    groups = np.array([r["file"] for r in data])
+    answered = np.array([r["answered"] for r in data])
+    probe_scores, probe_cut, yes_cut = np.zeros(len(y)), np.zeros(len(y)), np.zeros(len(y))
+    lines = ["| held-out file | right | unanswerable | C | AUC probe | AUC P(yes) |", "|---|---|---|---|---|---|"]
+    for held in sorted(set(groups)):
+        train, test = groups != held, groups == held
+        c = choose_c(x[train], y[train], groups[train])
+        inner = _out_of_fold(x[train], y[train], groups[train], c)
+        probe_cut[test] = _threshold(inner[y[train] == 1])
+        yes_cut[test] = _threshold(yes[train][y[train] == 1])
+        probe_scores[test] = _model(c).fit(x[train], y[train]).predict_proba(x[test])[:, 1]
+        both = len(set(y[test])) == 2
+        lines.append(f"| {held} | {int(y[test].sum())} | {int((y[test] == 0).sum())} | {c} | "
+                     f"{roc_auc_score(y[test], probe_scores[test]) if both else float('nan'):.3f} | "
+                     f"{roc_auc_score(y[test], yes[test]) if both else float('nan'):.3f} |")
+    lines.append(f"| **pooled** | {int(y.sum())} | {int((y == 0).sum())} | | "
+                 f"**{roc_auc_score(y, probe_scores):.3f}** | **{roc_auc_score(y, yes):.3f}** |")
+    lines += ["", f"At thresholds chosen on the training files (at most {MAX_LOST:.0%} of their right answers "
+              "rejected), on the held-out files:", "",
+              "| signal | rejects unanswerable | rejects right answers | of those Bron answered: unanswerable rejected "
+              "| right answers rejected |", "|---|---|---|---|---|"]
+    for name, scores, cut in (("probe", probe_scores, probe_cut), ("P(yes)", yes, yes_cut)):
+        rejected = scores < cut
+        lines.append(f"| {name} | {rejected[y == 0].sum()}/{(y == 0).sum()} ({rejected[y == 0].mean():.1%}) | "
+                     f"{rejected[y == 1].sum()}/{(y == 1).sum()} ({rejected[y == 1].mean():.1%}) | "
+                     f"{(rejected & (y == 0) & answered).sum()}/{((y == 0) & answered).sum()} | "
+                     f"{(rejected & (y == 1) & answered).sum()}/{((y == 1) & answered).sum()} |")
+    wrong = [r for r in rows(folder) if r["label"] == -1]
+    lines += ["", f"Answerable questions answered wrongly (left out of training): {len(wrong)}."]
+    return "\n".join(lines)
+
+
+def fit(folder: Path, out: Path) -> str:
+    import numpy as np
+
+    from rag.models import GGUF_SHA256
+    from rag.probe import fit_probe
+
+    data = [r for r in rows(folder) if r["label"] in (0, 1)]
+    x = np.array([r["hidden"] for r in data], dtype=np.float64)
+    y = np.array([r["label"] for r in data])
+    groups = np.array([r["file"] for r in data])
+    c = choose_c(x, y, groups)
+    probe = fit_probe(x, y, GGUF_SHA256, c, sorted(set(groups)))
+    probe.save(out)
+    threshold = _threshold(_out_of_fold(x, y, groups, c)[y == 1])
+    return (f"wrote {out}: {len(y)} examples ({int(y.sum())} right, {int((y == 0).sum())} unanswerable), C={c}; "
+            f"out-of-fold threshold at <= {MAX_LOST:.0%} right answers lost: {threshold:.3f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    c = sub.add_parser("capture")
+    c.add_argument("out", type=Path)
+    c.add_argument("gold", nargs="+")
+    v = sub.add_parser("cv")
+    v.add_argument("folder", type=Path)
+    f = sub.add_parser("fit")
+    f.add_argument("folder", type=Path)
+    f.add_argument("--out", type=Path, default=Path("prompts/second_reading/probe.json"))
+    args = parser.parse_args()
+    if args.command == "capture":
+        capture(args.out, args.gold)
+    elif args.command == "cv":
+        print(cross_validate(args.folder))
+    else:
+        print(fit(args.folder, args.out))
+
+
+if __name__ == "__main__":
+    main()
