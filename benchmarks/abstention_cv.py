@@ -20,7 +20,7 @@ from itertools import product
 from pathlib import Path
 
 GRID = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
-THRESHOLD_NOTES = ("(strictness ", "(second_reading_min ")  # abstentions that a threshold alone decided
+THRESHOLD_NOTES = ("(strictness ", "(second_reading_min ", " < probe_min ")  # abstentions a threshold alone decided
 
 
 def load(paths: list[str]) -> list[dict]:

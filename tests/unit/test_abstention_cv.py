@@ -23,3 +23,9 @@ def test_an_abstention_made_by_a_threshold_alone_is_undone_and_one_made_by_a_rul
     by_threshold = record(False, 0.2, abstained=True, notes=["abstained: ... (second_reading_min 0.50)"])
     by_rule = record(False, 0.2, abstained=True, notes=["abstained: the cited passages do not contain '39'"])
     assert not cv.abstains(by_threshold, None, None) and cv.abstains(by_rule, None, None)
+
+
+def test_an_abstention_made_by_the_probe_threshold_alone_is_undone_too():
+    by_probe = record(False, 0.2, abstained=True,
+                      notes=["abstained: the model's own state says ... (probe 0.05 < probe_min 0.12)"])
+    assert not cv.abstains(by_probe, None, None)
