@@ -346,7 +346,7 @@ class LlamaCppGenerator(PassageStreaming, Generator):
         the prompt is still in the KV cache), so generation itself never pays for the embeddings."""
         llm, prompt = self.llm, self._last_prompt
         with self._lock:
-            if not prompt or llm.token_ids()[:len(prompt)].tolist() != prompt:
+            if not prompt or llm.n_tokens < len(prompt) or llm.input_ids[:len(prompt)].tolist() != prompt:
                 return None  # the cache moved on (another prompt was read since)
             lc.llama_memory_seq_rm(lc.llama_get_memory(llm.ctx), -1, len(prompt) - 1, -1)
             llm.n_tokens = len(prompt) - 1
@@ -380,7 +380,7 @@ class LlamaCppGenerator(PassageStreaming, Generator):
             yield delta
         record.total_ms = (time.perf_counter() - started) * 1000
         record.prompt_tokens = max(0, llm.n_tokens - record.completion_tokens)
-        self._last_prompt = llm.token_ids()[:record.prompt_tokens].tolist()
+        self._last_prompt = llm.input_ids[:record.prompt_tokens].tolist()  # llm may be a stock Llama (tests)
         if llm.last_sampler is not None:
             record.token_logprobs = list(llm.last_sampler.logprobs)
             record.abstain_logprob = llm.last_sampler.abstain_logprob
