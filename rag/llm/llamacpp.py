@@ -247,7 +247,7 @@ class LlamaCppGenerator(PassageStreaming, Generator):
         self._load_lock = threading.Lock()
         self._grammars: dict[str, LlamaGrammar] = {}
         self._stop: tuple[str, ...] = ()  # the chat template's stop strings, for a prompt given as tokens
-        self._last_prompt: list[int] = []  # the token ids of the last stream's prompt (last_prompt_state)
+        self._last_prompt_tokens = 0  # how long the last stream's prompt was (last_prompt_state)
         if load:
             self.load()
 
@@ -344,10 +344,11 @@ class LlamaCppGenerator(PassageStreaming, Generator):
     def last_prompt_state(self) -> list[float] | None:
         """Re-reads the last prompt's final token with llama.cpp's embeddings output on (one token; the rest of
         the prompt is still in the KV cache), so generation itself never pays for the embeddings."""
-        llm, prompt = self.llm, self._last_prompt
+        llm, length = self.llm, self._last_prompt_tokens
         with self._lock:
-            if not prompt or llm.n_tokens < len(prompt) or llm.input_ids[:len(prompt)].tolist() != prompt:
-                return None  # the cache moved on (another prompt was read since)
+            if not length or llm.n_tokens < length:
+                return None
+            prompt = llm.input_ids[:length].tolist()
             lc.llama_memory_seq_rm(lc.llama_get_memory(llm.ctx), -1, len(prompt) - 1, -1)
             llm.n_tokens = len(prompt) - 1
             lc.llama_set_embeddings(llm.ctx, True)
@@ -380,7 +381,7 @@ class LlamaCppGenerator(PassageStreaming, Generator):
             yield delta
         record.total_ms = (time.perf_counter() - started) * 1000
         record.prompt_tokens = max(0, llm.n_tokens - record.completion_tokens)
-        self._last_prompt = llm.input_ids[:record.prompt_tokens].tolist()  # llm may be a stock Llama (tests)
+        self._last_prompt_tokens = record.prompt_tokens
         if llm.last_sampler is not None:
             record.token_logprobs = list(llm.last_sampler.logprobs)
             record.abstain_logprob = llm.last_sampler.abstain_logprob
