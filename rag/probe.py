@@ -5,7 +5,7 @@ The second reading (rag.second_reading) leaves the model's final hidden state at
 right answers against answers to unanswerable questions, gives P(the sentence states what is asked): a third
 signal beside the first reading's P("none") and the second reading's P(yes). The weights are data
 (`prompts/second_reading/probe.json`), tied to the model file they were trained on: with another model the
-probe is not used. How it was trained and what it measured: benchmarks/probe/ and the README.
+probe is not used. How it was trained and what it measured: benchmarks/probe.py and the README.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ class Probe:
         """P(the sentence states what is asked) for one hidden state."""
         if len(state) != len(self.coef):
             raise ConfigError(f"The probe expects a state of {len(self.coef)} numbers, got {len(state)}.",
-                              "Retrain the probe for this model (benchmarks/probe/) or set probe = false.")
+                              "Retrain it (python -m benchmarks.probe fit), or delete the file to run without it.")
         z = self.intercept + sum(c * (h - m) / s for c, h, m, s in zip(self.coef, state, self.mean, self.scale))
         return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
@@ -51,10 +51,10 @@ def load_probe(path: Path) -> Probe:
         return Probe(**json.loads(Path(path).read_text(encoding="utf-8")))
     except FileNotFoundError as exc:
         raise ConfigError(f"The probe's weights are missing: {path}",
-                          "Restore prompts/ from git, or set probe = false in bron.toml.") from exc
+                          "Restore prompts/ from git; without the file Bron runs without the probe.") from exc
     except (ValueError, TypeError) as exc:
         raise ConfigError(f"The probe's weights in {path} cannot be read: {exc}",
-                          "Restore the file from git, or set probe = false in bron.toml.") from exc
+                          "Restore the file from git, or delete it to run without the probe.") from exc
 
 
 def fit_probe(states: Sequence[Sequence[float]], labels: Sequence[int], model_sha256: str, c: float,
