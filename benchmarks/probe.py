@@ -3,10 +3,14 @@
     # 1. answer every question of some gold files with the defaults, keeping each second reading's
     #    (question, sentence, answer, P(yes), final hidden state); one model job, ~15 s a question here
     .venv/bin/python -m benchmarks.probe capture OUT seeds/gold_nearmiss.jsonl seeds/gold.jsonl ...
-    # 2. leave-one-file-out: the probe against P(yes), and what each would abstain on at <= 5% lost right answers
-    .venv/bin/python -m benchmarks.probe cv OUT
-    # 3. train on every captured file and write prompts/second_reading/probe.json
-    .venv/bin/python -m benchmarks.probe fit OUT
+    #    (--layers: also every layer's output there, 28 more one-token reads a question)
+    .venv/bin/python -m benchmarks.probe capture --layers OUT seeds/gold_nearmiss.jsonl seeds/gold.jsonl ...
+    # 2. which layer: leave-one-file-out AUC of a probe on each layer's output (C fixed)
+    .venv/bin/python -m benchmarks.probe sweep OUT
+    # 3. leave-one-file-out: the probe against P(yes), and what each would abstain on at <= 5% lost right answers
+    .venv/bin/python -m benchmarks.probe cv OUT --layer 18
+    # 4. train on every captured file and write prompts/second_reading/probe.json
+    .venv/bin/python -m benchmarks.probe fit OUT --layer 18
 
 Labels: 1 = the answer drafted from the named sentence contains a gold answer; 0 = the question is unanswerable
 (so any drafted answer is wrong); answerable questions answered wrongly are left out of training and shown apart.
@@ -23,7 +27,7 @@ CS = (0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
 MAX_LOST = 0.05  # the threshold may reject at most this share of right answers (on training folds)
 
 
-def capture(out: Path, golds: list[str]) -> None:
+def capture(out: Path, golds: list[str], layers: bool = False) -> None:
     import rag.second_reading as second_reading
     from rag.answering import Assistant
     from rag.evaluation.runner import evaluate
@@ -33,8 +37,10 @@ def capture(out: Path, golds: list[str]) -> None:
 
     def read_and_keep(generator, prompts_dir, question, sentence, answer, probe=None):
         reading = read(generator, prompts_dir, question, sentence, answer, probe)
+        every = range(generator.llm.n_layer()) if layers else ()
         captured.append(dict(question=question, sentence=sentence, answer=answer, yes=reading.yes,
-                             hidden=generator.last_prompt_state()))
+                             hidden=generator.last_prompt_state(),
+                             layers={n: generator.last_prompt_state(n) for n in every}))
         return reading
 
     second_reading.read_again = read_and_keep
@@ -49,8 +55,9 @@ def capture(out: Path, golds: list[str]) -> None:
         print(f"{gold}: {len(captured)} second readings kept", flush=True)
 
 
-def rows(folder: Path) -> list[dict]:
-    """One row per kept second reading, labelled against its gold question."""
+def rows(folder: Path, layer: int | None = None) -> list[dict]:
+    """One row per kept second reading, labelled against its gold question; `hidden` is layer `layer`'s output
+    (captured with --layers) or the final state."""
     from rag.evaluation.metrics import answer_correct
 
     found = []
@@ -61,11 +68,12 @@ def rows(folder: Path) -> list[dict]:
         records = {r["question"]: r for r in data["records"]}
         for c in data["captured"]:
             g = gold.get(c["question"])
-            if g is None or c["hidden"] is None:
+            hidden = c["hidden"] if layer is None else (c.get("layers") or {}).get(layer)
+            if g is None or hidden is None:
                 continue
             label = (1 if answer_correct(c["answer"], g["answers"]) else -1) if g["answerable"] else 0
             record = records.get(c["question"], {})
-            found.append(dict(file=pk.stem, id=g["id"], label=label, yes=c["yes"] or 0.0, hidden=c["hidden"],
+            found.append(dict(file=pk.stem, id=g["id"], label=label, yes=c["yes"] or 0.0, hidden=hidden,
                               answered=record.get("abstained") is False, reason=record.get("abstain_reason")))
     return found
 
@@ -108,12 +116,29 @@ def choose_c(x, y, groups) -> float:
     return max(CS, key=lambda c: roc_auc_score(y, _out_of_fold(x, y, groups, c)))
 
 
-def cross_validate(folder: Path) -> str:
+def sweep(folder: Path, c: float = 0.03) -> str:
+    """Leave-one-file-out AUC of a probe on each captured layer (C fixed: a first look, not a choice of C)."""
+    import numpy as np
+    from sklearn.metrics import roc_auc_score
+
+    lines = ["| layer | pooled AUC (leave one file out) |", "|---|---|"]
+    captured = sorted({n for pk in folder.glob("*.pkl") for c in pickle.load(open(pk, "rb"))["captured"]
+                       for n in (c.get("layers") or {})})
+    for layer in [*captured, None]:
+        data = [r for r in rows(folder, layer) if r["label"] in (0, 1)]
+        x = np.array([r["hidden"] for r in data], dtype=np.float64)
+        y = np.array([r["label"] for r in data])
+        auc = roc_auc_score(y, _out_of_fold(x, y, np.array([r["file"] for r in data]), c))
+        lines.append(f"| {'final' if layer is None else layer} | {auc:.3f} |")
+    return "\n".join(lines)
+
+
+def cross_validate(folder: Path, layer: int | None = None) -> str:
     """Leave one gold file out: C and the threshold chosen on the other files only."""
     import numpy as np
     from sklearn.metrics import roc_auc_score
 
-    data = [r for r in rows(folder) if r["label"] in (0, 1)]
+    data = [r for r in rows(folder, layer) if r["label"] in (0, 1)]
     x = np.array([r["hidden"] for r in data], dtype=np.float64)
     y = np.array([r["label"] for r in data])
     yes = np.array([r["yes"] for r in data])
@@ -144,26 +169,27 @@ def cross_validate(folder: Path) -> str:
                      f"{rejected[y == 1].sum()}/{(y == 1).sum()} ({rejected[y == 1].mean():.1%}) | "
                      f"{(rejected & (y == 0) & answered).sum()}/{((y == 0) & answered).sum()} | "
                      f"{(rejected & (y == 1) & answered).sum()}/{((y == 1) & answered).sum()} |")
-    wrong = [r for r in rows(folder) if r["label"] == -1]
+    wrong = [r for r in rows(folder, layer) if r["label"] == -1]
     lines += ["", f"Answerable questions answered wrongly (left out of training): {len(wrong)}."]
     return "\n".join(lines)
 
 
-def fit(folder: Path, out: Path) -> str:
+def fit(folder: Path, out: Path, layer: int | None = None) -> str:
     import numpy as np
 
     from rag.models import GGUF_SHA256
     from rag.probe import fit_probe
 
-    data = [r for r in rows(folder) if r["label"] in (0, 1)]
+    data = [r for r in rows(folder, layer) if r["label"] in (0, 1)]
     x = np.array([r["hidden"] for r in data], dtype=np.float64)
     y = np.array([r["label"] for r in data])
     groups = np.array([r["file"] for r in data])
     c = choose_c(x, y, groups)
-    probe = fit_probe(x, y, GGUF_SHA256, c, sorted(set(groups)))
+    probe = fit_probe(x, y, GGUF_SHA256, c, sorted(set(groups)), layer)
     probe.save(out)
     threshold = _threshold(_out_of_fold(x, y, groups, c)[y == 1])
-    return (f"wrote {out}: {len(y)} examples ({int(y.sum())} right, {int((y == 0).sum())} unanswerable), C={c}; "
+    return (f"wrote {out} (layer {'final' if layer is None else layer}): "
+            f"{len(y)} examples ({int(y.sum())} right, {int((y == 0).sum())} unanswerable), C={c}; "
             f"out-of-fold threshold at <= {MAX_LOST:.0%} right answers lost: {threshold:.3f}")
 
 
@@ -173,18 +199,25 @@ def main() -> None:
     c = sub.add_parser("capture")
     c.add_argument("out", type=Path)
     c.add_argument("gold", nargs="+")
+    c.add_argument("--layers", action="store_true", help="also keep every layer's output (slower)")
+    w = sub.add_parser("sweep")
+    w.add_argument("folder", type=Path)
     v = sub.add_parser("cv")
     v.add_argument("folder", type=Path)
+    v.add_argument("--layer", type=int, help="the layer whose output the probe reads (default: the final state)")
     f = sub.add_parser("fit")
     f.add_argument("folder", type=Path)
+    f.add_argument("--layer", type=int, help="the layer whose output the probe reads (default: the final state)")
     f.add_argument("--out", type=Path, default=Path("prompts/second_reading/probe.json"))
     args = parser.parse_args()
     if args.command == "capture":
-        capture(args.out, args.gold)
+        capture(args.out, args.gold, args.layers)
+    elif args.command == "sweep":
+        print(sweep(args.folder))
     elif args.command == "cv":
-        print(cross_validate(args.folder))
+        print(cross_validate(args.folder, args.layer))
     else:
-        print(fit(args.folder, args.out))
+        print(fit(args.folder, args.out, args.layer))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """A linear probe on the model's own state (issue 24, direction 4; arXiv 2509.22449).
 
-The second reading (rag.second_reading) leaves the model's final hidden state at the last token of its prompt
-(question, named sentence, proposed answer). A logistic regression on that vector, trained on the gold files'
+The second reading (rag.second_reading) leaves the model's state at the last token of its prompt (question,
+named sentence, proposed answer): a middle layer's output (`Probe.layer`; rag.llm.layer_reader) or the final
+hidden state. A logistic regression on that vector, trained on the gold files'
 right answers against answers to unanswerable questions, gives P(the sentence states what is asked): a third
 signal beside the first reading's P("none") and the second reading's P(yes). The weights are data
 (`prompts/second_reading/probe.json`), tied to the model file they were trained on: with another model the
@@ -32,6 +33,7 @@ class Probe:
     intercept: float
     examples: int = 0  # how many (state, label) pairs it was trained on
     trained_on: list[str] = field(default_factory=list)  # the gold files
+    layer: int | None = None  # the layer whose output it reads (None: the final, normalised state)
 
     def probability(self, state: Sequence[float]) -> float:
         """P(the sentence states what is asked) for one hidden state."""
@@ -58,7 +60,7 @@ def load_probe(path: Path) -> Probe:
 
 
 def fit_probe(states: Sequence[Sequence[float]], labels: Sequence[int], model_sha256: str, c: float,
-              trained_on: Sequence[str] = ()) -> Probe:
+              trained_on: Sequence[str] = (), layer: int | None = None) -> Probe:
     """Train on states labelled 1 (a right answer) and 0 (an answer to an unanswerable question); classes
     weighted equally. scikit-learn is needed here only (it comes with sentence-transformers)."""
     import numpy as np
@@ -70,7 +72,7 @@ def fit_probe(states: Sequence[Sequence[float]], labels: Sequence[int], model_sh
     model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced").fit(scaler.transform(x), y)
     scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
     return Probe(model_sha256, scaler.mean_.tolist(), scale.tolist(), model.coef_[0].tolist(),
-                 float(model.intercept_[0]), len(y), list(trained_on))
+                 float(model.intercept_[0]), len(y), list(trained_on), layer)
 
 
 _loaded: dict[Path, Probe | None] = {}

@@ -70,6 +70,6 @@ def read_again(generator: Generator, prompts_dir: Path, question: str, sentence:
     said = "".join(generator.stream([*fixed, {"role": "user", "content": text}], max_tokens=2, temperature=0.0,
                                     grammar=GRAMMAR, record=record, abstain="yes")).strip().lower()
     yes = math.exp(record.abstain_logprob) if record.abstain_logprob is not None else None
-    state = generator.last_prompt_state() if probe is not None else None
+    state = generator.last_prompt_state(probe.layer) if probe is not None else None
     return Reading(yes, said.startswith("yes"), (time.perf_counter() - started) * 1000,
                    probe.probability(state) if state is not None else None)

@@ -80,9 +80,9 @@ class Generator:
         (0 for a backend without passage states)."""
         return 0
 
-    def last_prompt_state(self) -> list[float] | None:
-        """The model's final hidden state at the last token of the last `stream`'s prompt (what a linear
-        probe reads, rag.probe); None for a backend that does not expose it (a server)."""
+    def last_prompt_state(self, layer: int | None = None) -> list[float] | None:
+        """The model's final hidden state (or layer `layer`'s output) at the last token of the last `stream`'s
+        prompt (what a linear probe reads, rag.probe); None for a backend that does not expose it (a server)."""
         return None
 
     # -- the prompt prefix (system prompt and worked examples) kept across processes ------------------

@@ -20,6 +20,7 @@ import contextlib
 import ctypes
 import hashlib
 import json
+import logging
 import math
 import os
 import threading
@@ -36,6 +37,8 @@ from llama_cpp import Llama, LlamaGrammar, _internals
 from rag.errors import ModelError
 from rag.llm.base import Generation, Generator
 from rag.llm.passage_states import SEQUENCES, PassageStreaming, use_sequences
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from rag.llm.passage_states import PassageStates
@@ -248,6 +251,7 @@ class LlamaCppGenerator(PassageStreaming, Generator):
         self._grammars: dict[str, LlamaGrammar] = {}
         self._stop: tuple[str, ...] = ()  # the chat template's stop strings, for a prompt given as tokens
         self._last_prompt_tokens = 0  # how long the last stream's prompt was (last_prompt_state)
+        self._reader = None  # rag.llm.layer_reader.LayerReader, made on first use (False: cannot be made)
         if load:
             self.load()
 
@@ -274,7 +278,7 @@ class LlamaCppGenerator(PassageStreaming, Generator):
     def close(self) -> None:
         with self._load_lock:
             self._stack.close()
-            self._llm = self._passages = None
+            self._llm = self._passages = self._reader = None
 
     def _grammar(self, text: str | None) -> LlamaGrammar | None:
         if not text:
@@ -341,13 +345,17 @@ class LlamaCppGenerator(PassageStreaming, Generator):
                 repeat_penalty=1.0, grammar=self._grammar(grammar), stream=True)
             yield from self._collect(chunks, record, started)
 
-    def last_prompt_state(self) -> list[float] | None:
+    def last_prompt_state(self, layer: int | None = None) -> list[float] | None:
         """Re-reads the last prompt's final token with llama.cpp's embeddings output on (one token; the rest of
-        the prompt is still in the KV cache), so generation itself never pays for the embeddings."""
+        the prompt is still in the KV cache), so generation itself never pays for the embeddings. A middle
+        `layer`'s output is read in a second context that copies the prompt's KV cache (rag.llm.layer_reader)."""
         llm, length = self.llm, self._last_prompt_tokens
         with self._lock:
             if not length or llm.n_tokens < length:
                 return None
+            if layer is not None:
+                reader = self._layer_reader()
+                return reader.read(llm, length, layer) if reader else None
             prompt = llm.input_ids[:length].tolist()
             lc.llama_memory_seq_rm(lc.llama_get_memory(llm.ctx), -1, len(prompt) - 1, -1)
             llm.n_tokens = len(prompt) - 1
@@ -358,6 +366,18 @@ class LlamaCppGenerator(PassageStreaming, Generator):
                 return None if not vector else list(vector[:llm.n_embd()])
             finally:
                 lc.llama_set_embeddings(llm.ctx, False)
+
+    def _layer_reader(self):
+        """The context that reads a middle layer (made on first use); None where this build cannot."""
+        if self._reader is None:
+            from rag.llm.layer_reader import LayerReader
+
+            try:
+                self._reader = self._stack.enter_context(contextlib.closing(LayerReader(self.llm)))
+            except RuntimeError as exc:
+                log.warning("No middle-layer states (%s): the probe is not used.", exc)
+                self._reader = False
+        return self._reader
 
     def _sampler_for(self, abstain: str | None) -> None:
         llm = self.llm

@@ -57,6 +57,31 @@ def test_the_model_state_after_the_second_reading_feeds_the_probe_and_leaves_gen
     assert checker.last_prompt_state() != pytest.approx(state, rel=1e-2)  # another prompt, another state
 
 
+def test_a_middle_layers_output_is_read_in_its_own_context_and_leaves_the_models_as_it_was(evidence_assistant):
+    """rag.llm.layer_reader: layer 18's row at the prompt's last token, from a copy of the prompt's KV cache."""
+    from rag.second_reading import load
+
+    checker = evidence_assistant.checker
+    fixed, turn = load(evidence_assistant.settings.prompts_dir)
+    grammar = 'root ::= "yes" | "no"\n'
+
+    def prompt(sentence, answer):
+        return [*fixed, {"role": "user", "content": turn.safe_substitute(
+            question="How old is Sam Altman?", sentence=sentence, answer=answer)}]
+
+    first = "".join(checker.stream(prompt("Sam Altman, 39, leads OpenAI.", "39"), max_tokens=2, grammar=grammar))
+    final, tokens = checker.last_prompt_state(), checker.llm.n_tokens
+    middle = checker.last_prompt_state(18)
+    assert middle is not None and len(middle) == checker.llm.n_embd() and any(middle)
+    assert middle != pytest.approx(final, rel=1e-2)  # not the final state
+    assert checker.last_prompt_state(18) == pytest.approx(middle, rel=1e-3, abs=1e-3)  # the same, read again
+    assert checker.llm.n_tokens == tokens and checker.last_prompt_state() == pytest.approx(final, rel=1e-3, abs=1e-3)
+    assert "".join(checker.stream(prompt("Sam Altman, 39, leads OpenAI.", "39"), max_tokens=2,
+                                  grammar=grammar)) == first == "yes"
+    "".join(checker.stream(prompt("OpenAI was founded in 2015.", "2015"), max_tokens=2, grammar=grammar))
+    assert checker.last_prompt_state(18) != pytest.approx(middle, rel=1e-2)  # another prompt, another state
+
+
 def test_a_right_answer_carries_the_probes_probability_and_passes_it(evidence_assistant):
     from rag.probe import probe_for
 

@@ -40,6 +40,35 @@ def test_a_fitted_probe_separates_what_it_was_trained_on_and_survives_its_file(t
     assert again == probe and again.examples == 8 and again.trained_on == ["gold.jsonl"]
 
 
+def test_the_layer_it_reads_survives_its_file_and_an_older_file_reads_the_final_state(tmp_path):
+    probe = replace(small_probe(), layer=18)
+    probe.save(tmp_path / "probe.json")
+    assert load_probe(tmp_path / "probe.json").layer == 18
+    older = {k: v for k, v in json.loads((tmp_path / "probe.json").read_text()).items() if k != "layer"}
+    (tmp_path / "probe.json").write_text(json.dumps(older))
+    assert load_probe(tmp_path / "probe.json").layer is None
+
+
+def test_the_second_reading_asks_the_generator_for_the_probes_layer():
+    from rag.llm import Generator
+    from rag.second_reading import read_again
+
+    class Reader(Generator):  # a generator that says "yes" and records which state the probe asked for
+        asked: list = []
+
+        def stream(self, messages, max_tokens=200, temperature=0.0, grammar=None, record=None, abstain=None):
+            yield "yes"
+
+        def last_prompt_state(self, layer=None):
+            self.asked.append(layer)
+            return [3.0, 1.0]
+
+    reader = Reader()
+    reading = read_again(reader, Settings().prompts_dir, "Hoeveel?", "Stargate krijgt 500 miljard.", "500 miljard",
+                         replace(small_probe(), layer=18))
+    assert reader.asked == [18] and reading.probe == pytest.approx(small_probe().probability([3.0, 1.0]))
+
+
 @pytest.mark.parametrize("content, message", [(None, "missing"), ("{not json", "cannot be read"),
                                               (json.dumps({"mean": [1]}), "cannot be read")])
 def test_a_missing_or_damaged_file_is_a_clear_error(tmp_path, content, message):

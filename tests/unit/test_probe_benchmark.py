@@ -18,8 +18,11 @@ def make_captures(folder, files=3, per_file=16, seed=0):
             gold.append({"id": f"{f}-{i}", "question": question, "answerable": answerable,
                          "answers": ["39"] if answerable else []})
             lean = 1.0 if answerable else -1.0
+            noise = [rng.gauss(0, 1), rng.gauss(0, 1), rng.gauss(0, 1)]
+            # the final state carries the signal weakly, layer 1 strongly, layer 0 not at all
             captured.append({"question": question, "sentence": "s", "answer": "39 [1]." if answerable else "12 [1].",
-                             "yes": 0.5, "hidden": [lean + rng.gauss(0, 0.5), rng.gauss(0, 1), rng.gauss(0, 1)]})
+                             "yes": 0.5, "hidden": [lean + rng.gauss(0, 0.5), *noise[:2]],
+                             "layers": {0: noise, 1: [3 * lean + noise[0], *noise[1:]]}})
         wrong = {"question": f"question {f}-0?", "sentence": "s", "answer": "40 [1].", "yes": 0.5,
                  "hidden": [0.0, 0.0, 0.0]}
         path = folder / f"gold_{f}.jsonl"
@@ -50,3 +53,12 @@ def test_a_separable_signal_is_found_on_held_out_files_and_fitted(tmp_path):
     probe = load_probe(tmp_path / "probe.json")
     assert probe.examples == 48 and "48 examples" in message
     assert probe.probability([1.5, 0, 0]) > 0.5 > probe.probability([-1.5, 0, 0])
+
+
+def test_a_layer_is_chosen_by_its_held_out_auc_and_the_probe_names_it(tmp_path):
+    make_captures(tmp_path)
+    table = dict(line.strip("|").replace(" ", "").split("|") for line in bench.sweep(tmp_path).splitlines()[2:])
+    assert float(table["1"]) > float(table["final"]) > float(table["0"])  # the sweep ranks the layers
+    assert [r["hidden"][0] for r in bench.rows(tmp_path, 1)][:2] != [r["hidden"][0] for r in bench.rows(tmp_path)][:2]
+    assert "layer 1" in bench.fit(tmp_path, tmp_path / "probe.json", layer=1)
+    assert load_probe(tmp_path / "probe.json").layer == 1
