@@ -4,8 +4,9 @@ llama.cpp returns only the final, normalised hidden state (its embeddings output
 seen only through the eval callback, which is set when a context is made. So the reader keeps a second, small
 context with that callback: it copies the prompt's KV cache from the model's context (one sequence, a few MB),
 re-reads the prompt's last token there and keeps the layer's row ("l_out-<layer>"). The model's own context
-and its generation never run the callback. The middle layers separate answerable from unanswerable questions
-better than the last one (arXiv 2509.22449; on Bron's gold files layer 18 of 28, benchmarks/probe.py).
+and its generation never run the callback. Middle layers may separate answerable from unanswerable questions
+better than the last one (arXiv 2509.22449); on Bron's files layer 18 of 28 did on the training files and not
+on unseen ones, so the shipped probe reads the final state (README, "Which layer"; benchmarks/probe.py).
 """
 
 from __future__ import annotations
