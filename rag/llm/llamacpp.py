@@ -368,7 +368,7 @@ class LlamaCppGenerator(PassageStreaming, Generator):
                 lc.llama_set_embeddings(llm.ctx, False)
 
     def _layer_reader(self):
-        """The context that reads a middle layer (made on first use); None where this build cannot."""
+        """The context that reads a middle layer (made on first use); False where this build cannot."""
         if self._reader is None:
             from rag.llm.layer_reader import LayerReader
 
