@@ -14,9 +14,23 @@ from rag.language import answer_language_ok, detect, prompt_language
     ("Who is Sam Altman?", "en"),
     ("De Europese Commissie wil 200 miljard euro mobiliseren voor investeringen in AI.", "nl"),
     ("Die Rechenzentren werden den Hunger des US-Kapitals nach billiger Energie vergrößern.", "de"),
+    ("Hoeveel verdiende Apple in 2023 in Europa?", "nl"),  # "in" is Dutch and German too, not an English marker
+    ("Is de koers van ASML gedaald?", "nl"),  # so is "is"
+    ("En de omzet?", "nl"),
+    ("Wie alt ist er?", "de"),  # "er" is German too, not a Dutch marker
 ])
 def test_detect(text, lang):
     assert detect(text) == lang
+
+
+def test_language_markers_name_one_language_each():
+    """A word common to two languages (in, is, was, wie, die) tells neither apart: the lists share none."""
+    from itertools import combinations
+
+    from rag.wordlists import word_lists
+
+    markers = word_lists().language_markers
+    assert all(not markers[a] & markers[b] for a, b in combinations(markers, 2))
 
 
 def test_empty_text_gives_default():
