@@ -308,12 +308,10 @@ class Assistant:
         `bron ask` in a language starts from it. Returns the languages it had to prepare (the LLM is
         loaded only for those; a backend without KV state has none to prepare)."""
         from rag.llm import make_generator
-        from rag.prompting import prompts_for
 
         generator = self._generator or make_generator(self.settings, load=False)
         missing = []
-        for language in languages:
-            prompts = prompts_for(self.settings, language)
+        for language, prompts in self._cached_prompts(languages):
             path = generator.prefix_cache_path(prompts, self.settings.cache_dir)
             if path is not None and not path.exists():
                 missing.append((language, prompts, path))
@@ -324,13 +322,21 @@ class Assistant:
         self._prune_prompt_cache(generator, languages)
         return [language for language, _, _ in missing]
 
+    def _cached_prompts(self, languages: tuple[str, ...]) -> list[tuple[str, object]]:
+        """The prompt prefixes kept in the prompt cache: each language's, and the second reading's."""
+        from rag.prompting import prompts_for
+        from rag.second_reading import fixed_prompt
+
+        prompts = [(language, prompts_for(self.settings, language)) for language in languages]
+        if self.settings.evidence_first and self.settings.second_reading:
+            prompts.append(("second reading", fixed_prompt(self.settings.prompts_dir)))
+        return prompts
+
     def _prune_prompt_cache(self, generator, languages: tuple[str, ...]) -> None:
         """Remove saved prompt states that the current model and prompts no longer use (a reassembled or
         replaced model, edited examples): their names are keyed by both, so they are never read again."""
-        from rag.prompting import prompts_for
-
-        keep = {generator.prefix_cache_path(prompts_for(self.settings, lang), self.settings.cache_dir)
-                for lang in languages}
+        keep = {generator.prefix_cache_path(prompts, self.settings.cache_dir)
+                for _, prompts in self._cached_prompts(languages)}
         keep.discard(None)
         for folder in {path.parent for path in keep}:
             for stale in folder.glob("*.npz"):

@@ -276,10 +276,29 @@ def read_again(parts: Parts, q: Question) -> Stream:
     if not parts.settings.second_reading or not located or q.draft.startswith(q.prompts.abstain):
         return
     answer = q.evidence.answer if q.evidence else q.draft
+    _restore_reading_prefix(parts)
     q.reading = read(parts.checker, parts.settings.prompts_dir, q.question, " ".join(located.sentences.values()),
                      answer, probe_for(parts.settings))
     q.timings[Timing.SECOND_READING_MS] = q.reading.ms
     yield from ()
+
+
+def _restore_reading_prefix(parts: Parts) -> None:
+    """The second reading's instructions from their saved KV state, once per process (saved after its
+    first reading when missing: the checker's cache then holds them, so saving reads only a stub turn)."""
+    from rag.second_reading import fixed_prompt
+
+    prompt = fixed_prompt(parts.settings.prompts_dir)
+    path = parts.checker.prefix_cache_path(prompt, parts.settings.cache_dir)
+    if path is None or not parts.first_use_of_prompt_state(path):
+        return
+    if not parts.checker.load_prefix(path):
+        try:
+            parts.checker.save_prefix(path, prompt.prefix_messages())
+        except OSError as exc:
+            import logging
+
+            logging.getLogger(__name__).warning("Could not save the prompt cache %s: %s", path, exc)
 
 
 def check(parts: Parts, q: Question) -> Stream:

@@ -39,6 +39,24 @@ class Reading:
     probe: float | None = None  # a linear probe's P(stated) on the model's state before that token (rag.probe)
 
 
+@dataclass(frozen=True)
+class FixedPrompt:
+    """The second reading's instructions and examples, shaped like a PromptSet's prefix, so its KV state is
+    saved to and read from the prompt cache as each language's is (a cold process skips ~400 tokens)."""
+
+    system: str
+    examples: tuple[tuple[str, str], ...]
+
+    def prefix_messages(self) -> list[dict[str, str]]:
+        return [{"role": "system", "content": self.system},
+                *({"role": r, "content": c} for r, c in self.examples), {"role": "user", "content": "?"}]
+
+
+def fixed_prompt(prompts_dir: Path) -> FixedPrompt:
+    fixed, _turn = load(prompts_dir)
+    return FixedPrompt(fixed[0]["content"], tuple((m["role"], m["content"]) for m in fixed[1:]))
+
+
 @lru_cache(maxsize=4)
 def load(prompts_dir: Path) -> tuple[list[dict[str, str]], Template]:
     """The fixed messages (instructions and examples) and the template of the question's turn."""

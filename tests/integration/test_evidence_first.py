@@ -91,3 +91,34 @@ def test_a_right_answer_carries_the_probes_probability_and_passes_it(evidence_as
     res = evidence_assistant.answer("How old is Sam Altman?")
     assert not res.abstained and answer_correct(res.text, ["39"]), res.text
     assert res.probe_probability is not None and res.probe_probability >= evidence_assistant.settings.probe_min
+
+
+def test_the_second_readings_instructions_are_kept_on_disk_for_the_next_process(evidence_assistant, tmp_path,
+                                                                                  monkeypatch):
+    """A cold process reads the second reading's instructions and examples from their saved KV state, with the
+    same verdict as reading them; a damaged file is dropped and written again. The probability moves a little
+    (0.75 -> 0.72 here): llama.cpp's batched kernels give the prefix's KV slightly other values when it was read
+    with other tokens after it, as a warm reading after a cold one does (0.746 -> 0.756)."""
+    checker, question = evidence_assistant.checker, "How old is Sam Altman?"
+    cache_file = tmp_path / "prompt-cache" / "reading.npz"
+
+    def as_a_new_process(path):
+        monkeypatch.setattr(checker, "prefix_cache_path", lambda prompts, cache_dir: path)
+        checker.llm.reset()
+        checker.llm.prefix_states.clear()
+        evidence_assistant._prefix_files.clear()
+
+    as_a_new_process(None)  # no prompt cache: the instructions are read
+    read = evidence_assistant.answer(question)
+    as_a_new_process(cache_file)
+    evidence_assistant.answer(question)
+    assert cache_file.is_file()
+    as_a_new_process(cache_file)
+    cached = evidence_assistant.answer(question)
+    assert cached.text == read.text and cached.stated_probability == pytest.approx(read.stated_probability, abs=0.06)
+    assert cached.timings["second_reading_ms"] < read.timings["second_reading_ms"]
+    cache_file.write_bytes(b"not a state")
+    as_a_new_process(cache_file)
+    again = evidence_assistant.answer(question)
+    assert again.text == read.text and again.stated_probability == pytest.approx(read.stated_probability, abs=0.06)
+    assert cache_file.read_bytes() != b"not a state"
