@@ -39,6 +39,7 @@ def test_bron_section_and_relative_paths(tmp_path):
     ("colour = 'blue'", "Unknown setting"),
     ("index_type = 'btree'", "index_type"),
     ("vector_store = 'cassandra'", "vector_store"),
+    ("query_encoder = 'onnx'", "query_encoder"),
     ("chunk_overlap = 5000", "chunk_overlap"),
     ("top_k = ", "not valid TOML"),
 ])
