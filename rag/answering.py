@@ -121,7 +121,9 @@ class Assistant:
             if self._checker is None:
                 from rag.llm import make_generator
 
-                self._checker = make_generator(self.settings)
+                if self._generator is None:
+                    self._generator = make_generator(self.settings)
+                self._checker = self._generator.sibling() or make_generator(self.settings)
             return self._checker
 
     def load(self, checker: bool = True) -> Assistant:

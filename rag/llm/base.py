@@ -98,5 +98,10 @@ class Generator:
         """Evaluate `messages` (the shared prefix and a stub question) and write the state to `path`."""
         return False
 
+    def sibling(self) -> Generator | None:
+        """A generator with a context of its own on this one's model, so that a second use (the second
+        reading) keeps its own KV cache without loading the model twice; None: make another generator."""
+        return None
+
     def close(self) -> None:
         """Free the model (the generator cannot be used afterwards)."""

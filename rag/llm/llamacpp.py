@@ -46,8 +46,35 @@ if TYPE_CHECKING:
     from rag.llm.state_store import StateOptions
     from rag.prompting import PromptSet
 
+_BORROWING = threading.Lock()  # Llama.__init__ is told to take given weights, one at a time (borrowed_weights)
 PREFIX_STATES = 4  # saved KV states (one per prompt language in practice); ~20 MB each
 PREFIX_STATE_MIN_TOKENS = 128  # a saved state is used only when it spares at least this many tokens
+
+
+class _BorrowedModel:
+    """Another Llama's weights (a llama_cpp LlamaModel), for a second context: its owner frees them."""
+
+    def __init__(self, model):
+        self._model = model
+
+    def __getattr__(self, name):
+        return getattr(self._model, name)
+
+    def close(self) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def borrowed_weights(model):
+    """While this lasts, a new Llama uses `model` (a loaded LlamaModel) instead of loading the file again:
+    llama-cpp-python has no argument for it, and a second copy of the weights costs ~1 GB and ~3.5 s."""
+    with _BORROWING:
+        load = _internals.LlamaModel
+        _internals.LlamaModel = lambda **_kwargs: _BorrowedModel(model)
+        try:
+            yield
+        finally:
+            _internals.LlamaModel = load
 
 
 class BronLlama(Llama):
@@ -162,20 +189,36 @@ class LlamaCppGenerator(PassageStreaming, Generator):
         self._stop: tuple[str, ...] = ()  # the chat template's stop strings, for a prompt given as tokens
         self._last_prompt_tokens = 0  # how long the last stream's prompt was (last_prompt_state)
         self._reader = None  # rag.llm.layer_reader.LayerReader, made on first use (False: cannot be made)
+        self._weights_from: LlamaCppGenerator | None = None  # a sibling's: it uses that generator's weights
+        self._siblings: list[LlamaCppGenerator] = []  # generators using this one's weights (closed before it)
         if load:
             self.load()
+
+    def sibling(self) -> LlamaCppGenerator:
+        """A generator with a context of its own on this one's weights (the second reading's): the model file
+        is not loaded twice. Closing this generator closes its siblings first."""
+        other = LlamaCppGenerator(self.model_path, self.n_ctx, self._options["n_threads"], self._options["n_batch"],
+                                  self._options["seed"], self._options["use_mmap"], load=False,
+                                  passage_states=self.state_options)
+        other._weights_from = self
+        return other
 
     def load(self) -> LlamaCppGenerator:
         with self._load_lock:
             if self._llm is None:
+                owner = self._weights_from
+                weights = borrowed_weights(owner.llm._model) if owner is not None else contextlib.nullcontext()
                 try:
-                    llm = BronLlama(model_path=str(self.model_path), **self._options)
+                    with weights:
+                        llm = BronLlama(model_path=str(self.model_path), **self._options)
                 except (ValueError, RuntimeError) as exc:
                     raise ModelError(f"llama.cpp could not load {self.model_path}: {exc}",
                                      "Check that the file is a complete GGUF model (re-download or re-assemble "
                                      "it).") from exc
                 self._stack.callback(llm.close)
                 self._llm = llm
+                if owner is not None:
+                    owner._siblings.append(self)
         return self
 
     @property
@@ -186,6 +229,9 @@ class LlamaCppGenerator(PassageStreaming, Generator):
         return self._llm
 
     def close(self) -> None:
+        for sibling in self._siblings:  # they use this generator's weights
+            sibling.close()
+        self._siblings.clear()
         with self._load_lock:
             self._stack.close()
             self._llm = self._passages = self._reader = None

@@ -122,3 +122,17 @@ def test_the_second_readings_instructions_are_kept_on_disk_for_the_next_process(
     again = evidence_assistant.answer(question)
     assert again.text == read.text and again.stated_probability == pytest.approx(read.stated_probability, abs=0.06)
     assert cache_file.read_bytes() != b"not a state"
+
+
+def test_the_second_readings_context_shares_the_models_weights_and_keeps_its_own_cache(assistant):
+    """Generator.sibling: a second llama.cpp context on the loaded weights (not a second copy of the model)."""
+    generator = assistant.generator
+    sibling = generator.sibling()
+    assert sibling.llm.model == generator.llm.model and sibling.llm.ctx != generator.llm.ctx
+    before = generator.llm.token_ids().copy()
+    said = "".join(sibling.stream([{"role": "user", "content": "Say yes."}], max_tokens=2,
+                                  grammar='root ::= "yes" | "no"\n'))
+    assert said in {"yes", "no"} and (generator.llm.token_ids() == before).all()
+    assert sibling in generator._siblings
+    sibling.close()
+    assert generator.llm.n_vocab() > 0  # closing a sibling leaves the owner's weights alone
