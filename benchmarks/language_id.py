@@ -29,16 +29,16 @@ def blind_questions(path: Path = BLIND) -> list[tuple[str, str, str]]:
 
 
 def gold_questions(seeds: Path = PROJECT_DIR / "seeds") -> list[tuple[str, str, str]]:
+    """The gold files' questions, and the follow-up files' follow-ups as asked."""
+    from rag.evaluation.followup import load_followups
+    from rag.evaluation.gold import load_gold
+
     out = []
     for path in sorted(seeds.glob("gold*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            if row.get("question") and row.get("lang"):
-                out.append((row["question"], row["lang"], "question"))
-            out += [(t["question"], t.get("lang", row.get("lang")), "turn") for t in row.get("turns", [])
-                    if t.get("question") and t.get("lang", row.get("lang"))]
+        if path.name.startswith("gold_followup"):
+            out += [(f.question, f.lang, "follow-up") for f in load_followups(path)]
+        else:
+            out += [(q.question, q.lang, "question") for q in load_gold(path)]
     return out
 
 
