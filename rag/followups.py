@@ -254,7 +254,62 @@ def rewrite_problem(rewrite: str, question: str, turns: list[Turn], language: st
     if check_language and lang.supported(language) and lang.supported(written_in) and \
             written_in not in {language} | framed:
         return f"the rewrite was in {written_in}, the question in {language}"
+    return kind_problem(rewrite, question, turns, language, prompts_dir)
+
+
+def kind_problem(rewrite: str, question: str, turns: list[Turn], language: str,
+                 prompts_dir: Path | None = None) -> str | None:
+    """Does the rewrite still ask for the kind of answer the follow-up asks for (its own question word, or for
+    an ellipsis with none, the last question's)? "Und bei der Kommission?" after "Wie viel soll in Stargate
+    fließen?" rewritten as "... soll über vier Jahre in Stargate fließen?" asks yes or no: answered "Ja [2]",
+    that answers a question nobody asked. Only a clear change counts: no question word left, or a number asked
+    where a date, place or name was. A question word of no clear kind ("Welche ...", "How can ...") passes."""
+    from rag import answerkinds
+    from rag import language as lang
+
+    def kind_of(text: str):
+        return answerkinds.asked_kind(text, lang.detect(text, language))
+
+    marks = _marks(prompts_dir)
+    asked = kind_of(question)
+    if asked is None and turns and is_fragment(question, language, marks):
+        asked = kind_of(turns[-1].question)  # an ellipsis ("Und Anthropic?") asks what the last question asked
+    if asked is None:
+        return None
+    made = kind_of(rewrite)
+    yes_or_no = not _question_words(marks) & {w.lower() for w in split_words(rewrite, "'-")}
+    if (made is None and yes_or_no) or (made is not None and _kind_group(made) != _kind_group(asked)):
+        wanted = answerkinds.DESCRIBE[asked]
+        return f"the rewrite no longer asks for {wanted}" + (f" (it asks for {answerkinds.DESCRIBE[made]})"
+                                                              if made else "")
     return None
+
+
+def is_fragment(question: str, language: str, marks: dict) -> bool:
+    """Is the follow-up a fragment that borrows the last question's frame: no question word, and two words or
+    fewer ("En Google?") or an opening before a preposition, an article or a name, date or amount ("Und bei der
+    Kommission?", "And the weaker chip?", "En in 2023?"). "Und ist er auch Chef von Tesla?" asks yes or no itself."""
+    from rag.mentions import spans
+
+    opener = ellipses.opening(question, marks)
+    rest = ellipses.after_opening(question, opener).strip() if opener else question.strip()
+    words = [w.lower() for w in split_words(rest, "'-")]
+    if not words or _question_words(marks) & set(words):
+        return False
+    if len(split_words(question, "'-")) <= ALWAYS_FOLLOWUP_WORDS:
+        return True
+    leads = {w for lang_words in marks.values() for w in lang_words.get("prepositions", []) +
+             lang_words.get("articles", [])}
+    return bool(opener) and (words[0] in leads or any(s.start == 0 for s in spans(rest, language)))
+
+
+def _question_words(marks: dict) -> set[str]:
+    return {w for lang_words in marks.values() for w in lang_words.get("question_words", [])}
+
+
+def _kind_group(kind) -> str:
+    """A date, a place, a name, or a number of any unit ("wie viel" money, "how many" a count: the same ask)."""
+    return kind.value if kind.value in ("date", "place", "person_or_org") else "number"
 
 
 def substitute(question: str, turns: list[Turn], language: str, prompts_dir: Path) -> str | None:

@@ -258,6 +258,11 @@ def by_pronoun(question: str, turns: Sequence[Turn], language: str, marks: dict)
     if any(r is None or not r.name or _contested(r, earlier, _pronoun_kind(m.group(0).lower(), words))
            for r, (m, _) in zip(chosen, hits)):
         return None
+    kinds_of = {}  # "How much did he pay for it?": a person and a thing cannot both be X
+    for r, (m, _) in zip(chosen, hits):
+        kinds_of.setdefault(r.name.lower(), set()).add(_pronoun_kind(m.group(0).lower(), words))
+    if any({"person", "thing"} <= kinds for kinds in kinds_of.values()):
+        return None
     out, last = [], 0
     for (m, as_owner), referent in zip(hits, chosen):  # "she ... it": each pronoun its own sure referent
         name = written(referent.name)

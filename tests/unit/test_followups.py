@@ -301,3 +301,34 @@ def test_a_rewrite_may_keep_the_earlier_questions_language(rewrite, accepted):
     turns = [Turn("Wie viel Geld hat OpenAI eingesammelt?", "40 Milliarden Dollar.")]
     problem = rewrite_problem(rewrite, "And how much did Anthropic raise?", turns, "en")
     assert (problem is None) is accepted
+
+
+
+COMMISSION_TURN = [Turn("Wie viel Geld soll über vier Jahre in Stargate fließen?", "500 Milliarden US-Dollar")]
+
+
+@pytest.mark.parametrize("rewrite, question, turns, language, problem", [
+    # the ellipsis asks what the last question asked; the model's yes/no question asks something else
+    ("Und bei der Europäischen Kommission soll über vier Jahre in Stargate fließen?",
+     "Und bei der Europäischen Kommission?", COMMISSION_TURN, "de", "no longer asks for an amount of money"),
+    ("Wie viel Geld soll über vier Jahre bei der Europäischen Kommission fließen?",
+     "Und bei der Europäischen Kommission?", COMMISSION_TURN, "de", None),
+    # the follow-up's own question word counts, not the last question's
+    ("Wann wurde Stargate angekündigt?", "Und wann wurde es angekündigt?", COMMISSION_TURN, "de", None),
+    ("Wer hat Stargate angekündigt?", "Wann wurde es angekündigt?", COMMISSION_TURN, "de",
+     "no longer asks for a date (it asks for a person or organisation)"),
+    # a number of another unit is the same ask ("how much" money, "how many" a count)
+    ("How many dollars will flow into Stargate?", "How much will flow into it?",
+     [Turn("What is Stargate?", "A project.")], "en", None),
+    # "Wat ..." asks nothing clear: no kind to keep, nothing checked
+    ("Wat verdient Sam Altman?", "En wat verdient hij?", [Turn("Hoe oud is Sam Altman?", "39")], "nl", None),
+    # a yes/no follow-up stays one
+    ("Ist Sam Altman auch Chef von Tesla?", "Ist er auch Chef von Tesla?", [Turn("Wer leitet OpenAI?", "Altman")],
+     "de", None),
+], ids=["ellipsis-made-yes-no", "ellipsis-kept", "own-question-word", "date-to-name", "money-as-count",
+        "wat-unclear", "yes-no-stays"])
+def test_a_rewrite_keeps_the_kind_of_answer_asked_for(rewrite, question, turns, language, problem):
+    from rag.followups import kind_problem
+
+    found = kind_problem(rewrite, question, turns, language)
+    assert found is None if problem is None else problem in found

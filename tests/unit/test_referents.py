@@ -102,6 +102,9 @@ UNSURE = [
     ("a-thing-not-a-name", "Hoeveel daarvan maakt de EU zelf vrij?",
      [("Hoeveel geld wil de Europese Commissie mobiliseren voor AI?", "200 miljard euro [1].")], "nl"),
     ("gibt-es-points-at-nothing", "Gibt es dort Rechenzentren?", [("Wo baut Microsoft?", "In Texas.")], "de"),
+    # the nearest name fits "it"; "he" would take it too: a person and a thing cannot be the same name
+    ("person-and-thing-one-name", "How much did he pay for it?",
+     [("Which social network did Musk buy?", "X [1].")], "en"),
 ]
 
 
