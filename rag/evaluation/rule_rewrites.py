@@ -209,7 +209,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--ideal", action="store_true", help="an earlier answer no run recorded: the right one "
                         "where it asked for a name (else unknown, read as an abstention)")
     args = parser.parse_args(argv)
-    rows = measure(args.gold, args.records, args.ideal)
+    from rag.errors import BronError
+
+    try:
+        rows = measure(args.gold, args.records, args.ideal)
+    except BronError as exc:  # a gold file with a wrong line: say which and how to fix it, no traceback
+        raise SystemExit(f"error: {exc}") from None
     print(table(rows))
     if args.details:
         print("\n" + details(rows))
