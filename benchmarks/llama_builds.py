@@ -61,9 +61,10 @@ def _prompt_file() -> Path:
     return out
 
 
-def time_build(folder: Path, model: Path, prompt: Path) -> dict:
+def time_build(folder: Path, model: Path, prompt: Path, prompt_tokens: int = PROMPT_TOKENS,
+               generate: int = GENERATED_TOKENS) -> dict:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(folder), str(PROJECT_DIR)])}
-    done = subprocess.run([sys.executable, "-c", _CHILD, str(model), str(PROMPT_TOKENS), str(GENERATED_TOKENS),
+    done = subprocess.run([sys.executable, "-c", _CHILD, str(model), str(prompt_tokens), str(generate),
                            str(prompt)], env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"error: the build in {folder} failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
@@ -74,6 +75,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("builds", nargs="+", help="name=folder, a folder holding one llama_cpp build")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--prompt-tokens", type=int, default=PROMPT_TOKENS)
+    parser.add_argument("--generate", type=int, default=GENERATED_TOKENS, help="tokens to generate")
     parser.add_argument("--model", type=Path, help="GGUF file (default: the one Bron's settings name)")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args(argv)
@@ -91,7 +94,7 @@ def main(argv: list[str] | None = None) -> None:
     runs: dict[str, list[dict]] = {name: [] for name in builds}
     for round_no in range(args.rounds):
         for name, folder in builds.items():
-            got = time_build(Path(folder), model, prompt)
+            got = time_build(Path(folder), model, prompt, args.prompt_tokens, args.generate)
             runs[name].append(got)
             print(f"round {round_no + 1} {name:>18}: prompt {got['prompt_tps']:6.1f} tok/s, "
                   f"generation {got['gen_tps']:5.1f} tok/s, load {got['load_s']:.2f} s", flush=True)
@@ -109,7 +112,7 @@ def main(argv: list[str] | None = None) -> None:
     for name, s in summary.items():
         print(f"{name}: {s['system_info']}")
     if args.out:
-        args.out.write_text(json.dumps({"rounds": args.rounds, "prompt_tokens": PROMPT_TOKENS, "runs": runs,
+        args.out.write_text(json.dumps({"rounds": args.rounds, "prompt_tokens": args.prompt_tokens, "runs": runs,
                                         "summary": summary}, indent=1), encoding="utf-8")
 
 
