@@ -21,6 +21,7 @@ from rag.textrules import split_words
 from rag.wordlists import word_lists
 
 MIN_QUESTION_WORDS = 4  # a question word, a verb and what it asks about: "wie alt ist David Sacks"
+MAX_OPTIONS = 4  # of the questions an ellipsis or a pronoun can mean, the model chooses among the first four
 
 
 def opening(question: str, marks: dict) -> str:
@@ -41,9 +42,18 @@ def after_opening(question: str, opener: str) -> str:
 def by_ellipsis(question: str, last_question: str, language: str, marks: dict) -> str | None:
     """ "Und Anthropic?" after "Wie viel hat OpenAI eingesammelt?": the new name, date or amount in place of the
     one of its kind in the last question; a date, or a name after a preposition, with no counterpart is added."""
+    made = ellipsis_rewrites(question, last_question, language, marks)
+    return made[0] if len(made) == 1 else None
+
+
+def ellipsis_rewrites(question: str, last_question: str, language: str, marks: dict) -> list[str]:
+    """The questions the ellipsis can mean: one when the rules are sure, several when the new name can take the
+    place of more than one name of its kind ("En van OpenAI?" after "Wie is volgens het artikel over de fusie
+    van xAI en SpaceX de CEO van Tesla?": which one is a matter of meaning, the model chooses), none when the
+    fragment is no single name, date or amount."""
     opener = opening(question, marks)
     if not opener:
-        return None
+        return []
     owners = [code for code, words in marks.items() if opener in words.get("starts", [])]
     fragment = after_opening(question, opener).rstrip(" ?!.").strip()
     own = spans(fragment, owners[0] if len(owners) == 1 else language)  # "Und bis Jahresende?" is German
@@ -52,42 +62,43 @@ def by_ellipsis(question: str, last_question: str, language: str, marks: dict) -
         # "Und zu welcher Bewertung?": not a name, date or amount: the model decides. So does a noun phrase
         # ("En de Hanguang 800-chip van Alibaba?" after "Wanneer lanceerde Nvidia de H20?": it stands for the
         # chip, not for Nvidia, which no rule can tell)
-        return None
+        return []
     kind = own[0].kind
     lead = fragment[:own[0].start].strip()
     if lead and any(w.lower() not in word_lists().stop_words and w.lower() not in prepositions(marks)
                     for w in lead.split()):
-        return None
+        return []
     new = fragment[own[0].start:]
-    if new.lower() in last_question.lower():
-        return None
     olds = [s for s in spans(last_question, language) if s.kind == kind and (
         kind != "name" or is_subject(last_question[s.start:s.end], language))]
+    if new.lower() in last_question.lower():  # "And Trump?" after "How old is Altman, says Trump's article?":
+        olds = [s for s in olds if new.lower() not in last_question[s.start:s.end].lower()]  # another one's place
+        if not olds or lead:
+            return []
     if lead:  # after the same preposition: "in de VS" -> "in China"
         after_lead = [(m.start(), s) for s in olds for m in [re.search(
             r"(?<!\w)" + re.escape(lead) + r"\s+(?:\w+\s+)?$", last_question[:s.start], flags=re.I)] if m]
-        if len(after_lead) == 1:
-            start, s = after_lead[0]
-            return last_question[:start] + fragment + last_question[s.end:]
+        if after_lead:  # one sure place, or the model chooses ("En van OpenAI?" after "... van xAI ... van Tesla?")
+            return [last_question[:start] + fragment + last_question[s.end:] for start, s in after_lead]
         if kind == "name" and lead.split()[0].lower() in _place_prepositions(marks):
-            olds = [s for _, s in after_lead]  # "En in Frankrijk?" after "Hoeveel investeert xAI in datacenters?"
+            olds = []  # "En in Frankrijk?" after "Hoeveel investeert xAI in datacenters?"
     if len(olds) > 1 and kind == "name" and not lead:  # "En Tesla?" after "Hoeveel stak SpaceX in xAI?"
         free = [s for s in olds if not governed(last_question, s.start, marks)]
         olds = free if len(free) == 1 else olds
     if not olds and kind == "date":  # "And in 2019?" after "What was OpenAI originally founded as?"
         placed = relative_date(last_question, marks)
         if placed:
-            return last_question[:placed[0]] + fragment + last_question[placed[1]:]
-    if len(olds) == 1:
-        s = olds[0]
-        old = last_question[s.start:s.end]
-        owner = old[len(without_owner(old)):] if without_owner(new) == new else ""  # China's, Nvidias
-        made = last_question[:s.start] + new + owner + last_question[s.end:]
-        return without_source(made, language, marks) if kind == "name" else made
+            return [last_question[:placed[0]] + fragment + last_question[placed[1]:]]
     if not olds and (kind != "name" or lead):  # "Und in Frankreich?", "En in 2024?": added to the question
         body = last_question.rstrip().rstrip("?").rstrip()
-        return f"{body} {fragment}?"
-    return None
+        return [f"{body} {fragment}?"]
+    made = []
+    for s in olds[:MAX_OPTIONS]:
+        old = last_question[s.start:s.end]
+        owner = old[len(without_owner(old)):] if without_owner(new) == new else ""  # China's, Nvidias
+        made.append(last_question[:s.start] + new + owner + last_question[s.end:])
+    made = [without_source(m, language, marks) for m in made] if kind == "name" else made
+    return list(dict.fromkeys(made))  # "Musk" twice in the last question is one choice
 
 
 def without_source(question: str, language: str, marks: dict) -> str:

@@ -73,7 +73,7 @@ class Question:
     language: str = "en"  # the language to answer in
     prompts: PromptSet | None = None
     question: str = ""  # what is searched for and answered: the standalone form of a follow-up
-    rewrite_method: str = ""  # "" (asked alone), "substituted", "rewritten" or "rejected" (rag.followups)
+    rewrite_method: str = ""  # "" (asked alone), "substituted", "chosen", "rewritten" or "rejected" (rag.followups)
     notes: list[Note] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     # search

@@ -238,37 +238,72 @@ def pronoun_hits(question: str, words: dict, language: str) -> list[tuple[re.Mat
 
 def by_pronoun(question: str, turns: Sequence[Turn], language: str, marks: dict) -> str | None:
     """Each pronoun that stands for a name replaced by the one name it can stand for, or None."""
+    made = pronoun_rewrites(question, turns, language, marks)
+    return made[0] if len(made) == 1 else None
+
+
+def pronoun_rewrites(question: str, turns: Sequence[Turn], language: str, marks: dict) -> list[str]:
+    """The questions the follow-up's pronouns can mean: one when the rules are sure of every referent; when
+    they are unsure of one kind of pronoun (a person, or a thing), one question per name the conversation
+    offers for it, nearest first (rag.ellipses.MAX_OPTIONS), for the model to choose: which one "she" is, is a
+    matter of meaning ("she" after "J.D. Vance" and "Ursula von der Leyen"). None for a pronoun of a place
+    or a thing that is no name ("daarvan", "dort")."""
+    from rag.ellipses import MAX_OPTIONS
+
     words = marks.get(language) or marks["en"]
     hits = pronoun_hits(question, words, language)
     lowered = [w.lower() for w in split_words(question, "'-")]
     stand_ins, owners = set(words.get("name_pronouns", [])), set(words.get("possessives", []))
     others = set(lowered) & set(words.get("pronouns", [])) - stand_ins - owners
     if not hits or others:
-        return None  # a reference to a thing or a place ("daarvan", "dort"): the model decides
+        return []  # a reference to a thing or a place ("daarvan", "dort"): the model decides
     # A phrase that points back ("het plan", "das Unternehmen") stays as it is: it still says what it means, and
     # the name beside it is sure ("Met welke organisatie vergeleek zij het plan?" -> "... Ursula von der Leyen
     # het plan?")
     found = layers(question, turns, language, marks)
     wider = layers(question, turns, language, marks, across_topics=True)
     plural = set(words.get("plural_pronouns", []))
-    chosen = [pick(found, _pronoun_kind(m.group(0).lower(), words), wider) or (
+    kinds = [_pronoun_kind(m.group(0).lower(), words) for m, _ in hits]
+    chosen = [pick(found, kind, wider) or (
         enumeration(found, language, marks) if m.group(0).lower() in plural and not owner else None)
-        for m, owner in hits]
+        for (m, owner), kind in zip(hits, kinds)]
     earlier = layers(question, list(turns)[:-1], language, marks)
-    if any(r is None or not r.name or _contested(r, earlier, _pronoun_kind(m.group(0).lower(), words))
-           for r, (m, _) in zip(chosen, hits)):
-        return None
-    kinds_of = {}  # "How much did he pay for it?": a person and a thing cannot both be X
-    for r, (m, _) in zip(chosen, hits):
-        kinds_of.setdefault(r.name.lower(), set()).add(_pronoun_kind(m.group(0).lower(), words))
-    if any({"person", "thing"} <= kinds for kinds in kinds_of.values()):
+    unsure = {i for i, (r, kind) in enumerate(zip(chosen, kinds))
+              if r is None or not r.name or _contested(r, earlier, kind)}
+    if not unsure:
+        return [made] if (made := _written_out(question, hits, chosen, kinds, language)) else []
+    if len({kinds[i] for i in unsure}) > 1:  # "How much did he pay for it?" with both unsure: the model rewrites
+        return []
+    kind = kinds[min(unsure)]
+    names: dict[str, Referent] = {}
+    for layer in wider:
+        for r in layer:
+            if r.name and not (kind == "thing" and r.person):
+                names.setdefault(r.name.lower(), r)
+    people = [r for r in names.values() if r.person]  # the names "who" answers gave: "he" means one of them
+    options = []
+    for r in (people if kind == "person" and len(people) > 1 else list(names.values()))[:MAX_OPTIONS]:
+        made = _written_out(question, hits, [r if i in unsure else c for i, c in enumerate(chosen)], kinds, language)
+        if made:
+            options.append(made)
+    return options if len(options) > 1 else []  # one name left for an unsure pronoun: still unsure
+
+
+def _written_out(question: str, hits: list, chosen: list[Referent], kinds: list[str], language: str) -> str | None:
+    """`question` with each pronoun replaced by its referent (an owner as the name's possessive), or None when a
+    person and a thing pronoun would take the same name ("How much did he pay for it?": not both X)."""
+    kinds_of: dict[str, set[str]] = {}
+    for r, kind in zip(chosen, kinds):
+        kinds_of.setdefault(r.name.lower(), set()).add(kind)
+    if any({"person", "thing"} <= taken for taken in kinds_of.values()):
         return None
     out, last = [], 0
-    for (m, as_owner), referent in zip(hits, chosen):  # "she ... it": each pronoun its own sure referent
+    for (m, as_owner), referent in zip(hits, chosen):  # "she ... it": each pronoun its own referent
         name = written(referent.name)
         out += [question[last:m.start()], possessive(name, language) if as_owner else name]
         last = m.end()
-    return "".join(out + [question[last:]])
+    made = "".join(out + [question[last:]])
+    return made[:1].upper() + made[1:]
 
 
 def _contested(chosen: Referent, earlier: list[list[Referent]], kind: str) -> bool:

@@ -127,7 +127,8 @@ class Answer:
     period: str = ""  # the period searched, e.g. "2025-02-01 to 2025-02-28" ("" all dates; rag.filters)
     sources: list[str] = field(default_factory=list)  # the sources searched ([] all)
     searched_for: str = ""  # the standalone question searched for and answered, when a follow-up was rewritten
-    rewrite_method: str = ""  # how: "substituted" (rules), "rewritten" (the model), "rejected" (searched as asked)
+    rewrite_method: str = ""  # how: "substituted" (rules), "chosen" (the model chose one the rules wrote),
+    # "rewritten" (the model), "rejected" (searched as asked)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON; `abstain_reason` is "" when Bron answered."""

@@ -139,6 +139,7 @@ class FollowUpResult:
             "standalone_abstained": mean(r["alone"]["abstained"] for r in rows),
             "other_subject": sum(1 for r in leaning if other_subject(r)),
             "substituted": mean(r["method"] == "substituted" for r in leaning),
+            "chosen": mean(r["method"] == "chosen" for r in leaning),
             "rewritten": mean(r["method"] == "rewritten" for r in leaning),
             "rejected": mean(r["method"] == "rejected" for r in leaning),
             "switch_clean": mean(not r["leaked"] for r in switches),
@@ -160,8 +161,8 @@ class FollowUpResult:
              for lang in sorted({r["lang"] for r in self.records})]
         lines = ["## Follow-up questions", "",
                  "| group | n | follow-up acc. | asked alone | gap | abstained (follow-up / alone) | by rules "
-                 "| by the model | rejected | switch clean | other subject | extra TTFT p50 |",
-                 "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+                 "| chosen by the model | by the model | rejected | switch clean | other subject | extra TTFT p50 |",
+                 "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for name, rows in groups:
             if not rows:
                 continue
@@ -169,7 +170,8 @@ class FollowUpResult:
             gap = "-" if m["accuracy_gap"] is None else f"{100 * m['accuracy_gap']:+.1f} pt"
             lines.append(f"| {name} | {m['conversations']} | {pct(m['followup_accuracy'])} | "
                          f"{pct(m['standalone_accuracy'])} | {gap} | {pct(m['followup_abstained'])} / "
-                         f"{pct(m['standalone_abstained'])} | {pct(m['substituted'])} | {pct(m['rewritten'])} | "
+                         f"{pct(m['standalone_abstained'])} | {pct(m['substituted'])} | {pct(m['chosen'])} | "
+                         f"{pct(m['rewritten'])} | "
                          f"{pct(m['rejected'])} | {pct(m['switch_clean'])} | {m['other_subject']} | "
                          f"{ms(m['extra_ttft_ms_p50'])} |")
         m = self.metrics()

@@ -83,7 +83,7 @@ def build_history(questions: Sequence[str], answers: Sequence[str | None]) -> li
         abstain = load_prompts(prompts_dir_in_use(), language).abstain.strip()
         abstained = text is None or text.strip() == abstain
         made = rule_rewrite(question, history)
-        searched = made.question if made.method in ("substituted", "rewritten") else ""
+        searched = made.question if made.method in ("substituted", "chosen", "rewritten") else ""
         history.append(Answer(question, abstain if abstained else str(text), language, abstained,
                               searched_for=searched))
     return history

@@ -26,8 +26,10 @@ from rag.results import Answer, Citation, Found, Passage
 
 PROMPTS = PROJECT_DIR / "prompts"
 ALTMAN = [("Wie leidt OpenAI?", "Sam Altman leidt OpenAI [1].")]
-# Two new names in the answer: the rules cannot tell whom "hij" means, so the model rewrites.
+# Two new names in the answer: the rules cannot tell whom "hij" means, so the model chooses between the two
+# questions they write; where it writes no number (NO_CHOICE), it rewrites the follow-up itself.
 FOUNDERS = [("Wie leidt OpenAI?", "Sam Altman leidt OpenAI, met Greg Brockman [1].")]
+NO_CHOICE = ""
 
 
 class Scripted(Generator):
@@ -90,14 +92,55 @@ def test_a_question_that_stands_alone_is_not_sent_to_the_model():
 
 
 def test_a_follow_up_is_rewritten_from_the_last_turn_in_its_language():
-    model = Scripted("Hoe oud is Sam Altman")
+    model = Scripted(NO_CHOICE, "Hoe oud is Sam Altman")
     rewrite = rewrite_question(model, PROMPTS, "Hoe oud is hij?", FOUNDERS, "nl")
     assert (rewrite.question, rewrite.method, rewrite.note) == ("Hoe oud is Sam Altman?", "rewritten", "")
-    (messages, grammar), = model.calls
+    _, (messages, grammar) = model.calls
     assert messages[0]["role"] == "system" and grammar.startswith("root ::=")
     assert messages[-1]["content"].splitlines() == [
         "Earlier question: Wie leidt OpenAI?", "Earlier answer: Sam Altman leidt OpenAI, met Greg Brockman.",
         "Follow-up in Dutch: Hoe oud is hij?"]
+
+
+def test_where_the_rules_write_several_questions_the_model_chooses_one_by_its_number():
+    model = Scripted("2")
+    rewrite = rewrite_question(model, PROMPTS, "Hoe oud is hij?", FOUNDERS, "nl")
+    assert (rewrite.question, rewrite.method) == ("Hoe oud is Greg Brockman?", "chosen")
+    (messages, grammar), = model.calls
+    assert grammar == 'root ::= "1" | "2" | "3"'
+    assert messages[-1]["content"].splitlines()[-4:] == [
+        "Follow-up: Hoe oud is hij?", "1. Hoe oud is Sam Altman?", "2. Hoe oud is Greg Brockman?", "3. None of these"]
+
+
+def test_when_the_model_chooses_none_of_the_rules_questions_it_rewrites_the_follow_up():
+    model = Scripted("3", "Hoe oud is Sam Altman")
+    rewrite = rewrite_question(model, PROMPTS, "Hoe oud is hij?", FOUNDERS, "nl")
+    assert (rewrite.question, rewrite.method) == ("Hoe oud is Sam Altman?", "rewritten") and len(model.calls) == 2
+
+
+@pytest.mark.parametrize("question, history, choices", [
+    ("Und Google?", [("Wann haben SoftBank und OpenAI ihren Fonds angekündigt?", "Am Dienstag.")],
+     ["Wann haben Google und OpenAI ihren Fonds angekündigt?",
+      "Wann haben SoftBank und Google ihren Fonds angekündigt?"]),
+    ("En van Google?", [("Wie is volgens de krant van Apple de baas van Meta?", "x")],  # after the same preposition
+     ["Wie is volgens de krant van Google de baas van Meta?", "Wie is volgens de krant van Apple de baas van Google?"]),
+    ("How old is he?", [("Who leads OpenAI?", "Sam Altman, with Greg Brockman.")],
+     ["How old is Sam Altman?", "How old is Greg Brockman?"]),
+    ("Hoe oud is hij?", ALTMAN, []),  # the rules are sure: nothing to choose
+    ("Hoeveel daarvan gaat naar chips?", ALTMAN, []),  # "daarvan" points at no name: the model rewrites
+])
+def test_the_questions_the_rules_offer_when_unsure(question, history, choices):
+    from rag.followups import options
+
+    language = "de" if question.startswith("Und") else "en" if question.startswith("How") else "nl"
+    assert options(question, as_turns(history, 2), language, PROMPTS) == choices
+
+
+def test_a_name_the_follow_up_repeats_from_the_last_question_takes_another_names_place():
+    """"And Trump?" after a question that names Trump as an owner asks about Trump instead of its subject."""
+    rewrite = rewrite_question(Scripted(), PROMPTS, "And Trump?",
+                               [("How old is Altman in Trump's article?", "39.")], "en")
+    assert (rewrite.question, rewrite.method) == ("How old is Trump in Trump's article?", "substituted")
 
 
 @pytest.mark.parametrize("question, history, language, standalone", [
@@ -166,7 +209,7 @@ def test_the_rules_find_no_new_name(question, history):
     ("", "empty"),
 ])
 def test_an_untrustworthy_rewrite_is_not_used_and_the_follow_up_is_searched_as_asked(rewrite, problem):
-    result = rewrite_question(Scripted(rewrite), PROMPTS, "Hoe oud is hij?", FOUNDERS, "nl")
+    result = rewrite_question(Scripted(NO_CHOICE, rewrite), PROMPTS, "Hoe oud is hij?", FOUNDERS, "nl")
     assert result.method == "rejected" and result.question == "Hoe oud is hij?"
     assert result.note.startswith(REJECTED_NOTE) and problem in result.note.lower()
 
@@ -217,7 +260,7 @@ class FakeRetriever:
 
 
 def test_the_assistant_searches_for_and_answers_the_standalone_question(tmp_path: Path):
-    model = Scripted("Hoe oud is Sam Altman", "39 jaar [1].")
+    model = Scripted(NO_CHOICE, "Hoe oud is Sam Altman", "39 jaar [1].")
     retriever = FakeRetriever()  # the retriever, index and model are stand-ins: nothing is loaded
     assistant = Assistant(Settings(cache_dir=tmp_path), generator=model, retriever=retriever, data=NO_ARTICLES)
     items = list(assistant.stream("Hoe oud is hij?", history=FOUNDERS))
@@ -227,7 +270,7 @@ def test_the_assistant_searches_for_and_answers_the_standalone_question(tmp_path
     assert answer.question == "Hoe oud is hij?" and answer.searched_for == "Hoe oud is Sam Altman?"
     assert answer.text == "39 jaar [1]." and not answer.abstained and answer.timings["rewrite_ms"] > 0
     assert answer.rewrite_method == "rewritten"
-    assert "Hoe oud is Sam Altman?" in model.calls[1][0][-1]["content"]  # the answer prompt has the rewrite
+    assert "Hoe oud is Sam Altman?" in model.calls[2][0][-1]["content"]  # the answer prompt has the rewrite
 
 
 def test_a_conversation_passes_its_answers_as_history_and_starts_over_when_cleared():
@@ -268,12 +311,12 @@ def test_a_short_follow_up_is_answered_in_the_language_its_opening_or_the_conver
 
 def test_a_follow_up_that_names_nothing_and_cannot_be_resolved_is_not_answered(tmp_path: Path):
     """Searched as asked, "Hoe oud is hij?" finds somebody's age; not knowing whom it means, Bron abstains."""
-    model = Scripted("Hoe oud is hij")  # the model only repeats the follow-up: rejected
+    model = Scripted(NO_CHOICE, "Hoe oud is hij")  # the model only repeats the follow-up: rejected
     assistant = Assistant(Settings(cache_dir=tmp_path), generator=model, retriever=FakeRetriever(), data=NO_ARTICLES)
     answer = assistant.answer("Hoe oud is hij?", history=FOUNDERS)
     assert answer.abstained and answer.abstain_reason == "unresolved" and answer.rewrite_method == "rejected"
     assert any("ask it again as a full question with the name" in note for note in answer.notes)
-    assert len(model.calls) == 1  # the rewrite only: no answer is written
+    assert len(model.calls) == 2  # the choice and the rewrite only: no answer is written
 
 
 @pytest.mark.parametrize("question, language, nothing", [
@@ -285,11 +328,11 @@ def test_a_follow_up_of_names_and_openings_alone_asks_nothing(question, language
 
 def test_a_rejected_follow_up_of_a_name_alone_is_not_answered(tmp_path: Path):
     """"And Stargate?" searched as asked finds some fact about Stargate: an answer to a question nobody asked."""
-    model = Scripted("And Stargate")  # the model only repeats the follow-up: rejected
+    model = Scripted(NO_CHOICE, "And Stargate")  # the model only repeats the follow-up: rejected
     assistant = Assistant(Settings(cache_dir=tmp_path), generator=model, retriever=FakeRetriever(), data=NO_ARTICLES)
     answer = assistant.answer("And Stargate?", history=[("When did SoftBank and OpenAI announce their fund?",
                                                          "On Tuesday [1].")])
-    assert answer.abstained and answer.abstain_reason == "unresolved" and len(model.calls) == 1
+    assert answer.abstained and answer.abstain_reason == "unresolved" and len(model.calls) == 2
 
 
 @pytest.mark.parametrize("rewrite, accepted", [
