@@ -16,12 +16,11 @@ from __future__ import annotations
 import re
 
 from rag.mentions import is_subject, spans, without_owner
-from rag.referents import governed, prepositions
+from rag.referents import MAX_OPTIONS, governed, prepositions
 from rag.textrules import split_words
 from rag.wordlists import word_lists
 
 MIN_QUESTION_WORDS = 4  # a question word, a verb and what it asks about: "wie alt ist David Sacks"
-MAX_OPTIONS = 4  # of the questions an ellipsis or a pronoun can mean, the model chooses among the first four
 
 
 def opening(question: str, marks: dict) -> str:

@@ -30,6 +30,7 @@ from rag.textrules import find_words, split_words
 from rag.wordlists import word_lists
 
 LOOK_BACK_TURNS = 2  # a pronoun may point one turn further back (the measured two-turn-back references)
+MAX_OPTIONS = 4  # of the questions an ellipsis or a pronoun can mean, the model chooses among the first four
 
 
 @dataclass(frozen=True)
@@ -245,11 +246,9 @@ def by_pronoun(question: str, turns: Sequence[Turn], language: str, marks: dict)
 def pronoun_rewrites(question: str, turns: Sequence[Turn], language: str, marks: dict) -> list[str]:
     """The questions the follow-up's pronouns can mean: one when the rules are sure of every referent; when
     they are unsure of one kind of pronoun (a person, or a thing), one question per name the conversation
-    offers for it, nearest first (rag.ellipses.MAX_OPTIONS), for the model to choose: which one "she" is, is a
+    offers for it, nearest first (MAX_OPTIONS), for the model to choose: which one "she" is, is a
     matter of meaning ("she" after "J.D. Vance" and "Ursula von der Leyen"). None for a pronoun of a place
     or a thing that is no name ("daarvan", "dort")."""
-    from rag.ellipses import MAX_OPTIONS
-
     words = marks.get(language) or marks["en"]
     hits = pronoun_hits(question, words, language)
     lowered = [w.lower() for w in split_words(question, "'-")]
