@@ -20,6 +20,7 @@ from string import Template
 from typing import TYPE_CHECKING, Union
 
 from rag import ellipses, referents
+from rag.choices import choose
 from rag.mentions import name_spans
 from rag.referents import Turn
 from rag.results import Answer
@@ -34,7 +35,6 @@ History = Sequence[Union[Answer, "tuple[str, str | Answer]", "Turn"]]
 REJECTED_NOTE = "searched for the follow-up as asked"  # how an Answer says the rewrite was not trusted
 REWRITE_GRAMMAR = 'root ::= [^\\n?]+ "?"'  # one line that ends with its question mark
 REWRITE_MAX_TOKENS = 60  # a standalone question is one line
-CHOICE_MAX_TOKENS = 2  # the number of one of at most four questions the rules wrote
 TURN_ANSWER_CHARS = 300  # of an earlier answer, the rewrite and the rules read the start: the answer comes first
 ALWAYS_FOLLOWUP_WORDS = 2  # a question of two words or fewer ("En xAI?") cannot stand alone
 SHORT_QUESTION_WORDS = 4  # ... nor one of four words or fewer that names nothing ("Wie is de CEO?")
@@ -344,57 +344,6 @@ def options(question: str, turns: list[Turn], language: str, prompts_dir: Path) 
         question, turns[-1].question, language, marks)
     return [m for m in made if rewrite_problem(m, question, turns, language, prompts_dir, check_language=False)
             is None] if len(made) > 1 else []  # one: the rules were sure (`substitute`) or it failed the checks
-
-
-@dataclass(frozen=True)
-class ChoicePrompt:
-    """prompts/choose/: the instructions, worked examples, the request and its options; a turn is written as
-    for the rewrite (prompts/rewrite/turn.txt)."""
-
-    system: str
-    turn: Template
-    user: Template
-    option: Template
-    none: str  # the last option: none of the questions means what the follow-up asks
-    examples: tuple[tuple[str, str], ...]
-
-    def messages(self, turns: list[Turn], question: str, choices: list[str]) -> list[dict[str, str]]:
-        """The request lists `choices` by number and then "none of these" (`none`) as the last number."""
-        earlier = "\n".join(self.turn.safe_substitute(question=t.question, answer=t.answer or "-") for t in turns)
-        listed = "\n".join(self.option.safe_substitute(number=i, question=q)
-                           for i, q in enumerate([*choices, self.none], 1))
-        user = self.user.safe_substitute(turns=earlier, followup=question.strip(), options=listed)
-        return [{"role": "system", "content": self.system},
-                *({"role": role, "content": content} for role, content in self.examples),
-                {"role": "user", "content": user}]
-
-
-@lru_cache(maxsize=2)
-def load_choice_prompt(prompts_dir: Path) -> ChoicePrompt:
-    from rag.errors import ConfigError
-    from rag.prompting import parse_examples
-
-    folder = Path(prompts_dir) / "choose"
-    texts = {}
-    for name in ("system.txt", "user.txt", "option.txt", "none.txt", "examples.txt"):
-        if not (folder / name).is_file():
-            raise ConfigError(f"Prompt template missing: {folder / name}", "Restore the prompts/ folder from git.")
-        texts[name] = (folder / name).read_text(encoding="utf-8").strip()
-    examples = parse_examples(texts["examples.txt"], folder / "examples.txt")
-    return ChoicePrompt(texts["system.txt"], load_rewrite_prompt(prompts_dir).turn, Template(texts["user.txt"]),
-                        Template(texts["option.txt"]), texts["none.txt"], examples)
-
-
-def choose(generator: Generator, prompts_dir: Path, question: str, turns: list[Turn],
-           choices: list[str]) -> str | None:
-    """The one of `choices` the model reads the follow-up as (a grammar allows only their numbers and the one of
-    "none of these"), or None: then the model rewrites the follow-up itself."""
-    from rag.llm import Generation
-
-    grammar = "root ::= " + " | ".join(f'"{i}"' for i in range(1, len(choices) + 2))
-    messages = load_choice_prompt(prompts_dir).messages(turns, question, choices)
-    text = "".join(generator.stream(messages, CHOICE_MAX_TOKENS, 0.0, grammar, Generation())).strip()
-    return choices[int(text) - 1] if text.isdigit() and 1 <= int(text) <= len(choices) else None
 
 
 def rewrite_question(generator: Generator, prompts_dir: Path, question: str, history: History | None,
