@@ -47,21 +47,15 @@ class ChoicePrompt:
 
 @lru_cache(maxsize=2)
 def load_choice_prompt(prompts_dir: Path) -> ChoicePrompt:
-    from rag.errors import ConfigError
-    from rag.prompting import parse_examples
+    from rag.prompting import parse_examples, read_prompt_file
 
     folder = Path(prompts_dir) / "choose"
-    texts = {}
-    for name in ("system.txt", "user.txt", "option.txt", "none.txt", "examples.txt"):
-        if not (folder / name).is_file():
-            raise ConfigError(f"Prompt template missing: {folder / name}", "Restore the prompts/ folder from git.")
-        texts[name] = (folder / name).read_text(encoding="utf-8").strip()
+    texts = {name: read_prompt_file(folder / name)
+             for name in ("system.txt", "user.txt", "option.txt", "none.txt", "examples.txt")}
     examples = parse_examples(texts["examples.txt"], folder / "examples.txt")
-    turn = Path(prompts_dir) / "rewrite" / "turn.txt"  # an earlier turn is written as for the rewrite
-    if not turn.is_file():
-        raise ConfigError(f"Prompt template missing: {turn}", "Restore the prompts/ folder from git.")
-    return ChoicePrompt(texts["system.txt"], Template(turn.read_text(encoding="utf-8").strip()),
-                        Template(texts["user.txt"]), Template(texts["option.txt"]), texts["none.txt"], examples)
+    turn = read_prompt_file(Path(prompts_dir) / "rewrite" / "turn.txt")  # an earlier turn, as for the rewrite
+    return ChoicePrompt(texts["system.txt"], Template(turn), Template(texts["user.txt"]), Template(texts["option.txt"]),
+                        texts["none.txt"], examples)
 
 
 def choose(generator: Generator, prompts_dir: Path, question: str, turns: list[Turn],

@@ -168,15 +168,10 @@ class RewritePrompt:
 
 @lru_cache(maxsize=2)
 def load_rewrite_prompt(prompts_dir: Path) -> RewritePrompt:
-    from rag.errors import ConfigError
-    from rag.prompting import parse_examples
+    from rag.prompting import parse_examples, read_prompt_file
 
     folder = Path(prompts_dir) / "rewrite"
-    texts = {}
-    for name in ("system.txt", "turn.txt", "user.txt"):
-        if not (folder / name).is_file():
-            raise ConfigError(f"Prompt template missing: {folder / name}", "Restore the prompts/ folder from git.")
-        texts[name] = (folder / name).read_text(encoding="utf-8").strip()
+    texts = {name: read_prompt_file(folder / name) for name in ("system.txt", "turn.txt", "user.txt")}
     examples_path = folder / "examples.txt"
     examples = parse_examples(examples_path.read_text(encoding="utf-8"), examples_path) \
         if examples_path.is_file() else ()

@@ -68,6 +68,13 @@ class PromptSet:
         return self.messages("?", [])[:-1] + [{"role": "user", "content": "?"}]
 
 
+def read_prompt_file(path: Path) -> str:
+    """A prompt file's text, stripped; a clear error when the prompts folder lacks it."""
+    if not path.is_file():
+        raise ConfigError(f"Prompt template missing: {path}", "Restore the prompts/ folder from git.")
+    return path.read_text(encoding="utf-8").strip()
+
+
 def parse_examples(text: str, where: Path) -> tuple[tuple[str, str], ...]:
     """`### user` / `### assistant` blocks, alternating and starting with a user turn."""
     parts = _TURN.split(text)
