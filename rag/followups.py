@@ -316,14 +316,18 @@ def substitute(question: str, turns: list[Turn], language: str, prompts_dir: Pat
     if not turns:
         return None
     marks = _marks(prompts_dir)
-    first = next(iter(split_words(question, "'-")), "").lower()  # "Und wie alt ist er?": the pronoun rule reads
-    core = ellipses.after_opening(question, first) if ellipses.opening(first, marks) == first else question
-    ruled = referents.by_pronoun(core, turns, language, marks)
+    ruled = referents.by_pronoun(_without_one_word_opening(question, marks), turns, language, marks)
     if ruled:
         return ruled[:1].upper() + ruled[1:]
     return (ellipses.by_ellipsis(question, turns[-1].question, language, marks)
             or ellipses.by_opening(question, language, marks,
                                     lambda rest: not refers_back(rest, language, prompts_dir)))
+
+
+def _without_one_word_opening(question: str, marks: dict) -> str:
+    """ "Und wie alt ist er?" -> "wie alt ist er?": what the pronoun rules read."""
+    first = next(iter(split_words(question, "'-")), "").lower()
+    return ellipses.after_opening(question, first) if ellipses.opening(first, marks) == first else question
 
 
 def options(question: str, turns: list[Turn], language: str, prompts_dir: Path) -> list[str]:
@@ -333,8 +337,7 @@ def options(question: str, turns: list[Turn], language: str, prompts_dir: Path) 
     if not turns:
         return []
     marks = _marks(prompts_dir)
-    first = next(iter(split_words(question, "'-")), "").lower()
-    core = ellipses.after_opening(question, first) if ellipses.opening(first, marks) == first else question
+    core = _without_one_word_opening(question, marks)
     made = referents.pronoun_rewrites(core, turns, language, marks) or ellipses.ellipsis_rewrites(
         question, turns[-1].question, language, marks)
     return [m for m in made if rewrite_problem(m, question, turns, language, prompts_dir, check_language=False)
