@@ -19,7 +19,7 @@ from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING, Union
 
-from rag import ellipses, referents
+from rag import ellipses, fragments, referents
 from rag.choices import choose
 from rag.mentions import name_spans
 from rag.referents import Turn
@@ -345,8 +345,11 @@ def options(question: str, turns: list[Turn], language: str, prompts_dir: Path) 
 
 
 def rewrite_question(generator: Generator, prompts_dir: Path, question: str, history: History | None,
-                     language: str, max_turns: int = 1, use_grammar: bool = True) -> Rewrite:
-    """The standalone form of `question` in this conversation (see the module docstring)."""
+                     language: str, max_turns: int = 1, use_grammar: bool = True,
+                     embed: fragments.Embed | None = None) -> Rewrite:
+    """The standalone form of `question` in this conversation (see the module docstring). With `embed` (the
+    question encoder), a fragment with a preposition takes the place of the last question's nearest phrase
+    (rag.fragments)."""
     from rag.llm import Generation
 
     turns = as_turns(history, max_turns)
@@ -355,6 +358,11 @@ def rewrite_question(generator: Generator, prompts_dir: Path, question: str, his
     started = time.perf_counter()
     ruled_turns = as_turns(history, max(2, max_turns))  # the rules may look one turn further back
     ruled = substitute(question, ruled_turns, language, prompts_dir)  # in the last question's language if elliptic
+    if not ruled and embed is not None:  # "Und bis Jahresende?"
+        from rag import language as lang
+
+        last = turns[-1].question
+        ruled = fragments.splice(question, last, _marks(prompts_dir), lang.detect(last, language), embed)
     if ruled and rewrite_problem(ruled, question, ruled_turns, language, prompts_dir, check_language=False) is None:
         return Rewrite(ruled, "substituted", (time.perf_counter() - started) * 1000)
     choices = options(question, ruled_turns, language, prompts_dir)  # one left after the checks: still unsure

@@ -143,8 +143,9 @@ def prepare(parts: Parts, q: Question) -> Stream:
                             f"({q.language}), so the answer is in English.", NoteKind.LANGUAGE))
         q.language = "en"
     q.prompts = prompts_for(settings, q.language)
+    encoder = getattr(parts.retriever, "embedder", None)  # places a fragment by meaning (rag.fragments)
     rewrite = rewrite_question(parts.generator, settings.prompts_dir, q.asked, q.history, q.language,
-                               settings.history_turns, settings.grammar)
+                               settings.history_turns, settings.grammar, encoder.encode_queries if encoder else None)
     q.question, q.rewrite_method = rewrite.question, "" if rewrite.method == "alone" else rewrite.method
     if rewrite.note:
         q.notes.append(Note(rewrite.note, NoteKind.FOLLOWUP))

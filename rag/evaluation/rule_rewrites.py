@@ -7,6 +7,8 @@ built as the eval builds it (rag.evaluation.followup: every earlier question ask
 earlier answers as its history), but the earlier answers are taken from the records of earlier runs; where
 no run recorded one it is unknown, which the rules read as an abstention. The model's rewrite is not asked
 (a generator that writes nothing), so a follow-up the rules cannot make standalone is "left to the model".
+With `--model` the configured model rewrites what the rules leave (seconds per follow-up, no answers), and
+its rewrites are scored like the rules' ("rejected": the checks did not trust it).
 
 What counts (`score`): the subject of the gold standalone question, its name words and numbers, that the
 conversation said (a name only the article knows cannot be found by any rewrite: "not in the conversation").
@@ -21,11 +23,13 @@ import argparse
 import json
 import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-OUTCOMES = ("right", "partly", "wrong subject", "subject missing", "left to the model", "not in the conversation",
-            "searched as asked")
+OUTCOMES = ("right", "partly", "wrong subject", "subject missing", "left to the model", "rejected",
+            "not in the conversation", "searched as asked")
+MADE = ("substituted", "chosen", "rewritten")  # the methods that made a standalone question
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -61,15 +65,27 @@ def _language(question: str, history: list) -> str:
     return detected if lang.supported(detected) else "en"
 
 
-def rule_rewrite(question: str, history: list) -> Any:
-    """The Rewrite the rules make of `question` after `history` (Answers), with no model."""
+@lru_cache(maxsize=1)
+def _embed() -> Any:
+    """The configured question encoder: the rules place a fragment by meaning (rag.fragments)."""
+    from rag.config import Settings
+    from rag.embedding import Embedder
+
+    return Embedder.from_settings(Settings.load()).encode_queries
+
+
+def rule_rewrite(question: str, history: list, generator: Any = None, embed: Any = None) -> Any:
+    """The Rewrite the rules make of `question` after `history` (Answers), with no model unless `generator`,
+    and with `embed` (the question encoder) the fragments placed by meaning."""
     from rag.followups import rewrite_question
     from rag.wordlists import prompts_dir_in_use
 
-    return rewrite_question(_Silent(), prompts_dir_in_use(), question, history, _language(question, history))
+    return rewrite_question(generator or _Silent(), prompts_dir_in_use(), question, history,
+                            _language(question, history), embed=embed)
 
 
-def build_history(questions: Sequence[str], answers: Sequence[str | None]) -> list:
+def build_history(questions: Sequence[str], answers: Sequence[str | None], generator: Any = None,
+                  embed: Any = None) -> list:
     """The earlier turns as Answers, each question made standalone by the rules from the turns before it; an
     answer that is None (no run recorded it) or the abstention is an abstained turn."""
     from rag.prompting import load_prompts
@@ -82,8 +98,8 @@ def build_history(questions: Sequence[str], answers: Sequence[str | None]) -> li
         text = answers[i] if i < len(answers) else None
         abstain = load_prompts(prompts_dir_in_use(), language).abstain.strip()
         abstained = text is None or text.strip() == abstain
-        made = rule_rewrite(question, history)
-        searched = made.question if made.method in ("substituted", "chosen", "rewritten") else ""
+        made = rule_rewrite(question, history, generator, embed)
+        searched = made.question if made.method in MADE else ""
         history.append(Answer(question, abstain if abstained else str(text), language, abstained,
                               searched_for=searched))
     return history
@@ -100,13 +116,14 @@ def _has(word: str, words: set[str]) -> bool:
     return any(word[:5] == w[:5] for w in words)  # "Nvidias" carries "Nvidia", as other_subject reads it
 
 
-def score(item: Any, rewrite: Any, history: list) -> tuple[str, list[str], list[str]]:
+def score(item: Any, rewrite: Any, history: list, generator: Any = None) -> tuple[str, list[str], list[str]]:
     """The outcome (OUTCOMES), the gold subject's words the rewrite lacks, and the subjects it names that the
     gold question and the follow-up do not (another question than the one asked). What the rewrite must bring
     is what the gold question names and the follow-up does not; "partly" when it brings some of it (the
     person, not the summit the gold question also names)."""
     from rag.evaluation.followup import leaked, other_subject
 
+    generator = generator or _Silent()
     if item.kind == "switch":
         if rewrite.method != "alone":
             return ("left to the model" if rewrite.method == "rejected" else "wrong subject"), [], []
@@ -119,14 +136,15 @@ def score(item: Any, rewrite: Any, history: list) -> tuple[str, list[str], list[
     knowable = {w for w in needed if _has(w, said_words)}
     record = {"error": None, "followup": {"abstained": False}, "kind": item.kind, "lang": item.lang,
               "searched_for": rewrite.question, "question": item.question, "standalone": item.standalone}
-    other = other_subject(record) if rewrite.method == "substituted" else []
+    other = other_subject(record) if rewrite.method in MADE else []
     missing = sorted(w for w in knowable if not _has(w, subject(rewrite.question, item.lang)))
     if other:
         return "wrong subject", missing, other
     if rewrite.method == "alone":
         return "searched as asked", missing, []
-    if rewrite.method != "substituted":  # a name only the article knows: no rewrite can bring it
-        return ("not in the conversation" if needed and not knowable else "left to the model"), missing, []
+    if rewrite.method not in MADE:  # a name only the article knows: no rewrite can bring it
+        left = "rejected" if not isinstance(generator, _Silent) else "left to the model"
+        return ("not in the conversation" if needed and not knowable else left), missing, []
     if not missing:
         return "right", [], []
     return ("partly" if len(missing) < len(knowable) else "subject missing"), missing, []
@@ -162,20 +180,24 @@ def _answers(item: Any, recorded: list[str] | None, ideal: bool) -> list[str | N
     return answers
 
 
-def measure(gold: str | Path, folders: Sequence[str | Path], ideal: bool = False) -> list[dict[str, Any]]:
-    """Each conversation's rule rewrite and its outcome."""
+def measure(gold: str | Path, folders: Sequence[str | Path], ideal: bool = False,
+            generator: Any = None, kind: str | None = None, embed: Any = None) -> list[dict[str, Any]]:
+    """Each conversation's rule rewrite (and with `generator`, the model's) and its outcome."""
     from rag.evaluation.followup import load_followups
 
     records = read_records(folders)
     rows = []
     for item in load_followups(gold):
+        if kind and item.kind != kind:
+            continue
         earlier = records.get(item.id, {}).get("history_answers")
-        history = build_history(item.history, _answers(item, earlier, ideal))
-        made = rule_rewrite(item.question, history)
-        outcome, missing, other = score(item, made, history)
+        history = build_history(item.history, _answers(item, earlier, ideal), generator, embed)
+        made = rule_rewrite(item.question, history, generator, embed)
+        outcome, missing, other = score(item, made, history, generator)
         rows.append({"id": item.id, "kind": item.kind, "lang": item.lang, "question": item.question,
                      "standalone": item.standalone, "rewrite": made.question, "method": made.method,
-                     "answers_known": bool(earlier), "outcome": outcome, "missing": missing, "other": other})
+                     "answers_known": bool(earlier), "outcome": outcome, "missing": missing, "other": other,
+                     "note": made.note})
     return rows
 
 
@@ -192,12 +214,13 @@ def table(rows: list[dict[str, Any]]) -> str:
 
 
 def details(rows: list[dict[str, Any]]) -> str:
-    lines = ["| id | kind | answers | asked | made by rules | outcome |", "|---|---|---|---|---|---|"]
+    lines = ["| id | kind | answers | asked | made | method | outcome |", "|---|---|---|---|---|---|---|"]
     for r in rows:
         why = f" (missing {', '.join(r['missing'])})" if r["missing"] else ""
         why += f" (other: {', '.join(r['other'])})" if r["other"] else ""
+        why += f" ({r['note']})" if r["method"] == "rejected" and r.get("note") else ""
         lines.append(f"| {r['id']} | {r['kind']} | {'known' if r['answers_known'] else 'unknown'} | {r['question']} "
-                     f"| {r['rewrite'] if r['method'] != 'rejected' else '-'} | {r['outcome']}{why} |")
+                     f"| {r['rewrite'] if r['method'] != 'rejected' else '-'} | {r['method']} | {r['outcome']}{why} |")
     return "\n".join(lines)
 
 
@@ -208,11 +231,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--details", action="store_true", help="also list every conversation")
     parser.add_argument("--ideal", action="store_true", help="an earlier answer no run recorded: the right one "
                         "where it asked for a name (else unknown, read as an abstention)")
+    parser.add_argument("--model", action="store_true", help="the configured model rewrites what the rules leave")
+    parser.add_argument("--kind", choices=("pronoun", "ellipsis", "switch"), help="only conversations of this kind")
     args = parser.parse_args(argv)
     from rag.errors import BronError
 
     try:
-        rows = measure(args.gold, args.records, args.ideal)
+        generator = None
+        if args.model:
+            from rag.config import Settings
+            from rag.llm import make_generator
+
+            generator = make_generator(Settings.load())
+        rows = measure(args.gold, args.records, args.ideal, generator, args.kind, _embed())
     except BronError as exc:  # a gold file with a wrong line: say which and how to fix it, no traceback
         raise SystemExit(f"error: {exc}") from None
     print(table(rows))
