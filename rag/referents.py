@@ -290,15 +290,20 @@ def pronoun_rewrites(question: str, turns: Sequence[Turn], language: str, marks:
 
 def _written_out(question: str, hits: list, chosen: list[Referent], kinds: list[str], language: str) -> str | None:
     """`question` with each pronoun replaced by its referent (an owner as the name's possessive), or None when a
-    person and a thing pronoun would take the same name ("How much did he pay for it?": not both X)."""
+    person and a thing pronoun would take the same name ("How much did he pay for it?": not both X). A second
+    pronoun for a name already written stays ("What did she compare her plan to?" -> "What did Ursula von der
+    Leyen compare her plan to?", not the name twice)."""
     kinds_of: dict[str, set[str]] = {}
     for r, kind in zip(chosen, kinds):
         kinds_of.setdefault(r.name.lower(), set()).add(kind)
     if any({"person", "thing"} <= taken for taken in kinds_of.values()):
         return None
-    out, last = [], 0
+    out, last, named = [], 0, set()
     for (m, as_owner), referent in zip(hits, chosen):  # "she ... it": each pronoun its own referent
         name = written(referent.name)
+        if name.lower() in named:
+            continue
+        named.add(name.lower())
         out += [question[last:m.start()], possessive(name, language) if as_owner else name]
         last = m.end()
     made = "".join(out + [question[last:]])

@@ -459,6 +459,23 @@ def test_a_sure_pronoun_is_replaced_and_a_phrase_beside_it_stays(language, quest
     assert _sub(question, history, language) == standalone
 
 
+SAME_NAME_TWICE = [
+    ("nl", "Waarmee vergeleek zij haar plan?",
+     [("Wie is de voorzitter van de Europese Commissie?", "Ursula von der Leyen [1].")],
+     "Waarmee vergeleek Ursula von der Leyen haar plan?"),
+    ("de", "Wann hat er seine Firma gegründet?", [("Wer ist der reichste Mann der Welt?", "Elon Musk [1].")],
+     "Wann hat Elon Musk seine Firma gegründet?"),
+    ("en", "What did she compare her plan to?",
+     [("Who is the president of the European Commission?", "Ursula von der Leyen [1].")],
+     "What did Ursula von der Leyen compare her plan to?"),
+]
+
+
+@pytest.mark.parametrize("language, question, history, standalone", SAME_NAME_TWICE, ids=["nl", "de", "en"])
+def test_a_second_pronoun_for_the_name_already_written_stays(language, question, history, standalone):
+    assert _sub(question, history, language) == standalone
+
+
 CONTESTED = [
     ("nl", "Hoe heet zijn chipafdeling?",
      [("Welk concern bracht de Hanguang 800-chip uit?", "Alibaba [1]."),
