@@ -92,10 +92,18 @@ def ellipsis_rewrites(question: str, last_question: str, language: str, marks: d
         body = last_question.rstrip().rstrip("?").rstrip()
         return [f"{body} {fragment}?"]
     made = []
+    articles = {w for lang_words in marks.values() for w in lang_words.get("articles", [])}
+    bare = not {w.lower() for w in lead.split()} & articles
     for s in olds[:MAX_OPTIONS]:
         old = last_question[s.start:s.end]
         owner = old[len(without_owner(old)):] if without_owner(new) == new else ""  # China's, Nvidias
-        made.append(last_question[:s.start] + new + owner + last_question[s.end:])
+        before = last_question[:s.start]
+        article = re.search(r"(?<!\w)(\w+)\s+$", before)
+        after = split_words(last_question[s.end:], "'-")[:1]
+        ends_phrase = not after or after[0].lower() in prepositions(marks)  # not "the Qwen models"
+        if bare and ends_phrase and article and article.group(1).lower() in articles:
+            before = before[:article.start()]  # "in de VS?" "En voor China?": "in China"
+        made.append(before + new + owner + last_question[s.end:])
     made = [without_source(m, language, marks) for m in made] if kind == "name" else made
     return list(dict.fromkeys(made))  # "Musk" twice in the last question is one choice
 

@@ -23,6 +23,7 @@ from rag.textrules import split_words
 
 Embed = Callable[[list[str]], "object"]  # texts -> one normalised vector per text (Embedder.encode_queries)
 MIN_PHRASE_WORDS_WITH_VERB = 3  # "in xAI investiert": a lowercase last word of a longer phrase may be its verb
+MAX_BARE_PHRASE_WORDS = 5  # "Tegen eind dit jaar?" needs no opening to continue the last question
 VERB_FINAL = ("de", "nl")  # languages whose questions often end with the verb
 OF_WORDS = ("of", "van", "von", "vom")  # a phrase that opens with one belongs to the one before ("in the first
 # nine months of 2025" is one time)
@@ -42,11 +43,11 @@ def _prepositions(marks: dict) -> set[str]:
 
 
 def opens_with_preposition(question: str, marks: dict) -> bool:
-    """Is the follow-up an opening and a prepositional phrase ("Und bis Jahresende?", "And over the next four
-    years?"), with no question word of its own?"""
-    if not ellipses.opening(question, marks):
-        return False
+    """Is the follow-up a prepositional phrase, after an opening or of a few words alone ("Und bis Jahresende?",
+    "And over the next four years?", "Tegen eind dit jaar?"), with no question word of its own?"""
     words = [w.lower() for w in split_words(fragment_words(question, marks), "'-")]
+    if not ellipses.opening(question, marks) and len(words) > MAX_BARE_PHRASE_WORDS:
+        return False
     question_words = {w for lang_words in marks.values() for w in lang_words.get("question_words", [])}
     return bool(words) and words[0] in _prepositions(marks) and not question_words & set(words)
 
@@ -86,6 +87,7 @@ def splice(question: str, last_question: str, marks: dict, language: str, embed:
     if not opens_with_preposition(question, marks):
         return None
     fragment, words = fragment_words(question, marks), last_question.strip().rstrip(" ?!.").split()
+    fragment = fragment[:1].lower() + fragment[1:]  # "Tegen eind dit jaar?": a preposition, now mid-sentence
     if len(words) < 2:
         return None
     spans = phrases(words, marks, language)

@@ -55,6 +55,7 @@ class Scripted(Generator):
     ("Wie viel Geld hat es 2025 verbrannt?", "de"), ("Who leads it?", "en"), ("What about China?", "en"),
     ("How old is she now?", "en"), ("Why?", "en"), ("In what year?", "en"), ("Und insgesamt?", "de"),
     ("En in China?", "en"),  # an opening counts in any language: detection is unsure of three words
+    ("Hoeveel geld moet erin vloeien?", "nl"), ("Wie steht es mit Alibaba im nächsten Jahr?", "de"),
 ])
 def test_questions_that_lean_on_the_history(question, language):
     assert refers_back(question, language, PROMPTS)

@@ -18,13 +18,15 @@ def by_time(texts):
 
 
 @pytest.mark.parametrize("question", ["Und bis Jahresende?", "And over the next four years?",
-                                      "En tegen het einde van het jaar?", "What about in 2024?"])
+                                      "En tegen het einde van het jaar?", "What about in 2024?", "Tegen eind dit jaar?",
+                                      "Bis Ende 2026?"])
 def test_an_opening_and_a_preposition_is_such_a_fragment(question):
     assert opens_with_preposition(question, MARKS)
 
 
 @pytest.mark.parametrize("question", ["Und die EU selbst?", "And the gross margin?", "Und wie alt ist er?",
-                                      "En in welk jaar?", "In welchem Jahr?", "Und?"])
+                                      "En in welk jaar?", "In welchem Jahr?", "Und?",
+                                      "In which city did the summit take place?"])
 def test_a_subject_a_question_word_or_no_opening_is_not(question):
     assert not opens_with_preposition(question, MARKS)
 
@@ -55,6 +57,11 @@ def test_the_phrase_nearest_in_meaning_is_replaced():
 def test_without_a_phrase_the_fragment_is_added():
     made = splice("And over the next four years?", "How much will Stargate invest?", MARKS, "en", by_time)
     assert made == "How much will Stargate invest over the next four years?"
+
+
+def test_a_short_phrase_without_an_opening_continues_the_last_question_too():
+    made = splice("Bis Ende des Jahres?", "Wie viel Rechenleistung hatte China im Juni?", MARKS, "de", by_time)
+    assert made == "Wie viel Rechenleistung hatte China bis Ende des Jahres?"
 
 
 def test_a_fragment_without_a_preposition_is_left_to_the_model():

@@ -136,6 +136,10 @@ ELLIPSES = [
      "Who is the CEO of Tesla?"),
     ("what-about", "What about Doubao?", "Which company develops the Qwen models?", "en",
      "Which company develops the Doubao models?"),
+    ("the-old-name's-article-goes", "And China?", "What share of the AI workers is in the US?", "en",
+     "What share of the AI workers is in China?"),
+    ("nl-old-name's-article-goes", "En voor Japan?", "Hoeveel AI-experts werken in de VS in 2025?", "nl",
+     "Hoeveel AI-experts werken in Japan in 2025?"),
 ]
 
 
