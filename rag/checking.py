@@ -6,7 +6,8 @@ Before the model runs (`before_model`): a follow-up that does not say what it as
 passage (unsupported), an answer that only repeats the question's name or passages that miss what it asks
 about (off-subject), an answer of another kind than the question word asks for, e.g. an amount of money to
 "how many employees" (wrong-kind, rag.answerkinds), an evidence sentence about another year, quarter or month
-than the question names (other-time, rag.timeframes), and last the strictness threshold (uncertain). Verification
+than the question names (other-time, rag.timeframes), a fragment follow-up answered with nothing but the last
+answer's facts (repeated), and last the strictness threshold (uncertain). Verification
 runs before the threshold, so an answer that abstains for uncertainty alone is known to have passed it (the
 trade-off `bron eval` reports). README, "How answers are checked"."""
 
@@ -66,14 +67,15 @@ def before_model(question: str, language: str, rewrite_method: str, passages: li
 def after_model(settings: Settings, question: str, language: str, text: str, passages: list[Passage],
                 abstain: str, confidence: float | None = None, abstain_probability: float | None = None,
                 evidence: Located | None = None, stated_probability: float | None = None,
-                probe_probability: float | None = None) -> Verdict:
+                probe_probability: float | None = None, earlier: tuple[str, str] | None = None) -> Verdict:
     """The model's text checked: verified citations and quotes, or an abstention with its reason.
 
     `evidence` (the sentences the model named, or where the facts were found, rag.evidence): the answer's
     names and numbers must be in those sentences, not just anywhere in the passage, and they are the
     citations' quotes. `stated_probability` (rag.second_reading): below `second_reading_min`, the sentence
     does not state it; evidence found elsewhere than where the model pointed needs the second reading's yes.
-    `probe_probability` (rag.probe): below `probe_min`, likewise."""
+    `probe_probability` (rag.probe): below `probe_min`, likewise. `earlier` (the last turn's question and answer,
+    given for a fragment follow-up): an answer with only that answer's facts answers the earlier question."""
     draft = text = text.strip()
 
     def abstained(reason: AbstainReason, notes: list[str]) -> Verdict:
@@ -100,6 +102,10 @@ def after_model(settings: Settings, question: str, language: str, text: str, pas
         another_time = other_time(question, " ".join(evidence.sentences.values()), settings.prompts_dir)
         if another_time:
             return abstained(AbstainReason.OTHER_TIME, notes + [another_time, rejected])
+    if earlier and repeats(text, question, language, *earlier):
+        return abstained(AbstainReason.REPEATED, notes + [
+            "abstained: the answer states only what the last answer did, so it answers the earlier question, not "
+            "the follow-up", rejected])
     if stated_probability is not None and stated_probability < settings.second_reading_min:
         return abstained(AbstainReason.NOT_STATED, notes + [
             f"abstained: read again alone, the named sentence states the answer with probability "
@@ -122,6 +128,16 @@ def after_model(settings: Settings, question: str, language: str, text: str, pas
     if missing:
         notes.append("not found in the cited passages: " + ", ".join(missing))
     return Verdict(text, None, citations, [Note(n) for n in notes], draft)
+
+
+def repeats(text: str, question: str, language: str, last_question: str, last_answer: str) -> bool:
+    """Does a fragment's answer state numbers or names and only those of the last answer ("246 exaflops" again to
+    "En tegen het einde van het jaar?")? A fragment changes one part of the last question, so its answer differs;
+    the same facts mean the earlier question was answered (12 such answers in the recorded follow-up runs of
+    2026-12-03/04, none of them right)."""
+    numbers, names = v.facts_in(text, question, language)
+    known_numbers, known_names = v.facts_in(last_answer, last_question, language)
+    return bool(numbers or names) and numbers <= known_numbers and names <= known_names
 
 
 def _verify(text: str, question: str, language: str, passages: list[Passage], evidence: Located | None,

@@ -308,8 +308,22 @@ def check(parts: Parts, q: Question) -> Stream:
 
     q.verdict = after_model(parts.settings, q.question, q.language, q.draft, q.passages, q.prompts.abstain,
                             q.generation.confidence, q.generation.abstain_probability, _locate(q),
-                            q.reading.yes if q.reading else None, q.reading.probe if q.reading else None)
+                            q.reading.yes if q.reading else None, q.reading.probe if q.reading else None,
+                            _fragment_frame(q, parts.settings))
     yield from ()
+
+
+def _fragment_frame(q: Question, settings: Settings) -> tuple[str, str] | None:
+    """The last turn's question and answer when the question is a fragment made standalone ("Und beim
+    Börsengang?"): its answer must not be the last one again (rag.checking.repeats)."""
+    from rag.followups import _marks, as_turns, is_fragment
+
+    if q.rewrite_method not in ("substituted", "chosen", "rewritten") or not q.history:
+        return None
+    last = as_turns(q.history, 1)[-1]
+    if not last.answer or not is_fragment(q.asked, q.language, _marks(settings.prompts_dir)):
+        return None
+    return last.question, last.answer
 
 
 def _locate(q: Question) -> Located | None:

@@ -22,6 +22,7 @@ class AbstainReason(StrEnum):
     OFF_SUBJECT = "off-subject"  # it only repeats the question's name, or its passages miss what is asked about
     WRONG_KIND = "wrong-kind"  # the question asks for a kind of answer (a date, a count) the answer clearly is not
     OTHER_TIME = "other-time"  # the question names a year, quarter or month; the evidence sentence only another one
+    REPEATED = "repeated"  # a fragment follow-up ("Und beim Börsengang?") answered with the last answer's facts
     NOT_STATED = "not-stated"  # the second reading finds that the named sentence does not state what is asked
     UNCERTAIN = "uncertain"  # the model's probability of abstaining is at least 1 - strictness
 

@@ -1,0 +1,50 @@
+"""A fragment follow-up answered with the last answer's facts answers the earlier question (rag.checking.repeats,
+AbstainReason.REPEATED). No model: the check reads the answer texts."""
+import pytest
+
+from rag.checking import after_model, repeats
+from rag.config import Settings
+from rag.pipeline import Question, _fragment_frame
+from rag.results import AbstainReason, Passage
+
+LAST = ("Hoe groot was de AI-capaciteit van China in juni?", "246 exaflops.")
+ASKED = "Hoe groot was de AI-capaciteit van China tegen het einde van het jaar?"
+ABSTAIN = "Dat staat niet in de bronnen."
+TEXT = "China had in juni 246 exaflops; tegen het einde van het jaar kan dat 300 exaflops zijn."
+PASSAGES = [Passage(1, "d", "Titel", "2025-01", "d#1", TEXT, 0, len(TEXT), 0.5, 0.8, "nl")]
+
+
+@pytest.mark.parametrize("answer, same", [
+    ("246 exaflops.", True), ("246 exaflops [1].", True),
+    ("300 exaflops.", False),  # the fragment's own answer
+    ("246 exaflops in juni, 300 tegen het einde van het jaar.", False),  # more than the last answer
+    ("Ja.", False),  # no fact to compare
+])
+def test_an_answer_with_only_the_last_answers_facts_repeats_it(answer, same):
+    assert repeats(answer, ASKED, "nl", *LAST) is same
+
+
+def test_a_names_answer_repeated_is_caught_too():
+    assert repeats("Airbus, Siemens.", "Welke technologiebedrijven doen mee?", "nl",
+                   "Welke industriële groepen doen mee?", "Airbus, Siemens.")
+
+
+def test_the_check_abstains_only_with_the_earlier_turn_given():
+    repeated = after_model(Settings(), ASKED, "nl", "246 exaflops [1].", PASSAGES, ABSTAIN, earlier=LAST)
+    assert repeated.reason == AbstainReason.REPEATED and repeated.text == ABSTAIN
+    assert any("answers the earlier question" in note for note in repeated.notes)
+    assert not after_model(Settings(), ASKED, "nl", "300 exaflops [1].", PASSAGES, ABSTAIN, earlier=LAST).abstained
+    assert not after_model(Settings(), ASKED, "nl", "246 exaflops [1].", PASSAGES, ABSTAIN).abstained
+
+
+def _question(asked, method, history):
+    return Question(asked, history=history, language="nl", question=ASKED, rewrite_method=method)
+
+
+def test_only_a_fragment_made_standalone_carries_its_frame():
+    history = [(LAST[0], "246 exaflops [1].")]
+    assert _fragment_frame(_question("En tegen het einde van het jaar?", "substituted", history), Settings()) == LAST
+    assert _fragment_frame(_question("Hoe oud is hij?", "substituted", history), Settings()) is None  # a pronoun
+    assert _fragment_frame(_question("En tegen het einde van het jaar?", "rejected", history), Settings()) is None
+    abstained = [(LAST[0], "")]  # nothing to repeat
+    assert _fragment_frame(_question("En tegen het einde van het jaar?", "substituted", abstained), Settings()) is None
