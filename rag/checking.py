@@ -94,18 +94,9 @@ def after_model(settings: Settings, question: str, language: str, text: str, pas
         text, notes, reason = _verify(text, question, language, passages, evidence, stated_probability)
         if reason is not None:  # keep what the model said, for the eval report and debugging
             return abstained(reason, notes + [rejected])
-    if settings.check_answer_kind:
-        other_kind = wrong_kind(question, text, language, " ".join(evidence.sentences.values()) if evidence else "")
-        if other_kind:
-            return abstained(AbstainReason.WRONG_KIND, notes + [other_kind, rejected])
-    if settings.check_timeframe and evidence:
-        another_time = other_time(question, " ".join(evidence.sentences.values()), settings.prompts_dir)
-        if another_time:
-            return abstained(AbstainReason.OTHER_TIME, notes + [another_time, rejected])
-    if earlier and repeats(text, question, language, *earlier):
-        return abstained(AbstainReason.REPEATED, notes + [
-            "abstained: the answer states only what the last answer did, so it answers the earlier question, not "
-            "the follow-up", rejected])
+    found = _another_question(settings, question, language, text, evidence, earlier)
+    if found:
+        return abstained(found[0], notes + [found[1], rejected])
     if stated_probability is not None and stated_probability < settings.second_reading_min:
         return abstained(AbstainReason.NOT_STATED, notes + [
             f"abstained: read again alone, the named sentence states the answer with probability "
@@ -128,6 +119,25 @@ def after_model(settings: Settings, question: str, language: str, text: str, pas
     if missing:
         notes.append("not found in the cited passages: " + ", ".join(missing))
     return Verdict(text, None, citations, [Note(n) for n in notes], draft)
+
+
+def _another_question(settings: Settings, question: str, language: str, text: str, evidence: Located | None,
+                      earlier: tuple[str, str] | None) -> tuple[AbstainReason, str] | None:
+    """A true answer to another question, and why: of another kind than asked (wrong-kind), from a sentence
+    about another period (other-time), or the last answer again to a fragment follow-up (repeated)."""
+    named = " ".join(evidence.sentences.values()) if evidence else ""
+    if settings.check_answer_kind:
+        other_kind = wrong_kind(question, text, language, named)
+        if other_kind:
+            return AbstainReason.WRONG_KIND, other_kind
+    if settings.check_timeframe and evidence:
+        another_time = other_time(question, named, settings.prompts_dir)
+        if another_time:
+            return AbstainReason.OTHER_TIME, another_time
+    if earlier and repeats(text, question, language, *earlier):
+        return AbstainReason.REPEATED, ("abstained: the answer states only what the last answer did, so it "
+                                        "answers the earlier question, not the follow-up")
+    return None
 
 
 def repeats(text: str, question: str, language: str, last_question: str, last_answer: str) -> bool:

@@ -91,21 +91,26 @@ def ellipsis_rewrites(question: str, last_question: str, language: str, marks: d
     if not olds and (kind != "name" or lead):  # "Und in Frankreich?", "En in 2024?": added to the question
         body = last_question.rstrip().rstrip("?").rstrip()
         return [f"{body} {fragment}?"]
-    made = []
-    articles = {w for lang_words in marks.values() for w in lang_words.get("articles", [])}
-    bare = not {w.lower() for w in lead.split()} & articles
-    for s in olds[:MAX_OPTIONS]:
-        old = last_question[s.start:s.end]
-        owner = old[len(without_owner(old)):] if without_owner(new) == new else ""  # China's, Nvidias
-        before = last_question[:s.start]
-        article = re.search(r"(?<!\w)(\w+)\s+$", before)
-        after = split_words(last_question[s.end:], "'-")[:1]
-        ends_phrase = not after or after[0].lower() in prepositions(marks)  # not "the Qwen models"
-        if bare and ends_phrase and article and article.group(1).lower() in articles:
-            before = before[:article.start()]  # "in de VS?" "En voor China?": "in China"
-        made.append(before + new + owner + last_question[s.end:])
+    made = [_in_place(last_question, s, new, lead, marks) for s in olds[:MAX_OPTIONS]]
     made = [without_source(m, language, marks) for m in made] if kind == "name" else made
     return list(dict.fromkeys(made))  # "Musk" twice in the last question is one choice
+
+
+def _in_place(last_question: str, old_span, new: str, lead: str, marks: dict) -> str:
+    """`last_question` with `new` in the place of `old_span`, keeping the old name's owner ending ("China's") and
+    dropping its article when the fragment has none and the old name ended its phrase ("in de VS?" "En voor
+    China?": "in China"; not "the Qwen models")."""
+    articles = {w for lang_words in marks.values() for w in lang_words.get("articles", [])}
+    old = last_question[old_span.start:old_span.end]
+    owner = old[len(without_owner(old)):] if without_owner(new) == new else ""  # China's, Nvidias
+    before = last_question[:old_span.start]
+    article = re.search(r"(?<!\w)(\w+)\s+$", before)
+    after = split_words(last_question[old_span.end:], "'-")[:1]
+    ends_phrase = not after or after[0].lower() in prepositions(marks)
+    if ends_phrase and article and article.group(1).lower() in articles and \
+            not {w.lower() for w in lead.split()} & articles:
+        before = before[:article.start()]
+    return before + new + owner + last_question[old_span.end:]
 
 
 def without_source(question: str, language: str, marks: dict) -> str:
