@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from rag import ellipses
+from rag.referents import prepositions
 from rag.textrules import split_words
 
 Embed = Callable[[list[str]], "object"]  # texts -> one normalised vector per text (Embedder.encode_queries)
@@ -37,8 +38,7 @@ def fragment_words(question: str, marks: dict) -> str:
 
 def _prepositions(marks: dict) -> set[str]:
     """The prepositions of followup.toml, without the articles and date nouns those lists also hold ("the year")."""
-    listed = {w for lang_words in marks.values() for w in lang_words.get("prepositions", [])}
-    return listed - {w.lower() for lang_words in marks.values()
+    return prepositions(marks) - {w.lower() for lang_words in marks.values()
                      for w in lang_words.get("articles", []) + lang_words.get("date_nouns", [])}
 
 
