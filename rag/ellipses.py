@@ -21,6 +21,7 @@ from rag.textrules import split_words
 from rag.wordlists import word_lists
 
 MIN_QUESTION_WORDS = 4  # a question word, a verb and what it asks about: "wie alt ist David Sacks"
+BARE_FRAGMENT_WORDS = 2  # with no opening, a name of this many words or fewer is an ellipsis too ("OpenAI?")
 
 
 def opening(question: str, marks: dict) -> str:
@@ -38,6 +39,17 @@ def after_opening(question: str, opener: str) -> str:
     return rest
 
 
+def without_tail(fragment: str, marks: dict) -> str:
+    """ "xAI, by comparison" -> "xAI", "die EU selbst" -> "die EU": the fragment without the words after its name
+    that change nothing in the question it stands for (`tails` in followup.toml)."""
+    tails = {t for lang_words in marks.values() for t in lang_words.get("tails", [])}
+    for tail in sorted(tails, key=len, reverse=True):
+        found = re.search(r"[\s,]+" + re.escape(tail) + r"$", fragment, flags=re.I)
+        if found:
+            return fragment[:found.start()].rstrip(" ,")
+    return fragment
+
+
 def by_ellipsis(question: str, last_question: str, language: str, marks: dict) -> str | None:
     """ "Und Anthropic?" after "Wie viel hat OpenAI eingesammelt?": the new name, date or amount in place of the
     one of its kind in the last question; a date, or a name after a preposition, with no counterpart is added."""
@@ -51,10 +63,11 @@ def ellipsis_rewrites(question: str, last_question: str, language: str, marks: d
     van xAI en SpaceX de CEO van Tesla?": which one is a matter of meaning, the model chooses), none when the
     fragment is no single name, date or amount."""
     opener = opening(question, marks)
-    if not opener:
-        return []
-    owners = [code for code, words in marks.items() if opener in words.get("starts", [])]
-    fragment = after_opening(question, opener).rstrip(" ?!.").strip()
+    fragment = without_tail(after_opening(question, opener).rstrip(" ?!.").strip(), marks)
+    words = [w.lower() for w in split_words(fragment, "'-")]
+    if not opener and (len(words) > BARE_FRAGMENT_WORDS or words[:1] and words[0] in prepositions(marks)):
+        return []  # "Per Starship?" is a phrase, which rag.fragments puts in place of the nearest one
+    owners = [code for code, words in marks.items() if opener in words.get("starts", [])] if opener else []
     own = spans(fragment, owners[0] if len(owners) == 1 else language)  # "Und bis Jahresende?" is German
     if not own or own[-1].end != len(fragment) or any(
             fragment[a.end:b.start].strip() for a, b in zip(own, own[1:])) or len({s.kind for s in own}) > 1:
@@ -88,7 +101,8 @@ def ellipsis_rewrites(question: str, last_question: str, language: str, marks: d
         placed = relative_date(last_question, marks)
         if placed:
             return [last_question[:placed[0]] + fragment + last_question[placed[1]:]]
-    if not olds and (kind != "name" or lead):  # "Und in Frankreich?", "En in 2024?": added to the question
+    if not olds and (kind != "name" or lead and lead.split()[0].lower() not in _articles(marks)):
+        # "Und in Frankreich?", "En in 2024?": added to the question; "Und die EU?" is not a place to add
         body = last_question.rstrip().rstrip("?").rstrip()
         return [f"{body} {fragment}?"]
     made = [_in_place(last_question, s, new, lead, marks) for s in olds[:MAX_OPTIONS]]
@@ -100,7 +114,7 @@ def _in_place(last_question: str, old_span, new: str, lead: str, marks: dict) ->
     """`last_question` with `new` in the place of `old_span`, keeping the old name's owner ending ("China's") and
     dropping its article when the fragment has none and the old name ended its phrase ("in de VS?" "En voor
     China?": "in China"; not "the Qwen models")."""
-    articles = {w for lang_words in marks.values() for w in lang_words.get("articles", [])}
+    articles = _articles(marks)
     old = last_question[old_span.start:old_span.end]
     owner = old[len(without_owner(old)):] if without_owner(new) == new else ""  # China's, Nvidias
     before = last_question[:old_span.start]
@@ -111,6 +125,10 @@ def _in_place(last_question: str, old_span, new: str, lead: str, marks: dict) ->
             not {w.lower() for w in lead.split()} & articles:
         before = before[:article.start()]
     return before + new + owner + last_question[old_span.end:]
+
+
+def _articles(marks: dict) -> set[str]:
+    return {w for lang_words in marks.values() for w in lang_words.get("articles", [])}
 
 
 def without_source(question: str, language: str, marks: dict) -> str:

@@ -106,8 +106,8 @@ def refers_back(question: str, language: str, prompts_dir: Path) -> bool:
     marks = _marks(prompts_dir)
     words = marks.get(language) or marks["en"]
     tokens = [t.lower() for t in split_words(question, "'-")]
-    if len(tokens) <= ALWAYS_FOLLOWUP_WORDS:
-        return True
+    if len(tokens) <= ALWAYS_FOLLOWUP_WORDS or _bare_words(question, marks) <= ALWAYS_FOLLOWUP_WORDS:
+        return True  # "En xAI?", "xAI, by comparison?"
     if len(tokens) <= SHORT_QUESTION_WORDS:  # one that names nothing ("Wie is de CEO?", "In what year?") needs a frame
         from rag.textrules import all_names_in
 
@@ -188,10 +188,12 @@ def clean_rewrite(text: str, prompts_dir: Path | None = None) -> str:
 
 
 def _content_words(text: str, prompts_dir: Path | None) -> list[str]:
-    """The words of a question that carry what it asks (not stop words, pronouns or openings)."""
+    """The words of a question that carry what it asks (not stop words, pronouns, openings, or words after a name
+    that change nothing: "by comparison")."""
     from rag.wordlists import word_lists
 
     marks = _marks(prompts_dir)
+    text = ellipses.without_tail(text.strip().rstrip(" ?!.").strip(), marks)
     skip = set(word_lists().stop_words)
     for words in marks.values():
         skip.update(words.get("pronouns", []) + words.get("last_words", []))
@@ -293,11 +295,16 @@ def is_fragment(question: str, language: str, marks: dict) -> bool:
     words = [w.lower() for w in split_words(rest, "'-")]
     if not words or _question_words(marks) & set(words):
         return False
-    if len(split_words(question, "'-")) <= ALWAYS_FOLLOWUP_WORDS:
+    if _bare_words(question, marks) <= ALWAYS_FOLLOWUP_WORDS:
         return True
     leads = {w for lang_words in marks.values() for w in lang_words.get("prepositions", []) +
              lang_words.get("articles", [])}
     return bool(opener) and (words[0] in leads or any(s.start == 0 for s in spans(rest, language)))
+
+
+def _bare_words(question: str, marks: dict) -> int:
+    """How many words the question has without the words after a name that change nothing ("by comparison")."""
+    return len(split_words(ellipses.without_tail(question.strip().rstrip(" ?!.").strip(), marks), "'-"))
 
 
 def _question_words(marks: dict) -> set[str]:

@@ -136,6 +136,10 @@ def is_subject(name: str, language: str) -> bool:
     lowered = name.lower().removesuffix("'s").removesuffix("’s")
     if lowered in word_lists().not_subjects:
         return False
+    front, _, rest = name.partition("-")
+    if rest and front.lower() in word_lists().not_subjects and all(
+            part.islower() or not is_subject(part, "de") for part in rest.split("-")):
+        return False  # "AI-blok", "KI-Fonds": a common noun with a generic front
     if " " in lowered or not lowered.isalpha():
         return True
     if _dutch_and_german(lowered):  # "Wie viel Geld hat Oracle ...?": "Geld" is no name

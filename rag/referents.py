@@ -30,6 +30,7 @@ from rag.textrules import find_words, split_words
 from rag.wordlists import word_lists
 
 LOOK_BACK_TURNS = 2  # a pronoun may point one turn further back (the measured two-turn-back references)
+GERMAN_NOUN_ZIPF = 3.5  # "Chef" 4.5; names after an article ("die Telekom") are rarer in running text
 MAX_OPTIONS = 4  # of the questions an ellipsis or a pronoun can mean, the model chooses among the first four
 
 
@@ -73,9 +74,19 @@ def _question_names(question: str, language: str, marks: dict) -> list[Referent]
     seen: dict[str, Referent] = {}
     for s in spans(question, language):
         name = without_owner(question[s.start:s.end])
-        if s.kind == "name" and is_subject(name, language):
+        if s.kind == "name" and is_subject(name, language) and not _noun_after_article(question, s.start, name, marks):
             seen.setdefault(name.lower(), Referent(name, governed=governed(question, s.start, marks)))
     return list(seen.values())
+
+
+def _noun_after_article(question: str, start: int, name: str, marks: dict) -> bool:
+    """ "der Chef von Nvidia": a capitalised word after a German article that is common in German is a noun, not a
+    name ("Chef" is a word of all three languages, so `is_subject` keeps it)."""
+    from wordfreq import zipf_frequency
+
+    before = split_words(question[:start], "'-")[-1:]
+    return (bool(before) and before[0].lower() in marks.get("de", {}).get("articles", []) and name.isalpha()
+            and not name.isupper() and zipf_frequency(name.lower(), "de") >= GERMAN_NOUN_ZIPF)
 
 
 def governed(text: str, start: int, marks: dict) -> bool:

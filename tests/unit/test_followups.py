@@ -56,6 +56,7 @@ class Scripted(Generator):
     ("How old is she now?", "en"), ("Why?", "en"), ("In what year?", "en"), ("Und insgesamt?", "de"),
     ("En in China?", "en"),  # an opening counts in any language: detection is unsure of three words
     ("Hoeveel geld moet erin vloeien?", "nl"), ("Wie steht es mit Alibaba im nächsten Jahr?", "de"),
+    ("xAI, by comparison?", "en"), ("Google dan weer?", "nl"),  # a name and words that change nothing
 ])
 def test_questions_that_lean_on_the_history(question, language):
     assert refers_back(question, language, PROMPTS)
@@ -160,6 +161,13 @@ def test_a_name_the_follow_up_repeats_from_the_last_question_takes_another_names
     ("Und David Sacks?", [("Wie alt ist Sam Altman?", "39.")], "de", "Wie alt ist David Sacks?"),
     ("En in China?", [("Hoeveel procent van de AI-medewerkers werkt in de VS?", "32,6%.")], "nl",
      "Hoeveel procent van de AI-medewerkers werkt in China?"),
+    # a bare name, without an opening, and one with words after it that change nothing
+    ("OpenAI?", [("Wer leitet Nvidia?", "Jensen Huang.")], "de", "Wer leitet OpenAI?"),
+    ("ByteDance's?", [("What is Alibaba's AI model line called?", "Qwen.")], "en",
+     "What is ByteDance's AI model line called?"),
+    ("xAI, by comparison?", [("When was SpaceX founded?", "2002.")], "en", "When was xAI founded?"),
+    ("Und Tesla selbst?", [("Wie viel hat SpaceX in xAI investiert?", "2 Milliarden.")], "de",
+     "Wie viel hat Tesla in xAI investiert?"),
 ])
 def test_rules_make_the_standalone_question_without_the_model(question, history, language, standalone):
     model = Scripted()
@@ -177,6 +185,8 @@ def test_rules_make_the_standalone_question_without_the_model(question, history,
     ("Und bis Jahresende?", [("How large was China's capacity in June?", "x")]),  # not a name
     ("En OpenAI?", [("Wie leidt OpenAI?", "Sam Altman.")]),  # the name is already there
     ("An welchem Tag hat er das verkündet?", [("Wie viel will Stargate investieren?", "100 Milliarden US-Dollar.")]),
+    ("Per Starship?", [("Hoeveel vracht lanceerde SpaceX in 2025?", "x")]),  # a phrase (rag.fragments), no name
+    ("Und die EU?", [("Wie viel wollen die Mitgliedstaaten investieren?", "x")]),  # no name to replace, no place
 ])
 def test_rules_leave_what_they_cannot_be_sure_of_to_the_model(question, history):
     assert substitute(question, as_turns(history, 1), "nl", PROMPTS) is None

@@ -405,6 +405,29 @@ def test_a_possessive_before_own_does_not_make_a_follow_up(language, question):
     assert refers_back(question, language, PROMPTS) is False
 
 
+@pytest.mark.parametrize("name", ["AI-blok", "KI-Fonds"])
+def test_a_compound_with_a_generic_front_is_no_name(name):
+    """ "het Chinese AI-blok": "hun modellen" must not become "AI-blok's modellen"."""
+    assert mentions.is_subject(name, "nl") is False
+
+
+def test_a_compound_with_a_generic_front_and_a_name_stays_a_name():
+    assert mentions.is_subject("AI-Champions", "de") is True
+
+
+def test_a_common_german_noun_after_an_article_is_no_referent():
+    """ "Und wer ist der Chef von Nvidia?": "es" may mean Nvidia or the company asked about before, never "Chef"."""
+    history = [("Welches Unternehmen entwickelt die Qwen-Modelle?", "Alibaba [1]."),
+               ("Und wer ist der Chef von Nvidia?", "Jensen Huang [1].")]
+    assert "Chef" not in (_sub("Wie viel will es in KI investieren?", history, "de") or "")
+
+
+def test_a_question_for_the_name_of_a_thing_gives_it_its_answer():
+    """ "Wat is de naam van de AI-chip ...?" asks for a name like "hoe heet": "it" is the chip the answer named."""
+    history = [("Wat is de naam van de AI-chip die Alibaba eerder lanceerde?", "De Hanguang 800 [1].")]
+    assert _sub("When was it launched?", history, "en") == "When was Hanguang launched?"  # not Alibaba
+
+
 @pytest.mark.parametrize("name", ["Geld", "Artikel"])
 def test_a_noun_common_in_dutch_and_german_is_no_name(name):
     """ "Wie viel Geld hat Oracle ...?": German capitalises the noun; it is no second name beside Oracle."""
