@@ -228,6 +228,8 @@ def rewrite_problem(rewrite: str, question: str, turns: list[Turn], language: st
         return "the model repeated the follow-up"
     if turns and same(rewrite, turns[-1].question):
         return "the model repeated the earlier question"
+    if _kept_pronouns(rewrite, question, language, prompts_dir):
+        return "the rewrite still has the follow-up's pronouns and names no one new"
     kept, written_in = rewrite.lower(), lang.detect(rewrite, language)
     # A French follow-up is rewritten in English, an English one may keep the German frame of the last question:
     # translated words cannot be checked (the names still are, below).
@@ -254,6 +256,20 @@ def rewrite_problem(rewrite: str, question: str, turns: list[Turn], language: st
             written_in not in {language} | framed:
         return f"the rewrite was in {written_in}, the question in {language}"
     return kind_problem(rewrite, question, turns, language, prompts_dir)
+
+
+def _kept_pronouns(rewrite: str, question: str, language: str, prompts_dir: Path | None) -> bool:
+    """ "Und wer liefert ihm die Batterien?" -> "Wer liefert ihm die Batterien?": every word of the follow-up that
+    points back is still there and no name came in, so the rewrite resolved nothing; searched, it finds someone
+    else's batteries (measured on blind8: answered "David Sacks")."""
+    from rag.textrules import all_names_in
+
+    marks = _marks(prompts_dir)
+    hits = [m.group(0).lower() for m, _ in referents.pronoun_hits(question, marks.get(language) or marks["en"],
+                                                                   language)]
+    kept = {t.lower() for t in split_words(rewrite, "'-")}
+    return bool(hits) and all(h in kept for h in hits) and not (
+        all_names_in(rewrite, language) - all_names_in(question, language))
 
 
 def kind_problem(rewrite: str, question: str, turns: list[Turn], language: str,

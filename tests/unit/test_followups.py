@@ -236,7 +236,10 @@ STARGATE_TURN = [Turn("Wie viel Geld soll in Stargate fließen?", "500 Milliarde
     ("Wie viel Geld soll in Stargate fließen?", "Und bis 2029?", "repeated the earlier question"),
     ("Wie viel Geld hat Stargate eingesammelt?", "Und zu welcher Bewertung?", "left out bewertung"),
     ("Wie viel Geld soll bis Jahresende in Stargate fließen?", "Und bis Jahresende?", None),
-], ids=["common-word", "new-name", "too-long", "repeats-follow-up", "repeats-earlier", "drops-word", "kept"])
+    ("Wer liefert ihm Batterien?", "Und wer liefert ihm Batterien?", "still has the follow-up's pronouns"),
+    ("Wer liefert Stargate Batterien?", "Und wer liefert ihm Batterien?", None),
+], ids=["common-word", "new-name", "too-long", "repeats-follow-up", "repeats-earlier", "drops-word", "kept",
+        "keeps-the-pronoun", "resolves-the-pronoun"])
 def test_rewrite_checks(rewrite, question, problem):
     found = rewrite_problem(rewrite, question, STARGATE_TURN, "de")
     assert found is None if problem is None else problem in found
