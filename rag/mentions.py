@@ -122,9 +122,15 @@ def _without_nouns(text: str, start: int, end: int) -> tuple[int, int]:
     words = list(re.finditer(r"\S+", text[start:end]))
     while len(words) > 1 and not is_subject(words[-1].group(0), "de"):
         words.pop()
-    while len(words) > 1 and not is_subject(words[0].group(0), "de"):
+    while len(words) > 1 and (not is_subject(words[0].group(0), "de") or _title(words[0].group(0))):
         words.pop(0)
     return start + words[0].start(), start + words[-1].end()
+
+
+def _title(word: str) -> bool:
+    """ "Commissievoorzitter", "Handelsminister" before a person's name: a word Dutch or German alone knows (a first
+    name is known in all three languages; an English-only word such as "Lutnick" is a name)."""
+    return word.isalpha() and bool(_known_in(word)) and set(_known_in(word)) <= {"nl", "de"}
 
 
 def is_subject(name: str, language: str) -> bool:

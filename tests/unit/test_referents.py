@@ -411,6 +411,15 @@ def test_a_compound_with_a_generic_front_is_no_name(name):
     assert mentions.is_subject(name, "nl") is False
 
 
+@pytest.mark.parametrize("text, language, name", [
+    ("Commissievoorzitter Ursula von der Leyen [2].", "nl", "Ursula von der Leyen"),
+    ("Handelsminister Howard Lutnick", "de", "Howard Lutnick"),
+], ids=["nl", "de"])
+def test_a_title_before_a_name_is_not_part_of_it(text, language, name):
+    """A word Dutch or German alone knows, before a name, is a title: "her plan" is Ursula von der Leyen's."""
+    assert [text[s.start:s.end] for s in mentions.spans(text, language) if s.kind == "name"] == [name]
+
+
 def test_a_compound_with_a_generic_front_and_a_name_stays_a_name():
     assert mentions.is_subject("AI-Champions", "de") is True
 
