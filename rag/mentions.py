@@ -133,6 +133,14 @@ def _title(word: str) -> bool:
     return word.isalpha() and bool(_known_in(word)) and set(_known_in(word)) <= {"nl", "de"}
 
 
+def generic_compound(name: str) -> bool:
+    """ "AI-blok", "KI-Fonds": a common noun with a generic front, no referent of its own (inside a longer name it
+    stays: "Chinas KI-Fonds")."""
+    front, _, rest = name.partition("-")
+    return bool(rest) and front.lower() in word_lists().not_subjects and all(
+        part.islower() or not is_subject(part, "de") for part in rest.split("-"))
+
+
 def is_subject(name: str, language: str) -> bool:
     """A name a question can be about: not "AI", "CEO" or a country's adjective (prompts/words.toml), and not a
     capitalised German noun ("Bruttomarge": wordfreq knows it in German alone, where a name such as "Starlink"
@@ -142,10 +150,6 @@ def is_subject(name: str, language: str) -> bool:
     lowered = name.lower().removesuffix("'s").removesuffix("’s")
     if lowered in word_lists().not_subjects:
         return False
-    front, _, rest = name.partition("-")
-    if rest and front.lower() in word_lists().not_subjects and all(
-            part.islower() or not is_subject(part, "de") for part in rest.split("-")):
-        return False  # "AI-blok", "KI-Fonds": a common noun with a generic front
     if " " in lowered or not lowered.isalpha():
         return True
     if _dutch_and_german(lowered):  # "Wie viel Geld hat Oracle ...?": "Geld" is no name

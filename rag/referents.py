@@ -25,7 +25,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.mentions import is_subject, known, spans, without_owner, written
+from rag.mentions import generic_compound, is_subject, known, spans, without_owner, written
 from rag.textrules import find_words, split_words
 from rag.wordlists import word_lists
 
@@ -74,7 +74,8 @@ def _question_names(question: str, language: str, marks: dict) -> list[Referent]
     seen: dict[str, Referent] = {}
     for s in spans(question, language):
         name = without_owner(question[s.start:s.end])
-        if s.kind == "name" and is_subject(name, language) and not _noun_after_article(question, s.start, name, marks):
+        if s.kind == "name" and is_subject(name, language) and not generic_compound(name) and \
+                not _noun_after_article(question, s.start, name, marks):
             seen.setdefault(name.lower(), Referent(name, governed=governed(question, s.start, marks)))
     return list(seen.values())
 
@@ -118,7 +119,7 @@ def _answer_names(turn: Turn, followup: str, language: str, person: bool) -> lis
                  if not (i and _in_brackets_after(sentence, found_spans[i - 1].end, s))]
         named = named or bool(names)
         found = {name.lower(): Referent(name, person, answered=True) for name in names
-                 if is_subject(name, language) and not known(name, seen_text)}
+                 if is_subject(name, language) and not generic_compound(name) and not known(name, seen_text)}
         if found:
             return list(found.values())
     # only names the question had ("Elon Musk" for "Musk"): what it asked is unknown; no name at all: it asked for

@@ -408,7 +408,13 @@ def test_a_possessive_before_own_does_not_make_a_follow_up(language, question):
 @pytest.mark.parametrize("name", ["AI-blok", "KI-Fonds"])
 def test_a_compound_with_a_generic_front_is_no_name(name):
     """ "het Chinese AI-blok": "hun modellen" must not become "AI-blok's modellen"."""
-    assert mentions.is_subject(name, "nl") is False
+    assert mentions.generic_compound(name) is True
+
+
+def test_a_generic_compound_after_a_name_stays_in_it():
+    """ "Chinas KI-Fonds": "es" is the fund, not "Chinas"."""
+    history = [("Wie viel Geld stellt Chinas KI-Fonds bereit?", "8,2 Milliarden US-Dollar [1].")]
+    assert _sub("Wie heißt es?", history, "de") == "Wie heißt Chinas KI-Fonds?"
 
 
 @pytest.mark.parametrize("text, language, name", [
@@ -421,7 +427,7 @@ def test_a_title_before_a_name_is_not_part_of_it(text, language, name):
 
 
 def test_a_compound_with_a_generic_front_and_a_name_stays_a_name():
-    assert mentions.is_subject("AI-Champions", "de") is True
+    assert mentions.generic_compound("AI-Champions") is False
 
 
 def test_a_common_german_noun_after_an_article_is_no_referent():
