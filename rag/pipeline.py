@@ -265,7 +265,23 @@ def _retry_in_language(parts: Parts, q: Question, raw: str) -> Stream:
         yield "\n\n" + second
     else:
         q.evidence = first_evidence
+        yield from _translated(parts, q, retry)
     record.completion_tokens += retry.completion_tokens
+
+
+def _translated(parts: Parts, q: Question, record) -> Stream:
+    """The answer, twice in another language, translated by a prompt of its own (rag.translation)."""
+    from rag import language as lang
+    from rag.llm import Generation
+    from rag.translation import translate
+
+    extra = Generation()
+    text = translate(parts.generator, parts.settings.prompts_dir, q.draft, q.language, extra)
+    record.completion_tokens += extra.completion_tokens
+    if text and lang.answer_language_ok(text, q.language):
+        q.notes.append(Note(f"translated into {q.language}: the answer was twice in another language"))
+        q.draft = text
+        yield "\n\n" + text
 
 
 def read_again(parts: Parts, q: Question) -> Stream:
