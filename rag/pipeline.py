@@ -265,7 +265,8 @@ def _retry_in_language(parts: Parts, q: Question, raw: str) -> Stream:
         yield "\n\n" + second
     else:
         q.evidence = first_evidence
-        yield from _translated(parts, q, retry)
+        if settings.translate_answers:
+            yield from _translated(parts, q, retry)
     record.completion_tokens += retry.completion_tokens
 
 

@@ -4,7 +4,8 @@ The small model sometimes copies a sentence of a Dutch source for a German quest
 dollar [2]."), and asked once more in German (the retry, prompts/<language>/retry.txt) copies it again: 8 of 349
 answers on 2026-12-04. Asked only to translate the answer (prompts/translate/), with no passage in sight to copy
 from, it writes the question's language. The translation is then checked like any answer (its names and numbers
-against the evidence sentence), so a translation that changes a fact abstains rather than misleads."""
+against the evidence sentence). Off by default (`translate_answers`): on those 8 answers it fixed the language of 5 and
+turned "tien miljard" into "zehnten Milliarden" in 2, which the checks let through (README, settings)."""
 
 from __future__ import annotations
 
