@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Union
 
 from rag import ellipses, fragments, referents
 from rag.choices import choose
+from rag.fragments import ALWAYS_FOLLOWUP_WORDS, bare_words, is_fragment, question_words
 from rag.mentions import name_spans
 from rag.referents import Turn
 from rag.results import Answer
@@ -36,7 +37,6 @@ REJECTED_NOTE = "searched for the follow-up as asked"  # how an Answer says the 
 REWRITE_GRAMMAR = 'root ::= [^\\n?]+ "?"'  # one line that ends with its question mark
 REWRITE_MAX_TOKENS = 60  # a standalone question is one line
 TURN_ANSWER_CHARS = 300  # of an earlier answer, the rewrite and the rules read the start: the answer comes first
-ALWAYS_FOLLOWUP_WORDS = 2  # a question of two words or fewer ("En xAI?") cannot stand alone
 SHORT_QUESTION_WORDS = 4  # ... nor one of four words or fewer that names nothing ("Wie is de CEO?")
 MIN_CONTENT_LETTERS = 4  # shorter words of a question ("wat", "is") rarely carry what it asks
 KEPT_STEM_LETTERS = 5  # a rewrite keeps a content word when it has its first five letters ("Amt" ~ "Amtes")
@@ -106,7 +106,7 @@ def refers_back(question: str, language: str, prompts_dir: Path) -> bool:
     marks = _marks(prompts_dir)
     words = marks.get(language) or marks["en"]
     tokens = [t.lower() for t in split_words(question, "'-")]
-    if len(tokens) <= ALWAYS_FOLLOWUP_WORDS or _bare_words(question, marks) <= ALWAYS_FOLLOWUP_WORDS:
+    if len(tokens) <= ALWAYS_FOLLOWUP_WORDS or bare_words(question, marks) <= ALWAYS_FOLLOWUP_WORDS:
         return True  # "En xAI?", "xAI, by comparison?"
     if len(tokens) <= SHORT_QUESTION_WORDS:  # one that names nothing ("Wie is de CEO?", "In what year?") needs a frame
         from rag.textrules import all_names_in
@@ -292,39 +292,12 @@ def kind_problem(rewrite: str, question: str, turns: list[Turn], language: str,
     if asked is None:
         return None
     made = kind_of(rewrite)
-    yes_or_no = not _question_words(marks) & {w.lower() for w in split_words(rewrite, "'-")}
+    yes_or_no = not question_words(marks) & {w.lower() for w in split_words(rewrite, "'-")}
     if (made is None and yes_or_no) or (made is not None and _kind_group(made) != _kind_group(asked)):
         wanted = answerkinds.DESCRIBE[asked]
         return f"the rewrite no longer asks for {wanted}" + (f" (it asks for {answerkinds.DESCRIBE[made]})"
                                                               if made else "")
     return None
-
-
-def is_fragment(question: str, language: str, marks: dict) -> bool:
-    """Is the follow-up a fragment that borrows the last question's frame: no question word, and two words or
-    fewer ("En Google?") or an opening before a preposition, an article or a name, date or amount ("Und bei der
-    Kommission?", "And the weaker chip?", "En in 2023?"). "Und ist er auch Chef von Tesla?" asks yes or no itself."""
-    from rag.mentions import spans
-
-    opener = ellipses.opening(question, marks)
-    rest = ellipses.after_opening(question, opener).strip() if opener else question.strip()
-    words = [w.lower() for w in split_words(rest, "'-")]
-    if not words or _question_words(marks) & set(words):
-        return False
-    if _bare_words(question, marks) <= ALWAYS_FOLLOWUP_WORDS:
-        return True
-    leads = {w for lang_words in marks.values() for w in lang_words.get("prepositions", []) +
-             lang_words.get("articles", [])}
-    return bool(opener) and (words[0] in leads or any(s.start == 0 for s in spans(rest, language)))
-
-
-def _bare_words(question: str, marks: dict) -> int:
-    """How many words the question has without the words after a name that change nothing ("by comparison")."""
-    return len(split_words(ellipses.without_tail(question.strip().rstrip(" ?!.").strip(), marks), "'-"))
-
-
-def _question_words(marks: dict) -> set[str]:
-    return {w for lang_words in marks.values() for w in lang_words.get("question_words", [])}
 
 
 def _kind_group(kind) -> str:

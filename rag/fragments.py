@@ -10,8 +10,10 @@ joined with an "of" phrase after it is one more), and the one the embedder finds
 fragment ("im Juni" for "bis Jahresende", "at first" for "over the next four years") is replaced. A verb at
 the end of a German or Dutch question stays ("... in xAI investiert?"). Without a phrase, the fragment is added.
 
-A fragment that names a new subject ("Und die EU selbst?") is not handled here: which noun phrase it replaces
-needs a parse the rules do not have, and the model's rewrite remains for it.
+A fragment that names a new subject is not placed here: a bare name ("OpenAI?", "Und Tesla selbst?") takes its
+counterpart's place in rag.ellipses; a noun phrase ("And the merged company with SpaceX?") needs a parse the
+rules do not have, and the model's rewrite remains for it. `is_fragment` says which follow-ups borrow the last
+question's frame at all (the rewrite's kind check and the `repeated` guard read it).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from rag.textrules import split_words
 
 Embed = Callable[[list[str]], "object"]  # texts -> one normalised vector per text (Embedder.encode_queries)
 MIN_PHRASE_WORDS_WITH_VERB = 3  # "in xAI investiert": a lowercase last word of a longer phrase may be its verb
+ALWAYS_FOLLOWUP_WORDS = 2  # a question of two words or fewer ("En xAI?") cannot stand alone
 MAX_BARE_PHRASE_WORDS = 5  # "Tegen eind dit jaar?" needs no opening to continue the last question
 VERB_FINAL = ("de", "nl")  # languages whose questions often end with the verb
 OF_WORDS = ("of", "van", "von", "vom")  # a phrase that opens with one belongs to the one before ("in the first
@@ -48,8 +51,7 @@ def opens_with_preposition(question: str, marks: dict) -> bool:
     words = [w.lower() for w in split_words(fragment_words(question, marks), "'-")]
     if not ellipses.opening(question, marks) and len(words) > MAX_BARE_PHRASE_WORDS:
         return False
-    question_words = {w for lang_words in marks.values() for w in lang_words.get("question_words", [])}
-    return bool(words) and words[0] in _prepositions(marks) and not question_words & set(words)
+    return bool(words) and words[0] in _prepositions(marks) and not question_words(marks) & set(words)
 
 
 def _is_verb(word: str, language: str) -> bool:
@@ -96,3 +98,31 @@ def splice(question: str, last_question: str, marks: dict, language: str, embed:
     vectors = np.asarray(embed([fragment] + [" ".join(words[a:b]) for a, b in spans]))
     start, end = spans[int(np.argmax(vectors[1:] @ vectors[0]))]
     return " ".join([*words[:start], fragment, *words[end:]]) + "?"
+
+
+def is_fragment(question: str, language: str, marks: dict) -> bool:
+    """Is the follow-up a fragment that borrows the last question's frame: no question word, and two words or
+    fewer ("En Google?") or an opening before a preposition, an article or a name, date or amount ("Und bei der
+    Kommission?", "And the weaker chip?", "En in 2023?"). "Und ist er auch Chef von Tesla?" asks yes or no itself."""
+    from rag.mentions import spans
+
+    opener = ellipses.opening(question, marks)
+    rest = ellipses.after_opening(question, opener).strip() if opener else question.strip()
+    words = [w.lower() for w in split_words(rest, "'-")]
+    if not words or question_words(marks) & set(words):
+        return False
+    if bare_words(question, marks) <= ALWAYS_FOLLOWUP_WORDS:
+        return True
+    leads = {w for lang_words in marks.values() for w in lang_words.get("prepositions", []) +
+             lang_words.get("articles", [])}
+    return bool(opener) and (words[0] in leads or any(s.start == 0 for s in spans(rest, language)))
+
+
+def bare_words(question: str, marks: dict) -> int:
+    """How many words the question has without the words after a name that change nothing ("by comparison")."""
+    return len(split_words(ellipses.without_tail(question.strip().rstrip(" ?!.").strip(), marks), "'-"))
+
+
+def question_words(marks: dict) -> set[str]:
+    """Every language's question words (followup.toml): a fragment has none of its own."""
+    return {w for lang_words in marks.values() for w in lang_words.get("question_words", [])}

@@ -333,7 +333,8 @@ def check(parts: Parts, q: Question) -> Stream:
 def _fragment_frame(q: Question, settings: Settings) -> tuple[str, str] | None:
     """The last turn's question and answer when the question is a fragment made standalone ("Und beim
     Börsengang?"): its answer must not be the last one again (rag.checking.repeats)."""
-    from rag.followups import _marks, as_turns, is_fragment
+    from rag.followups import _marks, as_turns
+    from rag.fragments import is_fragment
 
     if q.rewrite_method not in ("substituted", "chosen", "rewritten") or not q.history:
         return None
