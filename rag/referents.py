@@ -145,7 +145,12 @@ def layers(followup: str, turns: Sequence[Turn], language: str, marks: dict,
         asked = [r for r in _question_names(turn.question, language, marks)
                  if not known(r.name, followup.lower())]
         for_name = _asks(turn.question, language, marks, "asks_for_name")
-        if for_name:
+        if len(asked) == 1 and _who_is(turn.question, asked[0].name, marks) and not any(
+                r.name for r in _answer_names(turn, followup, language, True)):
+            # "Wer ist Howard Lutnick?" unanswered: the one named is a person ("its" never means him); with a name in
+            # the answer ("Wer ist Trumps KI-Zar?" "David Sacks.") that name is the referent, as after any "who"
+            found.append([Referent(asked[0].name, person=True)])
+        elif for_name:
             person = _asks(turn.question, language, marks, "asks_for_person") == "first"
             answered = _answer_names(turn, followup, language, person)
             # an abstained "In welchem Jahr ...?" asked for a date, which no pronoun stands for; any other
@@ -154,6 +159,15 @@ def layers(followup: str, turns: Sequence[Turn], language: str, marks: dict,
         else:
             found += [asked, [r for r in _answer_names(turn, followup, language, False) if r.name]]
     return [layer for layer in found if layer]
+
+
+def _who_is(question: str, name: str, marks: dict) -> bool:
+    """ "Wer ist Howard Lutnick?", "Who was J.D. Vance?": a question for who someone is, and nothing else (not "Wie is
+    de CEO van Nvidia?"), so what it names is a person (or a role: "Wer ist Trumps KI-Zar?")."""
+    words = split_words(question.lower(), "'-")
+    openers = {o for lang_words in marks.values() for o in lang_words.get("asks_who_is", [])}
+    return any(words[:len(o.split())] == o.split() and words[len(o.split()):] == split_words(name.lower(), "'-")
+               for o in openers)
 
 
 def _stayed_on_topic(last: Turn, earlier: Turn, language: str, marks: dict) -> bool:
@@ -190,7 +204,9 @@ def pick(found: list[list[Referent]], kind: str, wider: list[list[Referent]] = (
         if fits:
             return _one(list(fits.values()))
     # "Who wants to mobilise 200 billion?" "The EU." "When did it ...?": a "who" answer is what "it" can mean
-    return pick(found, "any") if kind == "thing" else None
+    # (only an answer's person: one the question named as a person, "Wer ist Howard Lutnick?", is never "it")
+    answers_or_things = [[r for r in layer if r.answered or not r.person] for layer in found]
+    return pick(answers_or_things, "any") if kind == "thing" else None
 
 
 def _one(fits: list[Referent]) -> Referent | None:

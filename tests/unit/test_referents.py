@@ -443,6 +443,21 @@ def test_a_question_for_the_name_of_a_thing_gives_it_its_answer():
     assert _sub("When was it launched?", history, "en") == "When was Hanguang launched?"  # not Alibaba
 
 
+def test_after_an_unanswered_who_is_someone_a_person_pronoun_means_that_person():
+    assert _sub("How old is he?", [("Who is Howard Lutnick?", "")], "en") == "How old is Howard Lutnick?"
+
+
+def test_who_is_a_role_still_takes_the_answer():
+    history = [("Wer ist Trumps KI-Zar?", "David Sacks [1].")]
+    assert _sub("Wie viel Geld hat er gespendet?", history, "de") == "Wie viel Geld hat David Sacks gespendet?"
+
+
+def test_after_who_is_someone_a_thing_pronoun_never_means_that_person():
+    """ "its gross margin" after "Wer ist Howard Lutnick?" (abstained): not his; the rules leave it to the model."""
+    history = [("What is Nvidia's market capitalisation?", "4 trillion dollars."), ("Wer ist Howard Lutnick?", "")]
+    assert _sub("What was its gross margin in the second quarter?", history, "en") is None
+
+
 @pytest.mark.parametrize("name", ["Geld", "Artikel"])
 def test_a_noun_common_in_dutch_and_german_is_no_name(name):
     """ "Wie viel Geld hat Oracle ...?": German capitalises the noun; it is no second name beside Oracle."""
