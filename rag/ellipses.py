@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from rag.mentions import is_subject, spans, without_owner
-from rag.referents import MAX_OPTIONS, governed, prepositions
+from rag.referents import MAX_OPTIONS, articles, governed, prepositions
 from rag.textrules import split_words
 from rag.wordlists import word_lists
 
@@ -101,7 +101,7 @@ def ellipsis_rewrites(question: str, last_question: str, language: str, marks: d
         placed = relative_date(last_question, marks)
         if placed:
             return [last_question[:placed[0]] + fragment + last_question[placed[1]:]]
-    if not olds and (kind != "name" or lead and lead.split()[0].lower() not in _articles(marks)):
+    if not olds and (kind != "name" or lead and lead.split()[0].lower() not in articles(marks)):
         # "Und in Frankreich?", "En in 2024?": added to the question; "Und die EU?" is not a place to add
         body = last_question.rstrip().rstrip("?").rstrip()
         return [f"{body} {fragment}?"]
@@ -114,21 +114,17 @@ def _in_place(last_question: str, old_span, new: str, lead: str, marks: dict) ->
     """`last_question` with `new` in the place of `old_span`, keeping the old name's owner ending ("China's") and
     dropping its article when the fragment has none and the old name ended its phrase ("in de VS?" "En voor
     China?": "in China"; not "the Qwen models")."""
-    articles = _articles(marks)
+    the_articles = articles(marks)
     old = last_question[old_span.start:old_span.end]
     owner = old[len(without_owner(old)):] if without_owner(new) == new else ""  # China's, Nvidias
     before = last_question[:old_span.start]
     article = re.search(r"(?<!\w)(\w+)\s+$", before)
     after = split_words(last_question[old_span.end:], "'-")[:1]
     ends_phrase = not after or after[0].lower() in prepositions(marks)
-    if ends_phrase and article and article.group(1).lower() in articles and \
-            not {w.lower() for w in lead.split()} & articles:
+    if ends_phrase and article and article.group(1).lower() in the_articles and \
+            not {w.lower() for w in lead.split()} & the_articles:
         before = before[:article.start()]
     return before + new + owner + last_question[old_span.end:]
-
-
-def _articles(marks: dict) -> set[str]:
-    return {w for lang_words in marks.values() for w in lang_words.get("articles", [])}
 
 
 def without_source(question: str, language: str, marks: dict) -> str:

@@ -95,11 +95,11 @@ def governed(text: str, start: int, marks: dict) -> bool:
     "volgens Musk")? Such a name is a complement; the one that is not is the clause's subject or object, which a
     pronoun or an ellipsis points at first ("Wie viel hat Oracle in Stargate investiert?" "Woher kommt es?")."""
     before = [w.lower() for w in split_words(text[:start], "'-")][-2:]
-    articles = {w for words in marks.values() for w in words.get("articles", [])}
-    leading = prepositions(marks) - articles  # "And the ...?" is an ellipsis's lead, not a preposition
+    the_articles = articles(marks)
+    leading = prepositions(marks) - the_articles  # "And the ...?" is an ellipsis's lead, not a preposition
     if before[-1:] and before[-1] in leading:
         return True
-    return len(before) == 2 and before[0] in leading and before[1] in articles
+    return len(before) == 2 and before[0] in leading and before[1] in the_articles
 
 
 def _answer_names(turn: Turn, followup: str, language: str, person: bool) -> list[Referent]:
@@ -363,3 +363,7 @@ def possessive(name: str, language: str) -> str:
 
 def prepositions(marks: dict) -> set[str]:
     return {w for lang_words in marks.values() for w in lang_words.get("prepositions", [])}
+
+
+def articles(marks: dict) -> set[str]:
+    return {w for lang_words in marks.values() for w in lang_words.get("articles", [])}

@@ -26,8 +26,8 @@ _CITE = re.compile(r"\[\d+\]")
 
 
 @lru_cache(maxsize=8)
-def _prefix(prompts_dir: Path, language: str) -> tuple[tuple[str, str], ...]:
-    """The system prompt and worked examples, as (role, content) turns."""
+def _prefix(prompts_dir: Path, language: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The language's English name, and the system prompt and worked examples as (role, content) turns."""
     folder = Path(prompts_dir) / FOLDER
     names = Path(prompts_dir) / NAMES_FOLDER / LANGUAGES_FILE
     for path in (folder / "system.txt", folder / EXAMPLES_FILE, names):
@@ -37,13 +37,13 @@ def _prefix(prompts_dir: Path, language: str) -> tuple[tuple[str, str], ...]:
         name = tomllib.load(fh).get(language, {}).get("name", "English")
     system = Template((folder / "system.txt").read_text(encoding="utf-8").strip()).safe_substitute(language=name)
     examples = parse_examples((folder / EXAMPLES_FILE).read_text(encoding="utf-8"), folder / EXAMPLES_FILE)
-    return (("system", system), *examples, ("name", name))
+    return name, (("system", system), *examples)
 
 
 def translate(generator: Generator, prompts_dir: Path, answer: str, language: str,
               record: Generation | None = None) -> str:
     """`answer` in `language`, its citation marks kept ("" when the model wrote nothing usable)."""
-    *turns, (_, name) = _prefix(prompts_dir, language)
+    name, turns = _prefix(prompts_dir, language)
     messages = [{"role": role, "content": content} for role, content in turns]
     messages.append({"role": "user", "content": f"{name}: {answer.strip()}"})
     text = "".join(generator.stream(messages, MAX_TOKENS, 0.0, None, record)).strip().split("\n")[0].strip()
