@@ -213,8 +213,8 @@ def asks_nothing(question: str, language: str, prompts_dir: Path | None = None) 
 def rewrite_problem(rewrite: str, question: str, turns: list[Turn], language: str,
                     prompts_dir: Path | None = None, check_language: bool = True) -> str | None:
     """Why a rewrite cannot be trusted for the search, or None. It may not bring in a name that the
-    conversation never mentioned, must keep the follow-up's content words (when in its language), be in the
-    follow-up's or the last question's language and be a plausible length."""
+    conversation never mentioned, must keep the follow-up's content words (when in its language) and its names
+    (in any language), be in the follow-up's or the last question's language and be a plausible length."""
     from rag import language as lang
     from rag import textrules
 
@@ -238,6 +238,11 @@ def rewrite_problem(rewrite: str, question: str, turns: list[Turn], language: st
                                      if w[:KEPT_STEM_LETTERS] not in kept]
     if dropped:  # "Welches Amt hat er?" must still ask about the "Amt"
         return f"the rewrite left out {', '.join(dropped)}"
+    # Names are not translated: a rewrite in any language keeps the follow-up's own ("Und die Software für den
+    # Robotaxi?" rewritten as the last question about batteries, in Dutch, had passed the check above).
+    lost = sorted(w for w in textrules.subject_words(question, language) if not textrules.name_in(w, kept))
+    if lost:
+        return f"the rewrite left out {', '.join(lost)}"
     context = " ".join([question] + [f"{t.question} {t.answer}" for t in turns]).lower()
     if len(rewrite) > len(question) + sum(len(t.question) for t in turns) + REWRITE_SLACK_CHARS:
         return "the rewrite was longer than the conversation warrants"

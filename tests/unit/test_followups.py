@@ -245,6 +245,17 @@ def test_rewrite_checks(rewrite, question, problem):
     assert found is None if problem is None else problem in found
 
 
+@pytest.mark.parametrize("rewrite, problem", [
+    ("Wie levert die batterijen voor die datacenters von xAI?", "left out optimus, robotaxi"),
+    ("Wie levert de software voor de Robotaxi en Optimus van xAI?", None),
+], ids=["drops-the-names", "keeps-the-names"])
+def test_a_rewrite_in_the_last_questions_language_keeps_the_follow_ups_names(rewrite, problem):
+    # the content-word check cannot read a rewrite in another language; names are not translated
+    turns = [Turn("Wie levert de batterijen voor de datacenters van xAI?", "Tesla")]
+    found = rewrite_problem(rewrite, "Und die Software für den Robotaxi und Optimus?", turns, "de")
+    assert found is None if problem is None else problem in found
+
+
 @pytest.mark.parametrize("text, question", [
     ('Standalone question: "Wie alt ist er?"\nmore', "Wie alt ist er?"),
     ("Vraag: Hoe oud is Sam Altman?", "Hoe oud is Sam Altman?"),
