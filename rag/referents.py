@@ -10,8 +10,10 @@ question asked for a name ("Wer leitet OpenAI?"), the name its answer gave.
   pronoun can stand for. A pronoun for a thing ("es", "it") never stands for a person a "who" question found;
   a pronoun for a person looks for one first. Two candidates in the same place: the one that follows no
   preposition (the subject of "Wie viel hat Oracle in Stargate investiert?"), else no rule and the model
-  decides. A plural pronoun ("sie", "they", "ze") stands for all the names an answer listed. Each pronoun
-  takes its own referent ("Wann hat er es gegründet?": Sam Altman, OpenAI).
+  decides; so too when the last question was a side question on one thing ("Waar ligt Santa Clara?") and the
+  turn before offers another name, or an unknown answer. A plural pronoun ("sie", "they", "ze") stands for all
+  the names an answer listed. Each pronoun takes its own referent ("Wann hat er es gegründet?": Sam Altman,
+  OpenAI).
 
 Ellipses ("Und Anthropic?") and openings ("Und wie alt ist er?") are rag.ellipses.
 
@@ -50,6 +52,7 @@ class Referent:
     person: bool = False  # the answer to a "who" question
     governed: bool = False  # it follows a preposition ("in Stargate", "volgens Musk"): not the clause's subject
     answered: bool = False  # the answer brought it in (one of the names a "which companies" answer listed)
+    aside: bool = False  # the one thing a side question asked about ("Was ist ein Exaflop?", "Waar ligt Santa Clara?")
 
 
 # -- where a pronoun can point ----------------------------------------------------------------------------
@@ -144,6 +147,8 @@ def layers(followup: str, turns: Sequence[Turn], language: str, marks: dict,
             break
         asked = [r for r in _question_names(turn.question, language, marks)
                  if not known(r.name, followup.lower())]
+        if len(asked) == 1 and _asks_only(turn.question, asked[0].name, marks, "asks_what_is"):
+            asked = [Referent(asked[0].name, governed=asked[0].governed, aside=True)]
         for_name = _asks(turn.question, language, marks, "asks_for_name")
         if len(asked) == 1 and _who_is(turn.question, asked[0].name, marks) and not any(
                 r.name for r in _answer_names(turn, followup, language, True)):
@@ -164,9 +169,17 @@ def layers(followup: str, turns: Sequence[Turn], language: str, marks: dict,
 def _who_is(question: str, name: str, marks: dict) -> bool:
     """ "Wer ist Howard Lutnick?", "Who was J.D. Vance?": a question for who someone is, and nothing else (not "Wie is
     de CEO van Nvidia?"), so what it names is a person (or a role: "Wer ist Trumps KI-Zar?")."""
+    return _asks_only(question, name, marks, "asks_who_is")
+
+
+def _asks_only(question: str, name: str, marks: dict, key: str) -> bool:
+    """Is the question one of `key`'s openings followed by the name alone, but for articles and words that change
+    nothing ("Was ist eigentlich ein Exaflop?": `tails`)?"""
     words = split_words(question.lower(), "'-")
-    openers = {o for lang_words in marks.values() for o in lang_words.get("asks_who_is", [])}
-    return any(words[:len(o.split())] == o.split() and words[len(o.split()):] == split_words(name.lower(), "'-")
+    openers = {o for lang_words in marks.values() for o in lang_words.get(key, [])}
+    skip = articles(marks) | {t for lang_words in marks.values() for t in lang_words.get("tails", [])}
+    return any(words[:len(o.split())] == o.split() and
+               [w for w in words[len(o.split()):] if w not in skip] == split_words(name.lower(), "'-")
                for o in openers)
 
 
@@ -339,12 +352,16 @@ def _written_out(question: str, hits: list, chosen: list[Referent], kinds: list[
 
 
 def _contested(chosen: Referent, earlier: list[list[Referent]], kind: str) -> bool:
-    """Is a complement of the last question ("in den USA") challenged by a subject or answer of the turn before?
-    "Welcher Konzern baut den Chip?" "Alibaba." "Wie viele arbeiten in den USA?" "40 %." "Wie heißt seine
-    Abteilung?": which one it is, is a matter of meaning; the model decides."""
-    if not chosen.governed or not earlier:
+    """Is a complement of the last question ("in den USA"), or the thing a side question asked about ("Waar ligt
+    Santa Clara?"), challenged by a subject or answer of the turn before? "Welcher Konzern baut den Chip?"
+    "Alibaba." "Wie viele arbeiten in den USA?" "40 %." "Wie heißt seine Abteilung?": which one it is, is a matter
+    of meaning; the model decides. After a side question, the turn before's unknown answer is a rival too
+    ("Welcher Chiphersteller ...?" unanswered, "Was ist ein Exaflop?", "Wat is hun marktkapitalisatie?")."""
+    if not (chosen.governed or chosen.aside) or not earlier:
         return False
     rival = pick(earlier, kind)
+    if chosen.aside and rival is not None and not rival.name:
+        return True
     return bool(rival and rival.name and not rival.governed and rival.name.lower() != chosen.name.lower())
 
 

@@ -77,6 +77,8 @@ PRONOUNS = [
      [("Through which company did Musk launch Grok?", "Through xAI [1].")], "en", "In what year was xAI founded?"),
     ("opening-dropped", "Und wie alt ist er?", [("Wer leitet OpenAI?", "Sam Altman [1].")], "de",
      "Wie alt ist Sam Altman?"),
+    ("a-side-question-alone-names-the-topic", "Wem hat es verboten, seine Produkte zu nutzen?",
+     [("What is Anthropic?", "")], "de", "Wem hat Anthropic verboten, seine Produkte zu nutzen?"),
 ]
 
 
@@ -105,6 +107,12 @@ UNSURE = [
     # the nearest name fits "it"; "he" would take it too: a person and a thing cannot be the same name
     ("person-and-thing-one-name", "How much did he pay for it?",
      [("Which social network did Musk buy?", "X [1].")], "en"),
+    # after a side question on one thing, "er" may mean it or the topic before it
+    ("after-a-side-question", "Womit hat er die nächste KI-Generation verglichen?",
+     [("Waar is Sam Altman bang voor?", "Het Manhattan Project [1]."), ("Waar ligt Santa Clara?", "")], "de"),
+    ("after-a-side-question-and-an-unknown-answer", "Wat is hun marktkapitalisatie?",
+     [("Welcher Chiphersteller steckt zwischen den Fronten?", ""),
+      ("Was ist eigentlich ein Exaflop?", "246 Exaflops [1].")], "nl"),
 ]
 
 
