@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rag.mentions import generic_compound, is_subject, known, spans, without_owner, written
 from rag.textrules import find_words, split_words
@@ -148,7 +148,7 @@ def layers(followup: str, turns: Sequence[Turn], language: str, marks: dict,
         asked = [r for r in _question_names(turn.question, language, marks)
                  if not known(r.name, followup.lower())]
         if len(asked) == 1 and _asks_only(turn.question, asked[0].name, marks, "asks_what_is"):
-            asked = [Referent(asked[0].name, governed=asked[0].governed, aside=True)]
+            asked = [replace(asked[0], aside=True)]
         for_name = _asks(turn.question, language, marks, "asks_for_name")
         if len(asked) == 1 and _who_is(turn.question, asked[0].name, marks) and not any(
                 r.name for r in _answer_names(turn, followup, language, True)):
