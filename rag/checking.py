@@ -67,7 +67,8 @@ def before_model(question: str, language: str, rewrite_method: str, passages: li
 def after_model(settings: Settings, question: str, language: str, text: str, passages: list[Passage],
                 abstain: str, confidence: float | None = None, abstain_probability: float | None = None,
                 evidence: Located | None = None, stated_probability: float | None = None,
-                probe_probability: float | None = None, earlier: tuple[str, str] | None = None) -> Verdict:
+                probe_probability: float | None = None, earlier: tuple[str, str] | None = None,
+                asked: str = "") -> Verdict:
     """The model's text checked: verified citations and quotes, or an abstention with its reason.
 
     `evidence` (the sentences the model named, or where the facts were found, rag.evidence): the answer's
@@ -75,7 +76,8 @@ def after_model(settings: Settings, question: str, language: str, text: str, pas
     citations' quotes. `stated_probability` (rag.second_reading): below `second_reading_min`, the sentence
     does not state it; evidence found elsewhere than where the model pointed needs the second reading's yes.
     `probe_probability` (rag.probe): below `probe_min`, likewise. `earlier` (the last turn's question and answer,
-    given for a fragment follow-up): an answer with only that answer's facts answers the earlier question."""
+    given for a fragment follow-up): an answer with only that answer's facts answers the earlier question.
+    `asked` (a follow-up as asked, when `question` is its rewrite): its own names must be in a cited passage."""
     draft = text = text.strip()
 
     def abstained(reason: AbstainReason, notes: list[str]) -> Verdict:
@@ -91,7 +93,7 @@ def after_model(settings: Settings, question: str, language: str, text: str, pas
     text = v.cite_before_full_stop(v.remove_invalid_citations(text, {p.n for p in passages}))
     notes: list[str] = []
     if settings.verify:
-        text, notes, reason = _verify(text, question, language, passages, evidence, stated_probability)
+        text, notes, reason = _verify(text, question, language, passages, evidence, stated_probability, asked)
         if reason is not None:  # keep what the model said, for the eval report and debugging
             return abstained(reason, notes + [rejected])
     found = _another_question(settings, question, language, text, evidence, earlier)
@@ -151,7 +153,7 @@ def repeats(text: str, question: str, language: str, last_question: str, last_an
 
 
 def _verify(text: str, question: str, language: str, passages: list[Passage], evidence: Located | None,
-            stated_probability: float | None) -> tuple[str, list[str], AbstainReason | None]:
+            stated_probability: float | None, asked: str = "") -> tuple[str, list[str], AbstainReason | None]:
     """The answer repaired and checked against its evidence (rag.verification): the text, the notes (ending
     with why, when it abstains) and the reason to abstain (None: it stands)."""
     text, notes = v.repair_scales(text, "\n".join(p.text for p in passages), language)
@@ -174,7 +176,7 @@ def _verify(text: str, question: str, language: str, passages: list[Passage], ev
         notes.append("abstained: the cited passages do not contain " + ", ".join(f"'{m}'" for m in scales))
     if made_up:
         return text, notes, AbstainReason.UNSUPPORTED
-    off_subject = _off_subject(checked, question, passages, language)
+    off_subject = _off_subject(checked, question, passages, language, asked)
     if off_subject:
         return checked, notes + [off_subject], AbstainReason.OFF_SUBJECT
     return checked, notes, None
@@ -187,13 +189,21 @@ def _fact_passages(passages: list[Passage], evidence: dict[int, str] | None) -> 
     return [replace(p, text=evidence[p.n]) for p in passages if p.n in evidence]
 
 
-def _off_subject(text: str, question: str, passages: list[Passage], language: str) -> str:
-    """Why the answer is about something else than the question asks ("" when it is not)."""
+def _off_subject(text: str, question: str, passages: list[Passage], language: str, asked: str = "") -> str:
+    """Why the answer is about something else than the question asks ("" when it is not). A follow-up's own
+    names ("And Oracle?") must be in a cited passage too: its rewrite also names the last question's, so an answer
+    from a passage on those alone ("How much did Musk claim Softbank had secured for Oracle?" answered with
+    Softbank's sum) answers the last question (on the recorded follow-up runs: 4 such answers, none right)."""
     if v.restates_question(text, question, language):
         return "abstained: the answer only repeats a name the question gives"
     cited = set(v.citation_numbers(text))
-    missing = v.subject_missing(question, [p.text for p in passages if p.n in cited], language)
+    cited_texts = [p.text for p in passages if p.n in cited]
+    missing = v.subject_missing(question, cited_texts, language)
     if missing:
         return (f"abstained: the cited passages do not mention {', '.join(missing)}, which the question "
                 "asks about")
+    own = v.subject_missing(asked, cited_texts, language) if asked else []
+    if own:
+        return (f"abstained: the cited passages do not mention {', '.join(own)}, which the follow-up asks about, "
+                "so the answer is the last question's")
     return ""

@@ -326,7 +326,8 @@ def check(parts: Parts, q: Question) -> Stream:
     q.verdict = after_model(parts.settings, q.question, q.language, q.draft, q.passages, q.prompts.abstain,
                             q.generation.confidence, q.generation.abstain_probability, _locate(q),
                             q.reading.yes if q.reading else None, q.reading.probe if q.reading else None,
-                            _fragment_frame(q, parts.settings))
+                            _fragment_frame(q, parts.settings),
+                            q.asked if q.rewrite_method in ("substituted", "chosen", "rewritten") else "")
     yield from ()
 
 

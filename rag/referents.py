@@ -27,6 +27,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from rag.descriptions import describe
 from rag.mentions import generic_compound, is_subject, known, spans, without_owner, written
 from rag.textrules import find_words, split_words
 from rag.wordlists import word_lists
@@ -53,6 +54,7 @@ class Referent:
     governed: bool = False  # it follows a preposition ("in Stargate", "volgens Musk"): not the clause's subject
     answered: bool = False  # the answer brought it in (one of the names a "which companies" answer listed)
     aside: bool = False  # the one thing a side question asked about ("Was ist ein Exaflop?", "Waar ligt Santa Clara?")
+    description: str = ""  # for the unknown answer, what its question asked for (rag.descriptions)
 
 
 # -- where a pronoun can point ----------------------------------------------------------------------------
@@ -157,7 +159,8 @@ def layers(followup: str, turns: Sequence[Turn], language: str, marks: dict,
             found.append([Referent(asked[0].name, person=True)])
         elif for_name:
             person = _asks(turn.question, language, marks, "asks_for_person") == "first"
-            answered = _answer_names(turn, followup, language, person)
+            answered = [r if r.name else replace(r, description=describe(turn.question, language, marks))
+                        for r in _answer_names(turn, followup, language, person)]
             # an abstained "In welchem Jahr ...?" asked for a date, which no pronoun stands for; any other
             # abstained question for a name leaves what the pronoun means unknown ("Through which network ...?")
             found += [[r for r in answered if r.name] if _asks_for_date(turn.question, marks) else answered, asked]
@@ -248,7 +251,8 @@ def pronoun_hits(question: str, words: dict, language: str) -> list[tuple[re.Mat
     """The words of `question` that stand for a name ("er", "hem", "it") or its owner ("ihre", "zijn", "its"),
     each with True when it is a possessive. "her", "haar", "ihr" are a possessive before a noun (in German a
     capitalised one), "zijn" only after a verb or preposition ("Wat is zijn rol?", not "Wat zijn de plannen?"),
-    "het" only where it is no article (at the end, before a function word or a preposition). A possessive after
+    "het" only where it is no article (at the end, before a function word or a preposition, or before a last
+    word that is a verb form: "In welk jaar is het opgericht?"). A possessive after
     a name of the question's own, or before "own", is the question's own ("Was sagte Trump über seine Pläne?")."""
     tokens = find_words(question, "'-")
     lowered = [t.group(0).lower() for t in tokens]
@@ -260,7 +264,8 @@ def pronoun_hits(question: str, words: dict, language: str) -> list[tuple[re.Mat
         before = lowered[i - 1] if i else ""
         after = tokens[i + 1].group(0) if i + 1 < len(tokens) else ""
         if w in words.get("article_pronouns", []) and (
-                not after or after.lower() in skip or after.lower() in words.get("prepositions", [])):
+                not after or after.lower() in skip or after.lower() in words.get("prepositions", [])
+                or i + 2 == len(tokens) and any(re.fullmatch(p, after.lower()) for p in words.get("verb_forms", []))):
             hits.append((tokens[i], False))  # "Hoeveel wil het de komende jaren investeren?", "kondigde zij het aan?"
             continue
         if w not in stand_ins and w not in owners or after.lower() in words.get("reflexive", []):
@@ -307,6 +312,10 @@ def pronoun_rewrites(question: str, turns: Sequence[Turn], language: str, marks:
     chosen = [pick(found, kind, wider) or (
         enumeration(found, language, marks) if m.group(0).lower() in plural and not owner else None)
         for (m, owner), kind in zip(hits, kinds)]
+    # The unknown answer of "Welk bedrijf werd ...?" is written as what it asked for ("het bedrijf dat ..."), but
+    # not as an owner ("zijn chatbot": the phrase would need its words moved)
+    chosen = [replace(r, name=r.description) if r is not None and not r.name and r.description and not owner
+              else r for r, (_, owner) in zip(chosen, hits)]
     earlier = layers(question, list(turns)[:-1], language, marks)
     unsure = {i for i, (r, kind) in enumerate(zip(chosen, kinds))
               if r is None or not r.name or _contested(r, earlier, kind)}

@@ -207,7 +207,7 @@ def test_a_pronoun_looks_one_turn_back_when_the_last_turn_stayed_on_the_topic():
 
 @pytest.mark.parametrize("question, history", [
     # "Elon Musk" extends the "Musk" the question named: not a new name for "es" to stand for
-    ("Wie viel Geld hat es verbrannt?", [("Welches Unternehmen hat Musk gegründet?", "Elon Musk [1].")]),
+    ("Wie viel Geld hat es verbrannt?", [("Über welches Netzwerk hat Musk den Chatbot gestartet?", "Elon Musk [1].")]),
     ("Hoe oud is hij?", [("Wie leidt OpenAI?", "Sam Altman."), ("Wat kost Stargate?", "500 miljard.")]),
 ])
 def test_the_rules_find_no_new_name(question, history):

@@ -21,6 +21,8 @@ def _sub(question: str, history: list[tuple[str, str]], language: str) -> str | 
 PRONOUNS = [
     ("he-after-who", "Hoe oud is hij?", [("Wie leidt OpenAI?", "Sam Altman leidt OpenAI [1].")], "nl",
      "Hoe oud is Sam Altman?"),
+    ("het-before-a-participle", "In welk jaar is het opgericht?", [("Welk bedrijf leidt Sam Altman?", "OpenAI [1].")],
+     "nl", "In welk jaar is OpenAI opgericht?"),
     ("the-answer-is-its-first-sentence", "Hoe oud is hij?",
      [("Wie leidt OpenAI?", "Sam Altman leidt OpenAI [1]. Eerder werkte hij bij Y Combinator [2].")], "nl",
      "Hoe oud is Sam Altman?"),
@@ -91,7 +93,8 @@ def test_a_pronoun_becomes_the_one_name_it_stands_for(question, history, languag
 UNSURE = [
     ("he-after-an-abstained-who-question", "Hoe oud is hij?", [("Wie leidt OpenAI?", "")], "nl"),
     ("es-after-an-answer-that-only-repeats-the-question", "Wie viel Geld hat es verbrannt?",
-     [("Welches Unternehmen hat Musk gegründet?", "Elon Musk [1].")], "de"),
+     [("Über welches Netzwerk hat Musk den Chatbot gestartet?", "Elon Musk [1].")], "de"),
+    ("an-owner-of-an-unknown-answer", "Hoe heet zijn chatbot?", [("Welk bedrijf richtte Musk in 2023 op?", "")], "nl"),
     ("two-new-names", "Hoe oud is hij?", [("Wie leidt OpenAI?", "Sam Altman, met Greg Brockman [1].")], "nl"),
     ("two-subjects-asked-about", "Wie viel Umsatz macht es?",
      [("Wie viel investieren Microsoft und Google in KI?", "80 Milliarden Dollar [1].")], "de"),
@@ -198,6 +201,16 @@ def test_what_a_text_names_by_kind(text, language, expected):
 ], ids=["zijn-possessive", "zijn-verb", "sein-possessive", "ihr-possessive"])
 def test_a_possessive_marks_a_follow_up_and_the_verb_does_not(question, language, leans):
     assert refers_back(question, language, PROMPTS) is leans
+
+
+@pytest.mark.parametrize("question, leans", [
+    ("In welk jaar is het opgericht?", True), ("Voor welke klanten bouwt het raketten?", True),
+    ("Hoeveel heeft het opgehaald?", True), ("Hoe groot is het fonds van de EU?", False),
+    ("Wat is het doel van de EU?", False),
+], ids=["before-a-participle", "before-a-plural", "before-a-participle-after-heeft", "article-before-a-noun",
+        "article-in-the-middle"])
+def test_het_before_a_last_verb_form_is_a_pronoun_and_before_a_noun_an_article(question, leans):
+    assert refers_back(question, "nl", PROMPTS) is leans
 
 
 def test_an_earlier_question_is_cut_like_an_earlier_answer():
@@ -333,6 +346,27 @@ ABSTAINED_FOR_A_NAME = [
     ("en", "In which year was it integrated into xAI?",
      [("Through which social network can the chatbot Grok be accessed?", "")]),
 ]
+
+
+DESCRIBED = [
+    ("nl", "Hoeveel wil het in AI investeren?", [("Welk bedrijf bouwt een eigen AI-chip?", "")],
+     "Hoeveel wil het bedrijf dat een eigen AI-chip bouwt in AI investeren?"),
+    ("de", "Wie viel Geld hat es eingesammelt?", [("Welches Start-up baut KI-Drohnen?", "")],
+     "Wie viel Geld hat das Start-up, das KI-Drohnen baut eingesammelt?"),
+    ("en", "When was it founded?", [("Which company builds its own AI chip?", "")],
+     "When was the company that builds its own AI chip founded?"),
+    ("nl-who-is", "Hoe oud is hij?", [("Wie is de baas van Tesla?", "")], "Hoe oud is de baas van Tesla?"),
+    ("de-repeated-name", "Wie viel Geld hat es verbrannt?",
+     [("Welches Unternehmen hat Musk gegründet?", "Elon Musk [1].")],
+     "Wie viel Geld hat das Unternehmen, das Musk gegründet hat verbrannt?"),
+]
+
+
+@pytest.mark.parametrize("language, question, history, standalone", DESCRIBED, ids=[c[0] for c in DESCRIBED])
+def test_a_pronoun_for_an_unknown_answer_becomes_what_its_question_asked_for(language, question, history,
+                                                                            standalone):
+    """The first turn's abstention is not inherited: the follow-up is searched for what the user meant."""
+    assert _sub(question, history, language[:2]) == standalone
 
 
 @pytest.mark.parametrize("language, question, history", ABSTAINED_FOR_A_NAME, ids=["nl", "de", "en"])

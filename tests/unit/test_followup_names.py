@@ -1,0 +1,34 @@
+"""A follow-up's own names must be in a cited passage (rag.checking._off_subject with `asked`): its rewrite also
+names the last question's, so an answer from a passage on those alone answers the last question. No model: the
+check reads the answer and passage texts."""
+from rag.checking import after_model
+from rag.config import Settings
+from rag.results import AbstainReason, Passage
+
+ABSTAIN = "The sources do not contain the answer."
+REWRITE = "How much did Musk claim Softbank had secured for Oracle?"
+SOFTBANK = "Musk claimed that Softbank had secured well under ten billion dollars for the project."
+ORACLE = "Oracle secured 7 billion dollars for the project, Musk claimed, as Softbank did."
+
+
+def _passage(text: str) -> list[Passage]:
+    return [Passage(1, "d", "Title", "2025-01", "d#1", text, 0, len(text), 0.5, 0.8, "en")]
+
+
+def test_an_answer_from_a_passage_without_the_follow_ups_name_abstains():
+    verdict = after_model(Settings(), REWRITE, "en", "Well under ten billion dollars [1].", _passage(SOFTBANK),
+                          ABSTAIN, asked="And Oracle?")
+    assert verdict.reason == AbstainReason.OFF_SUBJECT and verdict.text == ABSTAIN
+    assert any("which the follow-up asks about" in note for note in verdict.notes)
+
+
+def test_an_answer_from_a_passage_with_the_follow_ups_name_stands():
+    verdict = after_model(Settings(), REWRITE, "en", "7 billion dollars [1].", _passage(ORACLE), ABSTAIN,
+                          asked="And Oracle?")
+    assert not verdict.abstained
+
+
+def test_without_the_follow_up_the_rewrite_alone_is_checked():
+    verdict = after_model(Settings(), REWRITE, "en", "Well under ten billion dollars [1].", _passage(SOFTBANK),
+                          ABSTAIN)
+    assert not verdict.abstained
