@@ -81,7 +81,15 @@ def rule_rewrite(question: str, history: list, generator: Any = None, embed: Any
     from rag.wordlists import prompts_dir_in_use
 
     return rewrite_question(generator or _Silent(), prompts_dir_in_use(), question, history,
-                            _language(question, history), embed=embed)
+                            _language(question, history), max_turns=_history_turns(), embed=embed)
+
+
+@lru_cache(maxsize=1)
+def _history_turns() -> int:
+    """How many earlier turns the model's rewrite reads, as the pipeline's setting says (BRON_HISTORY_TURNS)."""
+    from rag.config import Settings
+
+    return Settings.load().history_turns
 
 
 def build_history(questions: Sequence[str], answers: Sequence[str | None], generator: Any = None,
