@@ -21,6 +21,16 @@ def test_the_project_gold_file_loads_with_enough_conversations_of_each_kind(name
     assert all(i.standalone == i.question for i in items if i.kind == "switch")
 
 
+FOLLOWUP_FILES = sorted(p.name for p in (PROJECT_DIR / "seeds").glob("gold_followup*.jsonl"))
+
+
+@pytest.mark.parametrize("name", FOLLOWUP_FILES, ids=FOLLOWUP_FILES)
+def test_every_follow_up_gold_file_loads_in_three_languages(name):
+    items = load_followups(PROJECT_DIR / "seeds" / name)
+    assert {i.lang for i in items} == {"nl", "de", "en"}
+    assert {i.kind for i in items} == {"pronoun", "ellipsis", "switch"}
+
+
 @pytest.mark.parametrize("change, message", [
     ({"kind": "other"}, "'kind' must be one of"),
     ({"history": []}, "at least one earlier question"),
