@@ -77,7 +77,8 @@ def after_model(settings: Settings, question: str, language: str, text: str, pas
     does not state it; evidence found elsewhere than where the model pointed needs the second reading's yes.
     `probe_probability` (rag.probe): below `probe_min`, likewise. `earlier` (the last turn's question and answer,
     given for a fragment follow-up): an answer with only that answer's facts answers the earlier question.
-    `asked` (a follow-up as asked, when `question` is its rewrite): its own names must be in a cited passage."""
+    `asked` (a fragment follow-up as asked, when `question` is its rewrite): its own names must be in a cited
+    passage."""
     draft = text = text.strip()
 
     def abstained(reason: AbstainReason, notes: list[str]) -> Verdict:
@@ -190,10 +191,11 @@ def _fact_passages(passages: list[Passage], evidence: dict[int, str] | None) -> 
 
 
 def _off_subject(text: str, question: str, passages: list[Passage], language: str, asked: str = "") -> str:
-    """Why the answer is about something else than the question asks ("" when it is not). A follow-up's own
+    """Why the answer is about something else than the question asks ("" when it is not). A fragment's own
     names ("And Oracle?") must be in a cited passage too: its rewrite also names the last question's, so an answer
     from a passage on those alone ("How much did Musk claim Softbank had secured for Oracle?" answered with
-    Softbank's sum) answers the last question (on the recorded follow-up runs: 4 such answers, none right)."""
+    Softbank's sum) answers the last question (on the recorded follow-up runs and blind12: 4 such answers to
+    fragments, none right)."""
     if v.restates_question(text, question, language):
         return "abstained: the answer only repeats a name the question gives"
     cited = set(v.citation_numbers(text))

@@ -323,26 +323,34 @@ def check(parts: Parts, q: Question) -> Stream:
     """The model's answer verified, or an abstention with its reason (rag.checking.after_model)."""
     from rag.checking import after_model
 
+    fragment = _made_from_fragment(q, parts.settings)
     q.verdict = after_model(parts.settings, q.question, q.language, q.draft, q.passages, q.prompts.abstain,
                             q.generation.confidence, q.generation.abstain_probability, _locate(q),
                             q.reading.yes if q.reading else None, q.reading.probe if q.reading else None,
-                            _fragment_frame(q, parts.settings),
-                            q.asked if q.rewrite_method in ("substituted", "chosen", "rewritten") else "")
+                            _fragment_frame(q, parts.settings) if fragment else None, q.asked if fragment else "")
     yield from ()
 
 
-def _fragment_frame(q: Question, settings: Settings) -> tuple[str, str] | None:
-    """The last turn's question and answer when the question is a fragment made standalone ("Und beim
-    Börsengang?"): its answer must not be the last one again (rag.checking.repeats)."""
-    from rag.followups import _marks, as_turns
+def _made_from_fragment(q: Question, settings: Settings) -> bool:
+    """Is the question a fragment ("Und beim Börsengang?", "And Oracle?") made standalone? Its answer must not
+    be the last one again (rag.checking.repeats), and must come from a passage that names the fragment's own
+    names (rag.checking: a pronoun follow-up's own words, "Bruttomarge", may be worded otherwise in a Dutch
+    passage; blind12 fm-21 abstained on a right "72%" when every follow-up was checked so)."""
+    from rag.followups import _marks
     from rag.fragments import is_fragment
 
-    if q.rewrite_method not in ("substituted", "chosen", "rewritten") or not q.history:
+    return q.rewrite_method in ("substituted", "chosen", "rewritten") and bool(q.history) and is_fragment(
+        q.asked, q.language, _marks(settings.prompts_dir))
+
+
+def _fragment_frame(q: Question, settings: Settings) -> tuple[str, str] | None:
+    """The last turn's question and answer when the question is a fragment made standalone."""
+    from rag.followups import as_turns
+
+    if not _made_from_fragment(q, settings):
         return None
     last = as_turns(q.history, 1)[-1]
-    if not last.answer or not is_fragment(q.asked, q.language, _marks(settings.prompts_dir)):
-        return None
-    return last.question, last.answer
+    return (last.question, last.answer) if last.answer else None
 
 
 def _locate(q: Question) -> Located | None:

@@ -4,7 +4,7 @@ import pytest
 
 from rag.checking import after_model, repeats
 from rag.config import Settings
-from rag.pipeline import Question, _fragment_frame
+from rag.pipeline import Question, _fragment_frame, _made_from_fragment
 from rag.results import AbstainReason, Passage
 
 LAST = ("Hoe groot was de AI-capaciteit van China in juni?", "246 exaflops.")
@@ -48,3 +48,10 @@ def test_only_a_fragment_made_standalone_carries_its_frame():
     assert _fragment_frame(_question("En tegen het einde van het jaar?", "rejected", history), Settings()) is None
     abstained = [(LAST[0], "")]  # nothing to repeat
     assert _fragment_frame(_question("En tegen het einde van het jaar?", "substituted", abstained), Settings()) is None
+
+
+def test_only_a_fragment_made_standalone_has_its_own_names_checked():
+    history = [(LAST[0], "")]  # also after an abstained turn: "And Oracle?" still names what it asks about
+    assert _made_from_fragment(_question("En tegen het einde van het jaar?", "substituted", history), Settings())
+    assert not _made_from_fragment(_question("Hoe oud is hij?", "substituted", history), Settings())
+    assert not _made_from_fragment(_question("En tegen het einde van het jaar?", "rejected", history), Settings())
