@@ -327,7 +327,7 @@ def check(parts: Parts, q: Question) -> Stream:
     q.verdict = after_model(parts.settings, q.question, q.language, q.draft, q.passages, q.prompts.abstain,
                             q.generation.confidence, q.generation.abstain_probability, _locate(q),
                             q.reading.yes if q.reading else None, q.reading.probe if q.reading else None,
-                            _fragment_frame(q, parts.settings) if fragment else None, q.asked if fragment else "")
+                            _fragment_frame(q, parts.settings), q.asked if fragment else "")
     yield from ()
 
 
