@@ -354,6 +354,8 @@ def _written_out(question: str, hits: list, chosen: list[Referent], kinds: list[
         if name.lower() in named:
             continue
         named.add(name.lower())
+        if referent.description and ", " in name and re.match(r"\s*\w", question[m.end():]):
+            name += ","  # a German relative clause closes: "das Land, das ... geschaffen hat, bereit?"
         out += [question[last:m.start()], possessive(name, language) if as_owner else name]
         last = m.end()
     made = "".join(out + [question[last:]])

@@ -352,13 +352,15 @@ DESCRIBED = [
     ("nl", "Hoeveel wil het in AI investeren?", [("Welk bedrijf bouwt een eigen AI-chip?", "")],
      "Hoeveel wil het bedrijf dat een eigen AI-chip bouwt in AI investeren?"),
     ("de", "Wie viel Geld hat es eingesammelt?", [("Welches Start-up baut KI-Drohnen?", "")],
-     "Wie viel Geld hat das Start-up, das KI-Drohnen baut eingesammelt?"),
+     "Wie viel Geld hat das Start-up, das KI-Drohnen baut, eingesammelt?"),
     ("en", "When was it founded?", [("Which company builds its own AI chip?", "")],
      "When was the company that builds its own AI chip founded?"),
     ("nl-who-is", "Hoe oud is hij?", [("Wie is de baas van Tesla?", "")], "Hoe oud is de baas van Tesla?"),
+    ("de-clause-at-the-end", "Wo sitzt es?", [("Welches Start-up baut KI-Drohnen?", "")],
+     "Wo sitzt das Start-up, das KI-Drohnen baut?"),
     ("de-repeated-name", "Wie viel Geld hat es verbrannt?",
      [("Welches Unternehmen hat Musk gegründet?", "Elon Musk [1].")],
-     "Wie viel Geld hat das Unternehmen, das Musk gegründet hat verbrannt?"),
+     "Wie viel Geld hat das Unternehmen, das Musk gegründet hat, verbrannt?"),
 ]
 
 
