@@ -3,7 +3,7 @@
 "Welk bedrijf werd in 2019 een bedrijf met winstoogmerk?" "Dat staat niet in de bronnen." "Waarvoor werd het
 opgericht?": the answer is unknown, so no name can take the pronoun's place, and the follow-up used to be left to
 the model, whose rewrite was mostly rejected; the conversation then inherited the first turn's abstention (on the
-recorded runs of blind6-10, 9 of the 16 rejected pronoun follow-ups came after an abstained question for a
+recorded runs of blind6-10, 10 of the 16 rejected pronoun follow-ups came after an abstained question for a
 name). The question itself says what it asked for: "het bedrijf dat in 2019 een bedrijf met winstoogmerk werd".
 Searched with that description, the follow-up asks what the user meant, and the answer is checked as any other.
 
@@ -12,8 +12,9 @@ Two shapes only (word lists in `prompts/followup.toml`):
 - "Welches Land hat am Montag einen neuen KI-Fonds geschaffen?" (`describes`: a question word with its article
   and relative pronoun): "das Land, das am Montag einen neuen KI-Fonds geschaffen hat". In German and Dutch
   (`verb_final`) the finite verb after the noun goes to the end; in English it stays ("the company that became
-  ..."), and a question with "did" ("Which company did Musk found?") is not described.
-Anything else ("Via welk netwerk ...?", "Which company did Musk found?") returns "": the model still decides. So
+  ...").
+Anything else ("Via welk netwerk ...?", "Which company did Musk found?": "did" would need the verb rewritten)
+returns "": the model still decides. So
 does "Wer hat die EU gewarnt?": described as "derjenige, der die EU gewarnt hat", "he" was right once and wrong
 twice on the recorded runs (the person a two-turns-back "she" meant), so "wer", "wie", "who" are not described.
 """
