@@ -6,10 +6,7 @@ years" to what Sam Altman earns, "20 billion dollars" to how many people SpaceX 
 numbers sees that; the question word does. The check is conservative: it rejects only a text that clearly
 holds another kind (a number with another unit, only a name, only a date) and nothing of the kind asked.
 When the question word says nothing clear ("Wat ...", "Wie heißt ..."), or the text is unclear, it accepts.
-
-Word lists are data in prompts/kinds.toml (question words and units per language); month names come from
-prompts/dates.toml, numbers from rag.numbers and names from rag.textrules.
-"""
+Word lists: prompts/kinds.toml, months from prompts/dates.toml, numbers from rag.numbers, names rag.textrules."""
 
 from __future__ import annotations
 
@@ -19,7 +16,7 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from rag.numbers import number_word
+from rag.numbers import number_word, numbers_in
 from rag.textrules import all_names_in, find_words, split_sentences, split_words, strip_citations
 from rag.wordlists import prompts_dir_in_use, read_words, word_lists
 
@@ -67,6 +64,7 @@ HOLDS: dict[Kind, frozenset[Unit]] = {
     Kind.COUNT: frozenset({Unit.COUNT, Unit.SCALED, Unit.BARE}),
     Kind.AMOUNT: _NUMERIC,
 }
+NUMBER_KINDS = frozenset({Kind.AGE, Kind.MONEY, Kind.PERCENT, Kind.COUNT, Kind.AMOUNT})  # a date may be words
 DESCRIBE = {Kind.DATE: "a date", Kind.AGE: "an age", Kind.DURATION: "a duration", Kind.PLACE: "a place",
             Kind.PERSON_OR_ORG: "a person or organisation", Kind.MONEY: "an amount of money",
             Kind.PERCENT: "a percentage", Kind.COUNT: "a count", Kind.AMOUNT: "a number"}
@@ -91,6 +89,7 @@ class _Lists:
     patterns: re.Pattern
     year_before: frozenset[str]
     quantities: frozenset[str]
+    spelled: re.Pattern  # a number spelled out inside a word ("drieënvijftig")
 
 
 @lru_cache(maxsize=4)
@@ -105,7 +104,8 @@ def _load(prompts_dir: Path) -> _Lists:
                   frozenset(dates["abbreviations"]), frozenset(dates["strong"]),
                   re.compile(rf"(?<!\w)(?:{weak})(?!\w)", re.IGNORECASE),
                   re.compile("|".join(dates["patterns"])), frozenset(dates["year_before"]),
-                  frozenset(data["quantities"]["shares"] + data["quantities"]["counts"]))
+                  frozenset(data["quantities"]["shares"] + data["quantities"]["counts"] + data["quantities"]["relative"]),
+                  re.compile("|".join(map(re.escape, data["quantities"]["spelled"])), re.IGNORECASE))
 
 
 def _lists() -> _Lists:
@@ -370,13 +370,26 @@ def _first_sentence(text: str) -> str:
     return first
 
 
+def gives_number(text: str, language: str) -> bool:
+    """Does the text state a number in any form: digits, a spelled-out number or scale ("vier", "een biljoen"),
+    a quantity word ("honderden", "de helft"), a currency or a percent word?"""
+    seen = shows(text, language)
+    if seen.units or seen.quantity or seen.currency or numbers_in(text) or _lists().spelled.search(text):
+        return True
+    lowered = {w.lower() for w in split_words(text)}
+    return bool(lowered & (set(word_lists().scales) | _lists().units["percent"]))
+
+
 def wrong_kind(question: str, answer: str, language: str, evidence: str = "") -> str:
     """Why the answer (its first sentence), or the evidence sentence it rests on, is not the kind of answer
-    the question asks for; "" when it is, or when the question asks for no clear kind."""
+    the question asks for; "" when it is, or when the question asks for no clear kind. An answer for a number
+    must state one ("Techmilliardäre" to "Wie viel Geld ...?" does not); its evidence sentence need not."""
     kind = asked_kind(question, language)
     if kind is None:
         return ""
     first = _first_sentence(strip_citations(answer))
+    if kind in NUMBER_KINDS and first.strip() and not gives_number(first, language):
+        return f"abstained: the question asks for {DESCRIBE[kind]}, the answer gives no number"
     for label, text in (("answer", first), ("evidence sentence", evidence)):
         if text.strip() and not holds(text, kind, language):
             gives = what_it_gives(text, language)
@@ -384,4 +397,4 @@ def wrong_kind(question: str, answer: str, language: str, evidence: str = "") ->
     return ""
 
 
-__all__ = ["Kind", "Unit", "asked_kind", "holds", "shows", "what_it_gives", "wrong_kind"]
+__all__ = ["Kind", "Unit", "asked_kind", "gives_number", "holds", "shows", "what_it_gives", "wrong_kind"]

@@ -168,6 +168,32 @@ def test_an_answer_of_the_kind_asked_is_kept(question, answer, passage, language
     assert not verdict.abstained, verdict.notes
 
 
+@pytest.mark.parametrize("question, answer, passage, language", [
+    ("Wie viel Geld hat David Sacks gespendet?", "Techmilliardäre [1].", "Sacks warb bei Techmilliardären.", "de"),
+    ("Hoeveel heeft Tesla in xAI geïnvesteerd?", "Tesla levert batterijen voor xAI [1].",
+     "Tesla levert batterijen voor xAI.", "nl"),
+    ("How old is Elon Musk?", "Elon Musk founded xAI [1].", "Elon Musk founded xAI.", "en"),
+])
+def test_an_answer_for_a_number_that_states_none_abstains(question, answer, passage, language):
+    verdict = after_model(Settings(), question, language, answer, [_passage(passage)], ABSTAIN)
+    assert verdict.reason == AbstainReason.WRONG_KIND
+    assert any(note.endswith("the answer gives no number") for note in verdict.notes), verdict.notes
+
+
+@pytest.mark.parametrize("question, answer, language", [
+    ("Hoeveel heeft Tesla in xAI geïnvesteerd?", "Evenveel als SpaceX [1].", "nl"),  # an amount by another
+    ("How much did Tesla invest in xAI?", "The same as SpaceX [1].", "en"),
+    ("Hoe oud is Elon Musk?", "Drieënvijftig [1].", "nl"),  # spelled out inside one word
+    ("Wie viele Satelliten sind im All?", "Neuntausend [1].", "de"),
+    ("How much money is at stake?", "A trillion dollars [1].", "en"),  # a scale word
+    ("Hoeveel procent werkt in Europa?", "Een klein procent [1].", "nl"),  # a percent word
+    ("Wie viele Unternehmen machen mit?", "Dutzende [1].", "de"),  # a quantity word
+    ("Wanneer gaat SpaceX naar de beurs?", "Rond de zomer [1].", "nl"),  # a date may be words: not held to it
+])
+def test_an_answer_with_a_number_in_any_form_is_not_held_to_digits(question, answer, language):
+    assert "no number" not in wrong_kind(question, answer, language)
+
+
 def test_the_kind_check_can_be_switched_off():
     verdict = after_model(Settings(check_answer_kind=False), "Hoeveel werknemers heeft SpaceX?", "nl",
                           "20 miljard dollar [1].", [_passage("SpaceX haalde 20 miljard dollar op.")], ABSTAIN)
