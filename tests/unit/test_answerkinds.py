@@ -231,6 +231,18 @@ def test_no_gold_answer_is_rejected_with_its_own_question():
     assert rejected == []
 
 
+def test_no_gold_answer_of_any_gold_file_is_said_to_give_no_number():
+    """Every gold file, the follow-up sets' standalone questions included (2,602 answers on 2026-12-05)."""
+    cases = []
+    for path in sorted(SEEDS.glob("gold*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            question = record.get("standalone") or record["question"]
+            cases += [(record["id"], question, answer) for answer in record.get("answers") or []
+                      if "no number" in wrong_kind(question, answer, record["lang"])]
+    assert cases == []
+
+
 def test_the_question_words_come_from_the_prompts_folder_in_use(tmp_path):
     import shutil
 
