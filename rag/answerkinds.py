@@ -97,15 +97,15 @@ def _load(prompts_dir: Path) -> _Lists:
     data = read_words(KINDS_FILE, prompts_dir)
     months = {spelling: language != "nl" for language, table in read_words("dates.toml", prompts_dir).items()
               if language in data for month in table["months"] for spelling in month.split("|")}
-    dates = data["dates"]
+    dates, amounts = data["dates"], data["quantities"]
     weak = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(dates["weak"], key=len, reverse=True))
     return _Lists({lang: data[lang] for lang in ("nl", "de", "en") if lang in data},
                   {name: frozenset(words) for name, words in data["units"].items()}, months,
                   frozenset(dates["abbreviations"]), frozenset(dates["strong"]),
                   re.compile(rf"(?<!\w)(?:{weak})(?!\w)", re.IGNORECASE),
                   re.compile("|".join(dates["patterns"])), frozenset(dates["year_before"]),
-                  frozenset(data["quantities"]["shares"] + data["quantities"]["counts"] + data["quantities"]["relative"]),
-                  re.compile("|".join(map(re.escape, data["quantities"]["spelled"])), re.IGNORECASE))
+                  frozenset(amounts["shares"] + amounts["counts"] + amounts["relative"]),
+                  re.compile("|".join(map(re.escape, amounts["spelled"])), re.IGNORECASE))
 
 
 def _lists() -> _Lists:
