@@ -1,9 +1,8 @@
 """The kind of answer a question asks for ("wanneer" a date, "wie viele" a count, "how much did X invest"
 money), and whether a text (the answer, or the sentence it rests on) holds that kind.
 
-An answer can be true, sit in a cited passage on the right subject, and still answer another question: "39
-years" to what Sam Altman earns, "20 billion dollars" to how many people SpaceX employs. No rule on names or
-numbers sees that; the question word does. The check is conservative: it rejects only a text that clearly
+A true answer on the right subject can answer another question ("39 years" to what Sam Altman earns): no rule
+on names or numbers sees that; the question word does. The check is conservative: it rejects only a text that clearly
 holds another kind (a number with another unit, only a name, only a date) and nothing of the kind asked.
 When the question word says nothing clear ("Wat ...", "Wie heißt ..."), or the text is unclear, it accepts.
 Word lists: prompts/kinds.toml, months from prompts/dates.toml, numbers from rag.numbers, names rag.textrules."""
@@ -22,6 +21,7 @@ from rag.wordlists import prompts_dir_in_use, read_words, word_lists
 
 KINDS_FILE = "kinds.toml"  # in the prompts folder (settings.prompts_dir)
 COMPOUND_NOUN = 4  # "KI-Unternehmen" ends in "unternehmen": a noun this long counts at a compound's end
+DUTCH_SUBJECTS = frozenset({"de", "het", "die", "ze", "zij", "hij", "we", "wij"})  # after a verb: "hoeveel beloven de"
 WHICH_REACH = 3  # "Welk Japans bedrijf": the noun of "which" within this many words
 
 
@@ -163,21 +163,21 @@ def _phrase_at(words: list[str], i: int, table: dict, groups: tuple[str, ...] = 
 
 def _resolve(group: str, words: list[str], end: int, table: dict, language: str) -> Kind | None:
     """The kind a matched question phrase asks for; "hoeveel", "how many" and "which" look at what follows."""
-    if group == "which":
-        return _which_kind(words[end:end + WHICH_REACH], table)
+    if group == "which":  # English writes no closed compounds: "capacity" is no kind of "city"
+        return _which_kind(words[end:end + WHICH_REACH], table, language != "en")
     if group in ("much", "many"):
         return _quantity_kind(group, words[end:], table, language)
     return Kind(group)
 
 
-def _which_kind(after: list[str], table: dict) -> Kind | None:
+def _which_kind(after: list[str], table: dict, compounds: bool = True) -> Kind | None:
     """"Welk Japans bedrijf", "In welcher Stadt", "Which company": the noun decides; a verb or article first
     ("Welke van de ...", "What did ...") asks nothing clear."""
     stop = word_lists().stop_words
     for word in after:
         for kind, nouns in table.get("which_nouns", {}).items():
-            if word in nouns or any(len(n) >= COMPOUND_NOUN and word.endswith(n) and len(word) > len(n) + 2
-                                    for n in nouns):
+            if word in nouns or compounds and any(len(n) >= COMPOUND_NOUN and word.endswith(n) and
+                                                  len(word) > len(n) + 2 for n in nouns):
                 return Kind(kind)
         if word in stop:
             return None
@@ -205,9 +205,9 @@ def _quantity_kind(group: str, after: list[str], table: dict, language: str) -> 
         return Kind.AMOUNT
     if _is_money_word(first, table):
         return Kind.MONEY
-    if language == "nl" and first and first not in table.get("verbs_after_much", []) \
-            and first not in word_lists().stop_words and re.search(r"(en|s|'s|’s)$", first):
-        return Kind.COUNT  # "hoeveel werknemers": a plural noun after "hoeveel" (Dutch has one word for both)
+    if language == "nl" and first and first not in table.get("verbs_after_much", []) and first not in \
+            word_lists().stop_words and re.search(r"(en|s|'s|’s)$", first) and not set(after[1:2]) & DUTCH_SUBJECTS:
+        return Kind.COUNT  # "hoeveel werknemers": a plural noun (not a verb before its subject: "hoeveel beloven de")
     if any(_is_money_word(word, table) for word in after):
         return Kind.MONEY
     return Kind.AMOUNT

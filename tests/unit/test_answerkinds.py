@@ -40,6 +40,7 @@ SEEDS = Path(__file__).resolve().parents[2] / "seeds"
     ("Hoeveel werknemers heeft SpaceX?", "nl", Kind.COUNT),
     ("Wie viele Satelliten hat SpaceX gestartet?", "de", Kind.COUNT),
     ("How many employees does Mistral AI have?", "en", Kind.COUNT),
+    ("Hoeveel beloven de bedrijven te investeren?", "nl", Kind.MONEY),  # a verb before its subject, not a noun
     # percentages, ages, durations
     ("Hoeveel procent van de medewerkers werkt in China?", "nl", Kind.PERCENT),
     ("Welchen Anteil der KI-Beschäftigten stellen die USA?", "de", Kind.PERCENT),
@@ -78,6 +79,7 @@ def test_the_question_word_names_the_kind_of_answer(question, language, kind):
     ("Why did Musk sue OpenAI?", "en"),
     ("What did the company announce?", "en"),  # "what" before a verb names no noun
     ("How many kilograms does a satellite weigh?", "en"),  # a measure: not checked
+    ("What capacity should the gigafactories reach?", "en"),  # English has no compounds: "capacity" no "city"
     ("Sam Altman replied when?", "en"),  # no question word at the start
 ])
 def test_a_question_word_that_says_nothing_clear_asks_for_no_kind(question, language):
@@ -212,9 +214,8 @@ def test_an_evidence_sentence_of_another_kind_is_named():
 
 def _answerable_gold() -> list[tuple[str, str, str, str]]:
     cases = []
-    for name in ("gold.jsonl", "gold_nearmiss.jsonl", "gold_followup.jsonl", "gold_followup_blind.jsonl",
-                 "gold_nearmiss_blind.jsonl"):
-        for line in (SEEDS / name).read_text(encoding="utf-8").splitlines():
+    for path in sorted(SEEDS.glob("gold*.jsonl")):  # every gold file, the follow-up sets' standalone questions too
+        for line in path.read_text(encoding="utf-8").splitlines():
             record = json.loads(line)
             if record.get("answerable") and record.get("answers"):
                 question = record.get("standalone") or record["question"]
@@ -225,22 +226,10 @@ def _answerable_gold() -> list[tuple[str, str, str, str]]:
 def test_no_gold_answer_is_rejected_with_its_own_question():
     """A gold answer is by definition the kind its question asks for: the check must never reject one."""
     cases = _answerable_gold()
-    assert len(cases) > 500
+    assert len(cases) > 2500
     rejected = [(id_, question, answer) for id_, question, language, answer in cases
                 if wrong_kind(question, answer, language)]
     assert rejected == []
-
-
-def test_no_gold_answer_of_any_gold_file_is_said_to_give_no_number():
-    """Every gold file, the follow-up sets' standalone questions included (2,602 answers on 2026-12-05)."""
-    cases = []
-    for path in sorted(SEEDS.glob("gold*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            record = json.loads(line)
-            question = record.get("standalone") or record["question"]
-            cases += [(record["id"], question, answer) for answer in record.get("answers") or []
-                      if "no number" in wrong_kind(question, answer, record["lang"])]
-    assert cases == []
 
 
 def test_the_question_words_come_from_the_prompts_folder_in_use(tmp_path):
