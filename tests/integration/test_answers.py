@@ -168,9 +168,16 @@ def test_saved_language_prefix_gives_the_same_answer_as_a_full_prompt(assistant)
     full = assistant.answer(question)
     assistant.answer("Wie viel Geld soll in Stargate fließen?")
     assert len(llm.prefix_states) == 2  # one per language's system prompt and examples
-    restored = assistant.answer(question)
+    saved = [state for _, state in llm.prefix_states]  # in no fixed order: a prompt-cache file is put first
+    started_from: list[bytes] = []
+    real_restore = llm.set_state_bytes
+    llm.set_state_bytes = lambda state: started_from.append(state) or real_restore(state)
+    try:
+        restored = assistant.answer(question)
+    finally:
+        del llm.set_state_bytes  # the class's method again
     assert restored.text == full.text
-    assert restored.timings["first_token_ms"] < full.timings["first_token_ms"]
+    assert started_from and started_from[0] in saved  # a saved prefix was restored, not read again
 
 
 def test_prompt_cache_on_disk_spares_a_new_process_the_examples(assistant, tmp_path, monkeypatch):
