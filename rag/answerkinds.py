@@ -21,7 +21,6 @@ from rag.wordlists import prompts_dir_in_use, read_words, word_lists
 
 KINDS_FILE = "kinds.toml"  # in the prompts folder (settings.prompts_dir)
 COMPOUND_NOUN = 4  # "KI-Unternehmen" ends in "unternehmen": a noun this long counts at a compound's end
-DUTCH_SUBJECTS = frozenset({"de", "het", "die", "ze", "zij", "hij", "we", "wij"})  # after a verb: "hoeveel beloven de"
 WHICH_REACH = 3  # "Welk Japans bedrijf": the noun of "which" within this many words
 
 
@@ -205,8 +204,9 @@ def _quantity_kind(group: str, after: list[str], table: dict, language: str) -> 
         return Kind.AMOUNT
     if _is_money_word(first, table):
         return Kind.MONEY
-    if language == "nl" and first and first not in table.get("verbs_after_much", []) and first not in \
-            word_lists().stop_words and re.search(r"(en|s|'s|’s)$", first) and not set(after[1:2]) & DUTCH_SUBJECTS:
+    verb = first in table.get("verbs_after_much", []) or set(after[1:2]) & set(table.get("subjects_after_verb", []))
+    if language == "nl" and first and not verb and first not in word_lists().stop_words \
+            and re.search(r"(en|s|'s|’s)$", first):
         return Kind.COUNT  # "hoeveel werknemers": a plural noun (not a verb before its subject: "hoeveel beloven de")
     if any(_is_money_word(word, table) for word in after):
         return Kind.MONEY
