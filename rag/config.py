@@ -97,9 +97,10 @@ class Settings:
     # of the same kind ("eerste kwartaal" asked, "tweede kwartaal" stated); rag.timeframes, needs evidence_first
     check_timeframe: bool = True
     grammar: bool = True  # constrain the output format with a llama.cpp grammar
-    # An answer still in another language after the retry is translated by a prompt of its own (rag.translation).
-    # Off: measured on 2026-12-04, it put 5 of 8 such answers in the right language and mistranslated a number in
-    # 2 ("tien miljard" -> "zehnten Milliarden"), which the checks did not catch
+    # An answer still in another language after the retry is translated by a prompt of its own (rag.translation);
+    # a translation that changes a number is not used ("tien miljard" -> "zehnten Milliarden"). Off: on the 7 such
+    # answers of 349 questions (2026-12-05) it fixed the language of 3, but on blind14 it turned 2 right copied
+    # answers into a drifted translation ("second-rate" -> "second best")
     translate_answers: bool = False
     # Evidence first (rag.evidence): sentences numbered, the model names the one that answers, then answers;
     # names and numbers are checked against that sentence, which the citation shows

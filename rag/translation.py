@@ -4,8 +4,11 @@ The small model sometimes copies a sentence of a Dutch source for a German quest
 dollar [2]."), and asked once more in German (the retry, prompts/<language>/retry.txt) copies it again: 8 of 349
 answers on 2026-12-04. Asked only to translate the answer (prompts/translate/), with no passage in sight to copy
 from, it writes the question's language. The translation is then checked like any answer (its names and numbers
-against the evidence sentence). Off by default (`translate_answers`): on those 8 answers it fixed the language of 5 and
-turned "tien miljard" into "zehnten Milliarden" in 2, which the checks let through (README, settings)."""
+against the evidence sentence). A translation that states other numbers than the answer is not used: on
+2026-12-04 the translation turned "tien miljard" into "zehnten Milliarden" in 2 of 8 answers, which the checks let
+through; now they are kept as they were. Still off by default (`translate_answers`): on 2026-12-05 it fixed the
+language of 3 of 7 such answers, and turned 2 right follow-up answers copied from a Dutch source into translations
+whose meaning drifts ("tweederangs" -> "second best")."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from string import Template
 
 from rag.errors import ConfigError
 from rag.llm import Generation, Generator
+from rag.numbers import amounts
 from rag.prompting import EXAMPLES_FILE, LANGUAGES_FILE, parse_examples
 
 FOLDER = "translate"
@@ -49,4 +53,6 @@ def translate(generator: Generator, prompts_dir: Path, answer: str, language: st
     text = "".join(generator.stream(messages, MAX_TOKENS, 0.0, None, record)).strip().split("\n")[0].strip()
     if not text or sorted(_CITE.findall(text)) != sorted(_CITE.findall(answer)):
         return ""  # a translation that lost or invented a citation cannot stand for the answer
+    if sorted(amounts(text)) != sorted(amounts(answer)):
+        return ""  # "tien miljard" written as "zehnten Milliarden": another number, or none
     return text

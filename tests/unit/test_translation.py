@@ -38,3 +38,15 @@ def test_only_the_first_line_is_the_translation():
     model = Scripted("The chips are made in Taiwan [1].\nNote: translated from Dutch.")
     assert translate(model, PROMPTS, "De chips worden in Taiwan gemaakt [1].", "en") == \
         "The chips are made in Taiwan [1]."
+
+
+def test_a_translation_that_changes_a_number_is_not_used():
+    answer = "Ruim onder de tien miljard dollar [2]."
+    assert translate(Scripted("Deutlich unter zehnten Milliarden Dollar [2]."), PROMPTS, answer, "de") == ""
+    assert translate(Scripted("Weit unter zwanzig Milliarden Dollar [2]."), PROMPTS, answer, "de") == ""
+
+
+def test_a_number_written_another_way_is_the_same_number():
+    answer = "Ruim onder de tien miljard dollar [2]."
+    assert translate(Scripted("Weit unter 10 Milliarden Dollar [2]."), PROMPTS, answer, "de") == \
+        "Weit unter 10 Milliarden Dollar [2]."
