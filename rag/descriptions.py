@@ -82,3 +82,19 @@ def _noun_end(tokens: list[str], lowered: list[str], language: str, words: dict)
         if word in auxiliaries or (split_words(word, "'-") == [word] and word.endswith(("s", "ed"))):
             return i - 1
     return 1  # "Which company became ...?": an irregular verb after a one-word noun
+
+
+def asks_for_role_holder(question: str, language: str, marks: dict) -> bool:
+    """Does a question for a name ask for a person by role ("Hoe heet de baas van OpenAI?", "What is the name of
+    OpenAI's CEO?", "Welcher Chef ...?")? Its answer is then a person, as after "who" (`person_nouns`)."""
+    from rag import language as lang
+
+    words = marks.get(lang.detect(question, language)) or {}
+    lowered = split_words(question.lower(), "'-")
+    skip = {*words.get("articles", []), "of", "van", "von", "des", "der"}
+    for opener in words.get("asks_for_name", []):
+        n = len(opener.split())
+        if lowered[:n] == opener.split():
+            rest = [w for w in lowered[n:n + 4] if w not in skip and not w.endswith(("'s", "’s"))]
+            return bool(rest) and rest[0] in words.get("person_nouns", [])
+    return False

@@ -27,7 +27,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from rag.descriptions import describe
+from rag.descriptions import asks_for_role_holder, describe
 from rag.mentions import generic_compound, is_subject, known, spans, without_owner, written
 from rag.textrules import find_words, split_words
 from rag.wordlists import word_lists
@@ -158,7 +158,8 @@ def layers(followup: str, turns: Sequence[Turn], language: str, marks: dict,
             # the answer ("Wer ist Trumps KI-Zar?" "David Sacks.") that name is the referent, as after any "who"
             found.append([Referent(asked[0].name, person=True)])
         elif for_name:
-            person = _asks(turn.question, language, marks, "asks_for_person") == "first"
+            person = _asks(turn.question, language, marks, "asks_for_person") == "first" or \
+                asks_for_role_holder(turn.question, language, marks)  # "Hoe heet de baas van OpenAI?"
             answered = [r if r.name else replace(r, description=describe(turn.question, language, marks))
                         for r in _answer_names(turn, followup, language, person)]
             # an abstained "In welchem Jahr ...?" asked for a date, which no pronoun stands for; any other

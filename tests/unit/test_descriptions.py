@@ -2,7 +2,7 @@
 import pytest
 
 from rag.config import PROJECT_DIR
-from rag.descriptions import describe
+from rag.descriptions import asks_for_role_holder, describe
 from rag.wordlists import read_words
 
 MARKS = read_words("followup.toml", PROJECT_DIR / "prompts")
@@ -42,3 +42,20 @@ def test_an_unanswered_question_describes_what_it_asked_for(question, language, 
 ])
 def test_no_clear_shape_is_no_description(question, language):
     assert describe(question, language, MARKS) == ""
+
+
+@pytest.mark.parametrize("question, language", [
+    ("Hoe heet de baas van OpenAI?", "nl"), ("What is the name of OpenAI's CEO?", "en"),
+    ("Wie heißt der Chef von Nvidia?", "de"), ("Welke topman leidt Nvidia?", "nl"),
+    ("Which founder left OpenAI?", "en"),
+])
+def test_a_question_for_the_name_of_a_role_asks_for_a_person(question, language):
+    assert asks_for_role_holder(question, language, MARKS)
+
+
+@pytest.mark.parametrize("question, language", [
+    ("Hoe heet de chatbot van xAI?", "nl"), ("Welk bedrijf leidt de oprichter?", "nl"),
+    ("Which company did the founder start?", "en"), ("Wie alt ist der Chef von Nvidia?", "de"),
+])
+def test_a_question_for_another_name_or_for_no_name_does_not(question, language):
+    assert not asks_for_role_holder(question, language, MARKS)

@@ -610,3 +610,10 @@ UNCONTESTED = [
 @pytest.mark.parametrize("language, question, history, standalone", UNCONTESTED, ids=["nl", "de", "en"])
 def test_a_complement_with_no_rival_is_the_referent(language, question, history, standalone):
     assert _sub(question, history, language) == standalone
+
+
+def test_the_answer_to_a_question_for_a_role_holder_is_the_person_a_pronoun_means():
+    """ "he" two turns back: "the boss of OpenAI" named a person, the companies the last answer listed are not."""
+    history = [("Hoe heet de baas van OpenAI?", "Sam Altman [1]."),
+               ("Welke bedrijven sponsoren Stargate?", "OpenAI, Softbank Group en Oracle [1].")]
+    assert _sub("How old is he?", history, "en") == "How old is Sam Altman?"
