@@ -275,7 +275,8 @@ def _unit_of(tokens: list[tuple[str, int, int]], i: int, text: str) -> Unit | No
     if spelled == "1" and not scaled and not (low and _is_unit(low[0])):
         return None  # "een", "ein", "one", "a": an article far more often than a number
     before = tokens[i - 1][0] if i and _joined(text, tokens[i - 1][2], tokens[i][1]) else ""
-    if before.lower() in units["currency"] or before in units["currency_signs"] or set(low[:2]) & units["currency"]:
+    if before.lower() in units["currency"] or before in units["currency_signs"] or (
+            set(low[:2]) & units["currency"] and " ".join(low[:2]) not in units["percent"]):  # not "per cent"
         return Unit.MONEY
     return _unit_after(following, before, token, scaled)
 
@@ -285,7 +286,7 @@ def _unit_after(following: list[str], before: str, token: str, scaled: bool) -> 
     lists = _lists()
     units, low, prior = lists.units, [w.lower() for w in following], before.lower()
     first, second = (low + ["", ""])[:2]
-    if first in units["percent"]:
+    if first in units["percent"] or f"{first} {second}" in units["percent"]:
         return Unit.PERCENT
     if first in units["age"] or (first in units["time"] and second in units["age_after"]):
         return Unit.AGE
@@ -308,8 +309,7 @@ def _unit_after(following: list[str], before: str, token: str, scaled: bool) -> 
 
 
 def _following(tokens: list[tuple[str, int, int]], i: int, text: str) -> list[str]:
-    """The words joined to the number at i, as written: "20 billion dollars", "39-jarige", "5GW", "8,2%".
-    An ordinal ending ("1st", "3e") is part of the number."""
+    """The words joined to the number at i, as written ("20 billion dollars", "39-jarige", "5GW", "1st")."""
     found = []
     for j in range(i + 1, min(i + 5, len(tokens))):
         if not _joined(text, tokens[j - 1][2], tokens[j][1]):

@@ -102,6 +102,8 @@ def test_a_question_word_that_says_nothing_clear_asks_for_no_kind(question, lang
     ("Hunderte [1].", Kind.COUNT, "de"),
     ("Drei Satelliten [1].", Kind.COUNT, "de"),
     ("24,4% [1].", Kind.PERCENT, "nl"),
+    ("24.4 per cent [1].", Kind.PERCENT, "en"),  # British English: not cents
+    ("4 Bio [1].", Kind.MONEY, "de"),  # "Bio" for Billionen, as "Mrd" for Milliarden: no count of "Bio"
     ("Die Hälfte [1].", Kind.PERCENT, "de"),
     ("39 jaar [1].", Kind.AGE, "nl"),
     ("Sam Altman (39) antwoordde Musk [1].", Kind.AGE, "nl"),
@@ -134,6 +136,7 @@ def test_a_text_of_the_kind_asked_holds_it(text, kind, language):
     ("Am 1. Januar [1].", Kind.PLACE, "de"),
     ("500 billion dollars [2].", Kind.PERSON_OR_ORG, "en"),
     ("20 Milliarden Dollar [1].", Kind.PERCENT, "de"),
+    ("50 cents [1].", Kind.PERCENT, "en"),  # cents stay money
     ("In January [1].", Kind.AGE, "en"),
 ])
 def test_a_text_clearly_of_another_kind_does_not_hold_it(text, kind, language):
