@@ -17,6 +17,9 @@ Anything else ("Via welk netwerk ...?", "Which company did Musk found?": "did" w
 returns "": the model still decides. So
 does "Wer hat die EU gewarnt?": described as "derjenige, der die EU gewarnt hat", "he" was right once and wrong
 twice on the recorded runs (the person a two-turns-back "she" meant), so "wer", "wie", "who" are not described.
+
+`asks_for_role_holder` says whether a question for a name asked for a person by role ("Hoe heet de baas van
+OpenAI?"): rag.referents then treats its answer as a person, as after "who".
 """
 
 from __future__ import annotations
