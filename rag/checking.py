@@ -177,7 +177,7 @@ def _verify(text: str, question: str, language: str, passages: list[Passage], ev
         notes.append("abstained: the cited passages do not contain " + ", ".join(f"'{m}'" for m in scales))
     if made_up:
         return text, notes, AbstainReason.UNSUPPORTED
-    off_subject = _off_subject(checked, question, passages, language, asked)
+    off_subject = _off_subject(checked, question, passages, language, asked, evidence)
     if off_subject:
         return checked, notes + [off_subject], AbstainReason.OFF_SUBJECT
     return checked, notes, None
@@ -190,7 +190,8 @@ def _fact_passages(passages: list[Passage], evidence: dict[int, str] | None) -> 
     return [replace(p, text=evidence[p.n]) for p in passages if p.n in evidence]
 
 
-def _off_subject(text: str, question: str, passages: list[Passage], language: str, asked: str = "") -> str:
+def _off_subject(text: str, question: str, passages: list[Passage], language: str, asked: str = "",
+                 evidence: Located | None = None) -> str:
     """Why the answer is about something else than the question asks ("" when it is not). A fragment's own
     names ("And Oracle?") must be in a cited passage too: its rewrite also names the last question's, so an answer
     from a passage on those alone ("How much did Musk claim Softbank had secured for Oracle?" answered with
@@ -208,4 +209,17 @@ def _off_subject(text: str, question: str, passages: list[Passage], language: st
     if own:
         return (f"abstained: the cited passages do not mention {', '.join(own)}, which the follow-up asks about, "
                 "so the answer is the last question's")
+    own = v.subject_missing(asked, _evidence_and_before(evidence, passages), language) if asked and evidence else []
+    if own:  # "en Oracle?" answered by Stargate's 500 billion: the passage lists Oracle, the sentence does not
+        return (f"abstained: the evidence sentence does not mention {', '.join(own)}, which the follow-up asks "
+                "about, so the answer is the last question's")
     return ""
+
+
+def _evidence_and_before(evidence: Located, passages: list[Passage]) -> list[str]:
+    """The named evidence sentences and the sentence before each (which may name what "het bedrijf" means)."""
+    from rag.evidence import sentence_table
+
+    table = sentence_table(passages)
+    return [table[label] for n, i in evidence.labels for label in ((n, i - 1), (n, i)) if label in table] or \
+        list(evidence.sentences.values())

@@ -30,6 +30,7 @@ from rag.wordlists import read_words
 
 if TYPE_CHECKING:
     from rag.llm import Generator
+    from rag.spelling import Spellings
 
 History = Sequence[Union[Answer, "tuple[str, str | Answer]", "Turn"]]
 
@@ -347,17 +348,21 @@ def options(question: str, turns: list[Turn], language: str, prompts_dir: Path) 
 
 def rewrite_question(generator: Generator, prompts_dir: Path, question: str, history: History | None,
                      language: str, max_turns: int = 1, use_grammar: bool = True,
-                     embed: fragments.Embed | None = None) -> Rewrite:
+                     embed: fragments.Embed | None = None, spellings: Spellings | None = None) -> Rewrite:
     """The standalone form of `question` in this conversation (see the module docstring). With `embed` (the
     question encoder), a fragment with a preposition takes the place of the last question's nearest phrase
-    (rag.fragments)."""
+    (rag.fragments); with `spellings`, names typed in lower case are read as the articles write them."""
     from rag.llm import Generation
 
-    turns = as_turns(history, max_turns)
+    asked, turns = question, as_turns(history, max_turns)
+    if turns and spellings is not None:  # "en oracle?" -> "en Oracle?" (rag.spelling)
+        question, turns = _as_written(spellings, question, turns, language, prompts_dir)
     if not turns or not refers_back(question, language, prompts_dir):
-        return Rewrite(question, "alone")
+        return Rewrite(asked, "alone")
     started = time.perf_counter()
     ruled_turns = as_turns(history, max(2, max_turns))  # the rules may look one turn further back
+    if spellings is not None:
+        ruled_turns = _as_written(spellings, question, ruled_turns, language, prompts_dir)[1]
     ruled = substitute(question, ruled_turns, language, prompts_dir)  # in the last question's language if elliptic
     if not ruled and embed is not None:  # "Und bis Jahresende?"
         from rag import language as lang
@@ -383,4 +388,14 @@ def rewrite_question(generator: Generator, prompts_dir: Path, question: str, his
     if problem is None:
         return Rewrite(rewrite, "rewritten", ms)
     # Not the last question and this one together: the model then answers the earlier question (measured).
-    return Rewrite(question, "rejected", ms, f"{REJECTED_NOTE}: {problem}")
+    return Rewrite(asked, "rejected", ms, f"{REJECTED_NOTE}: {problem}")
+
+
+def _as_written(spellings: Spellings, question: str, turns: list[Turn], language: str,
+                prompts_dir: Path) -> tuple[str, list[Turn]]:
+    """The follow-up and the earlier questions with the names typed in lower case as the articles write them."""
+    from rag import language as lang
+
+    the_articles = referents.articles(_marks(prompts_dir))
+    return spellings.restore(question, language, the_articles), [Turn(
+        spellings.restore(t.question, lang.detect(t.question, language), the_articles), t.answer) for t in turns]

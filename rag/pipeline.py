@@ -126,6 +126,7 @@ class Question:
 def prepare(parts: Parts, q: Question) -> Stream:
     """The question checked (rag.questions), its language, and a follow-up made standalone (rag.followups)."""
     from rag import language as lang
+    from rag import spelling
     from rag.filters import SearchFilter
     from rag.followups import followup_language, rewrite_question
     from rag.prompting import prompts_for
@@ -144,8 +145,10 @@ def prepare(parts: Parts, q: Question) -> Stream:
         q.language = "en"
     q.prompts = prompts_for(settings, q.language)
     encoder = getattr(parts.retriever, "embedder", None)  # places a fragment by meaning (rag.fragments)
+    spellings = spelling.for_documents(parts.data.documents) if q.history else None  # "en oracle?"
     rewrite = rewrite_question(parts.generator, settings.prompts_dir, q.asked, q.history, q.language,
-                               settings.history_turns, settings.grammar, encoder.encode_queries if encoder else None)
+                               settings.history_turns, settings.grammar, encoder.encode_queries if encoder else None,
+                               spellings)
     q.question, q.rewrite_method = rewrite.question, "" if rewrite.method == "alone" else rewrite.method
     if rewrite.note:
         q.notes.append(Note(rewrite.note, NoteKind.FOLLOWUP))
@@ -327,8 +330,18 @@ def check(parts: Parts, q: Question) -> Stream:
     q.verdict = after_model(parts.settings, q.question, q.language, q.draft, q.passages, q.prompts.abstain,
                             q.generation.confidence, q.generation.abstain_probability, _locate(q),
                             q.reading.yes if q.reading else None, q.reading.probe if q.reading else None,
-                            _fragment_frame(q, parts.settings), q.asked if fragment else "")
+                            _fragment_frame(q, parts.settings), _as_written(parts, q) if fragment else "")
     yield from ()
+
+
+def _as_written(parts: Parts, q: Question) -> str:
+    """The question as asked, with names typed in lower case as the articles write them ("en Oracle?")."""
+    from rag import spelling
+    from rag.followups import _marks
+    from rag.referents import articles
+
+    spellings = spelling.for_documents(parts.data.documents)
+    return spellings.restore(q.asked, q.language, articles(_marks(parts.settings.prompts_dir)))
 
 
 def _made_from_fragment(q: Question, settings: Settings) -> bool:

@@ -91,10 +91,21 @@ def load_followups(path: str | Path) -> list[FollowUp]:
     return items
 
 
-def leaked(searched_for: str, question: str, not_in_search: Sequence[str]) -> list[str]:
-    """The history's names that a switch question's search carried along (those not in the question)."""
+def leaked(searched_for: str, question: str, not_in_search: Sequence[str], language: str = "en") -> list[str]:
+    """What a switch question's search carried along that the question does not name: the gold's
+    `not_in_search` terms, and any subject of the search the question lacks ("Welche US-Firma hat ... verboten,
+    Elon Musks Produkte zu nutzen?" after "Hoe oud is Elon Musk?"). Most gold files leave `not_in_search`
+    empty, so the subjects are what makes the measure able to fail."""
+    from rag.textrules import subject_words
+
     searched, asked = searched_for.lower(), question.lower()
-    return [term for term in not_in_search if term.lower() in searched and term.lower() not in asked]
+    terms = [term for term in not_in_search if term.lower() in searched and term.lower() not in asked]
+    if searched == asked:
+        return terms
+    named = subject_words(question, language)
+    carried = sorted(word for word in subject_words(searched_for, language)
+                     if not any(word[:5] == n[:5] for n in named) and word[:5] not in asked)
+    return terms + [word for word in carried if not any(word in term.lower() for term in terms)]
 
 
 def other_subject(record: dict[str, Any]) -> list[str]:
@@ -245,7 +256,7 @@ def _ask_conversation(item: FollowUp, assistant: Any, earlier: dict[str, Any] | 
     searched = follow.searched_for or follow.question
     record.update(
         searched_for=searched, method=_method(follow), rewrite_ms=follow.timings.get(Timing.REWRITE_MS, 0.0),
-        leaked=leaked(searched, item.question, item.not_in_search),
+        leaked=leaked(searched, item.question, item.not_in_search, item.lang),
         followup=score_answer(item.gold_for(item.question), follow, None), alone=alone_score,
         reused=bool(earlier))
     return record

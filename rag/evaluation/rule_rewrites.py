@@ -81,7 +81,19 @@ def rule_rewrite(question: str, history: list, generator: Any = None, embed: Any
     from rag.wordlists import prompts_dir_in_use
 
     return rewrite_question(generator or _Silent(), prompts_dir_in_use(), question, history,
-                            _language(question, history), max_turns=_history_turns(), embed=embed)
+                            _language(question, history), max_turns=_history_turns(), embed=embed,
+                            spellings=_spellings())
+
+
+@lru_cache(maxsize=1)
+def _spellings() -> Any:
+    """How the configured index's articles write their names (rag.spelling), as the pipeline reads them."""
+    from rag import index
+    from rag.config import Settings
+    from rag.spelling import Spellings
+
+    documents = index.load_texts(Settings.load().index_path).documents
+    return Spellings((document.text, document.language) for document in documents.values())
 
 
 @lru_cache(maxsize=1)

@@ -52,6 +52,16 @@ def test_leaks_are_history_names_searched_for_but_not_asked():
     assert leaked("Wie is de CEO van Nvidia?", "Wie is de CEO van Nvidia?", ["OpenAI"]) == []
 
 
+def test_a_subject_the_search_carried_along_is_a_leak_without_a_gold_list():
+    frame = "welche us-firma hat unternehmen mit chinesischem mehrheitsaktionär verboten, {} produkte zu nutzen"
+    asked, searched = frame.format("ihre"), frame.format("Elon Musks")
+    assert leaked(searched, asked, [], "de") == ["elon", "musks"]
+
+
+def test_a_search_that_only_writes_the_question_s_own_names_properly_leaks_nothing():
+    assert leaked("Wann wurde SpaceX gegründet?", "wann wurde spacex gegründet?", [], "de") == []
+
+
 def _record(kind, followup_ok, alone_ok, ttft_follow, ttft_alone, leak=(), method="rewritten"):
     return {"id": kind, "lang": "nl", "kind": kind, "question": "q", "standalone": "s", "answerable": True,
             "error": None,

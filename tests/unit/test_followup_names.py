@@ -32,3 +32,30 @@ def test_without_the_follow_up_the_rewrite_alone_is_checked():
     verdict = after_model(Settings(), REWRITE, "en", "Well under ten billion dollars [1].", _passage(SOFTBANK),
                           ABSTAIN)
     assert not verdict.abstained
+
+
+SPONSORS = ("The main sponsors are OpenAI, Softbank and Oracle. Trump announced the project on Tuesday. "
+            "At least 500 billion dollars is to flow into Stargate over four years.")
+PLEDGE = ("The main sponsors are OpenAI, Softbank and Oracle. Oracle is the oldest of them. "
+          "The company pledged 7 billion dollars to Stargate.")
+ORACLE_REWRITE = "How much did Oracle secure for Stargate?"
+
+
+def _named(sentence: int, text: str):
+    from rag.evidence import Located, sentence_table
+
+    table = sentence_table(_passage(text))
+    return Located({1: table[(1, sentence)]}, labels=((1, sentence),))
+
+
+def test_an_evidence_sentence_without_the_follow_ups_name_abstains_though_its_passage_names_it():
+    verdict = after_model(Settings(), ORACLE_REWRITE, "en", "500 billion dollars [1].", _passage(SPONSORS),
+                          ABSTAIN, evidence=_named(3, SPONSORS), asked="And Oracle?")
+    assert verdict.reason == AbstainReason.OFF_SUBJECT
+    assert any("the evidence sentence does not mention oracle" in note for note in verdict.notes)
+
+
+def test_the_follow_ups_name_in_the_sentence_before_the_evidence_is_enough():
+    verdict = after_model(Settings(), ORACLE_REWRITE, "en", "7 billion dollars [1].", _passage(PLEDGE), ABSTAIN,
+                          evidence=_named(3, PLEDGE), asked="And Oracle?")
+    assert not verdict.abstained

@@ -1,0 +1,92 @@
+"""Words typed in lower case, written as the collection writes them: "en oracle?" -> "en Oracle?".
+
+The follow-up rules find names by their capitals (rag.mentions), and people type chat questions in lower case:
+"en oracle?" after "Hoeveel heeft Softbank toegezegd?" named nothing the rules could put in Softbank's place, so
+it went to the model's rewrite, which wrote it back unchanged, and Bron abstained. A word that the articles write
+only with a capital inside a sentence and that is no common word of the article's language ("Oracle", "SpaceX",
+"xAI", "China"; not German nouns such as "Umsatz": rag.textrules.common_word) is given that form. A word they also
+write in lower case ("bedrijven") or never write is left as typed, as are words of one letter ("x" may be a sign);
+the first word of a sentence in the articles says nothing about its case.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Collection, Iterable
+
+from rag.textrules import common_word
+
+MIN_LETTERS = 2  # one letter typed in lower case is too often not a name ("x", "a")
+_WORD = re.compile(r"[^\W_]*[^\W\d_][^\W_]*")  # letters and digits with at least one letter: "H20", "xAI"
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]|[.!?:]\s*[\"“„»«'(])\s*[\"“„»«'(]?\s*$")
+_LOOK_BACK = 4  # characters before a word that say whether it starts a sentence
+
+
+class Spellings:
+    """The written form of every word the collection writes with a capital only (built once per index)."""
+
+    def __init__(self, texts: Iterable[tuple[str, str]]) -> None:
+        """`texts`: each article's text with its language."""
+        forms: dict[str, Counter] = {}
+        alone: set[str] = set()  # the forms written at least once without a capitalised word beside them
+        names: dict[tuple[str, str], bool] = {}
+        for text, language in texts:
+            found = list(_WORD.finditer(text))
+            starts = [bool(_SENTENCE_START.search(text[max(0, m.start() - _LOOK_BACK):m.start()])) for m in found]
+            capital = [not m.group(0).islower() and not start for m, start in zip(found, starts)]
+            for i, match in enumerate(found):
+                word = match.group(0)
+                if word.islower():
+                    forms.setdefault(word, Counter())[word] += 1
+                elif capital[i] and names.setdefault((word, language), not common_word(word, language)):
+                    forms.setdefault(word.lower(), Counter())[word] += 1
+                    if not any(0 <= j < len(found) and capital[j] and _touching(text, found[min(i, j)],
+                                                                                  found[max(i, j)])
+                               for j in (i - 1, i + 1)):
+                        alone.add(word)
+        # A word written only inside longer names ("Fund" of "Big Fund", "Initiative") names nothing alone
+        self._written = {key: form for key, counts in forms.items() for form in [counts.most_common(1)[0][0]]
+                         if key not in counts and len(key) >= MIN_LETTERS and form in alone}
+
+    def written(self, word: str, language: str, after_article: bool = False) -> str:
+        """How the collection writes `word` when it is typed in lower case; else `word` itself. Not a common word
+        of the question's language, and after an article only a name no noun is written like ("de eu" -> "de
+        EU", "xAI"): "the fund" is not the "Big Fund" a German article names."""
+        form = self._written.get(word, word) if word.islower() else word
+        if form == word or after_article and form == word.capitalize() or common_word(word, language):
+            return word
+        return form
+
+    def restore(self, text: str, language: str, articles: Collection[str] = ()) -> str:
+        """`text` (in `language`) with each lower-case word the collection writes only with a capital in that
+        form; `articles` (lower case) are the words after which a capitalised noun would be read as a name."""
+        words = list(_WORD.finditer(text))
+        out, at = [], 0
+        for before, match in zip([None, *words], words):
+            after_article = before is not None and before.group(0).lower() in articles and \
+                not text[before.end():match.start()].strip()
+            out += [text[at:match.start()], self.written(match.group(0), language, after_article)]
+            at = match.end()
+        return "".join(out) + text[at:]
+
+    def __len__(self) -> int:
+        return len(self._written)
+
+
+_built: list[tuple[object, Spellings]] = []  # the last index's documents and their spellings
+
+
+def for_documents(documents: dict) -> Spellings:
+    """The spellings of a loaded index's articles (`IndexData.documents`), built at its first follow-up (about
+    1 ms per 1,000 characters) and kept while that index is loaded."""
+    if _built and _built[0][0] is documents:
+        return _built[0][1]
+    made = Spellings((document.text, document.language) for document in documents.values())
+    _built[:] = [(documents, made)]
+    return made
+
+
+def _touching(text: str, first: re.Match, second: re.Match) -> bool:
+    """Only a space or a hyphen between two words: with a capital each they are one name ("Big Fund")."""
+    return not text[first.end():second.start()].strip(" -")
