@@ -42,8 +42,7 @@ SHORT_QUESTION_WORDS = 4  # ... nor one of four words or fewer that names nothin
 MIN_CONTENT_LETTERS = 4  # shorter words of a question ("wat", "is") rarely carry what it asks
 KEPT_STEM_LETTERS = 5  # a rewrite keeps a content word when it has its first five letters ("Amt" ~ "Amtes")
 REWRITE_SLACK_CHARS = 80  # a rewrite may be this much longer than the follow-up and the turns it draws on
-TURN_QUESTION_CHARS = 1000  # an earlier question is cut like an answer, at max_question_chars' default: a
-# 27,000-character question in a history passed to the API made the follow-up's prompt overflow n_ctx
+TURN_QUESTION_CHARS = 1000  # an earlier question is cut (max_question_chars' default): 27,000 characters overflowed
 SURE_DETECTION_WORDS = 3  # lower-case words a follow-up needs before its detected language (French, ...) is
 # trusted over the conversation's: "En xAI?" reads as French, "Et quel âge a-t-il ?" is French
 
@@ -117,15 +116,25 @@ def refers_back(question: str, language: str, prompts_dir: Path) -> bool:
     text = " ".join(tokens)
     reflexive = set(words.get("reflexive", []))  # "their own chips" belong to the question's own subject
     pointing = {t for t, after in zip(tokens, tokens[1:] + [""]) if after not in reflexive}
-    if pointing & set(words.get("pronouns", [])) or tokens[-1] in words.get("last_words", []):
-        return True
-    if referents.pronoun_hits(question, words, language):  # "Wat is zijn rol?", "Wie hoch ist sein Umsatz?"
+    hits = referents.pronoun_hits(question, words, language)  # "Wat is zijn rol?", "Wie hoch ist sein Umsatz?"
+    if pointing & (set(words.get("pronouns", [])) - _owned(question, words, language, hits)) or hits or \
+            tokens[-1] in words.get("last_words", []):
         return True
     if any(f" {phrase} " in f" {text} " for phrase in words.get("phrases", [])):
         return True
     # An opening counts in any language: "En in China?" is too short for language detection to be sure.
     starts = {start for lang_words in marks.values() for start in lang_words.get("starts", [])}
     return any(text == start or text.startswith(start + " ") for start in starts)
+
+
+def _owned(question: str, words: dict, language: str, hits: list) -> set[str]:
+    """The possessives before a noun that a name of the question owns, a name no common or generic word ("Geld",
+    "KI": `subject_words`) is: "Wofür will Alibaba seinen neuen KI-Chip nutzen?" points at nothing earlier."""
+    from rag.textrules import find_words, subject_words
+
+    owners = set(words.get("possessives", [])) - {match.group(0).lower() for match, _ in hits}
+    found = [(m.group(0).lower(), m.start()) for m in find_words(question, "'-") if m.group(0).lower() in owners]
+    return {w for w, _ in found if all(subject_words(question[:at], language) for v, at in found if v == w)}
 
 
 def followup_language(question: str, detected: str, history: History | None, prompts_dir: Path) -> str:
@@ -349,20 +358,19 @@ def options(question: str, turns: list[Turn], language: str, prompts_dir: Path) 
 def rewrite_question(generator: Generator, prompts_dir: Path, question: str, history: History | None,
                      language: str, max_turns: int = 1, use_grammar: bool = True,
                      embed: fragments.Embed | None = None, spellings: Spellings | None = None) -> Rewrite:
-    """The standalone form of `question` in this conversation (see the module docstring). With `embed` (the
-    question encoder), a fragment with a preposition takes the place of the last question's nearest phrase
-    (rag.fragments); with `spellings`, names typed in lower case are read as the articles write them."""
+    """The standalone form of `question` in this conversation (module docstring). `embed`: the question encoder
+    places a fragment (rag.fragments); `spellings`: names typed in lower case read as written (rag.spelling)."""
     from rag.llm import Generation
 
     asked, turns = question, as_turns(history, max_turns)
+    ruled_turns = as_turns(history, max(2, max_turns))  # the rules may look one turn further back
     if turns and spellings is not None:  # "en oracle?" -> "en Oracle?" (rag.spelling)
-        question, turns = _as_written(spellings, question, turns, language, prompts_dir)
+        the_articles = referents.articles(_marks(prompts_dir))
+        question, turns = spellings.conversation(question, turns, language, the_articles)
+        ruled_turns = spellings.conversation(question, ruled_turns, language, the_articles)[1]
     if not turns or not refers_back(question, language, prompts_dir):
         return Rewrite(asked, "alone")
     started = time.perf_counter()
-    ruled_turns = as_turns(history, max(2, max_turns))  # the rules may look one turn further back
-    if spellings is not None:
-        ruled_turns = _as_written(spellings, question, ruled_turns, language, prompts_dir)[1]
     ruled = substitute(question, ruled_turns, language, prompts_dir)  # in the last question's language if elliptic
     if not ruled and embed is not None:  # "Und bis Jahresende?"
         from rag import language as lang
@@ -390,12 +398,3 @@ def rewrite_question(generator: Generator, prompts_dir: Path, question: str, his
     # Not the last question and this one together: the model then answers the earlier question (measured).
     return Rewrite(asked, "rejected", ms, f"{REJECTED_NOTE}: {problem}")
 
-
-def _as_written(spellings: Spellings, question: str, turns: list[Turn], language: str,
-                prompts_dir: Path) -> tuple[str, list[Turn]]:
-    """The follow-up and the earlier questions with the names typed in lower case as the articles write them."""
-    from rag import language as lang
-
-    the_articles = referents.articles(_marks(prompts_dir))
-    return spellings.restore(question, language, the_articles), [Turn(
-        spellings.restore(t.question, lang.detect(t.question, language), the_articles), t.answer) for t in turns]

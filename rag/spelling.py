@@ -14,8 +14,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING
 
 from rag.textrules import common_word
+
+if TYPE_CHECKING:
+    from rag.referents import Turn
 
 MIN_LETTERS = 2  # one letter typed in lower case is too often not a name ("x", "a")
 _WORD = re.compile(r"[^\W_]*[^\W\d_][^\W_]*")  # letters and digits with at least one letter: "H20", "xAI"
@@ -69,6 +73,15 @@ class Spellings:
             out += [text[at:match.start()], self.written(match.group(0), language, after_article)]
             at = match.end()
         return "".join(out) + text[at:]
+
+    def conversation(self, question: str, turns: list[Turn], language: str,
+                     articles: Collection[str] = ()) -> tuple[str, list[Turn]]:
+        """The follow-up and the earlier questions of `turns` restored (each question in its own language)."""
+        from rag import language as lang
+        from rag.referents import Turn
+
+        return self.restore(question, language, articles), [Turn(
+            self.restore(t.question, lang.detect(t.question, language), articles), t.answer) for t in turns]
 
     def __len__(self) -> int:
         return len(self._written)

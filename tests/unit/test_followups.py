@@ -67,9 +67,22 @@ def test_questions_that_lean_on_the_history(question, language):
     ("Wat zijn de plannen van de Europese Commissie voor AI?", "nl"),  # "zijn" is the verb here
     ("Gibt es Pläne für KI-Gigafabriken in Europa?", "de"), ("Wer ist Sam Altman?", "de"),
     ("How much money will flow into Stargate?", "en"), ("Who leads OpenAI?", "en"),
+    # a possessive that a name of the question's own owns points at nothing earlier
+    ("Wofür will Alibaba seinen neuen KI-Chip nutzen?", "de"),
+    ("Met welke instelling vergelijkt Von der Leyen haar plannen voor AI?", "nl"),
+    ("By how much did Tesla's revenue fall in its first-ever decline?", "en"),
 ])
 def test_questions_that_stand_alone(question, language):
     assert not refers_back(question, language, PROMPTS)
+
+
+@pytest.mark.parametrize("question, language", [
+    ("Wie viel Geld stellt dessen Fonds bereit?", "de"),  # "Geld" is a common noun, not an owner
+    ("Wat moet AI volgens haar persbericht zijn?", "nl"),  # "AI" is generic
+    ("Wie viel Geld will ihre Kommission insgesamt für KI mobilisieren?", "de"),
+])
+def test_a_possessive_after_no_name_of_the_questions_own_still_points_back(question, language):
+    assert refers_back(question, language, PROMPTS)
 
 
 def test_history_turns_come_from_answers_or_pairs_without_citation_marks():
