@@ -138,10 +138,9 @@ def _owned(question: str, words: dict, language: str, hits: list) -> set[str]:
 
 
 def followup_language(question: str, detected: str, history: History | None, prompts_dir: Path) -> str:
-    """The language to answer a follow-up in. "En xAI?" is too short to detect (it reads as French): its
-    opening ("En", "Und", "And") names the language, and otherwise an unsupported guess on a short follow-up
-    gives way to the language of the last answer. A follow-up long enough to detect stays in its language:
-    French after Dutch is answered in English with the note every other French question gets."""
+    """The language to answer a follow-up in. "En xAI?" reads as French: its opening names the language, else an
+    unsupported guess on a short follow-up gives way to the last answer's language. A follow-up long enough to
+    detect stays in its language (French after Dutch is answered in English with the note for French)."""
     from rag import language as lang
 
     if not history:
@@ -363,14 +362,16 @@ def rewrite_question(generator: Generator, prompts_dir: Path, question: str, his
     from rag.llm import Generation
 
     asked, turns = question, as_turns(history, max_turns)
-    ruled_turns = as_turns(history, max(2, max_turns))  # the rules may look one turn further back
+    the_articles = referents.articles(_marks(prompts_dir))
     if turns and spellings is not None:  # "en oracle?" -> "en Oracle?" (rag.spelling)
-        the_articles = referents.articles(_marks(prompts_dir))
-        question, turns = spellings.conversation(question, turns, language, the_articles)
-        ruled_turns = spellings.conversation(question, ruled_turns, language, the_articles)[1]
+        question = spellings.restore(question, language, the_articles)
     if not turns or not refers_back(question, language, prompts_dir):
         return Rewrite(asked, "alone")
     started = time.perf_counter()
+    ruled_turns = as_turns(history, max(2, max_turns))  # the rules may look one turn further back
+    if spellings is not None:  # the earlier questions too, now that the question leans on them
+        turns = spellings.conversation(question, turns, language, the_articles)[1]
+        ruled_turns = spellings.conversation(question, ruled_turns, language, the_articles)[1]
     ruled = substitute(question, ruled_turns, language, prompts_dir)  # in the last question's language if elliptic
     if not ruled and embed is not None:  # "Und bis Jahresende?"
         from rag import language as lang
@@ -397,4 +398,3 @@ def rewrite_question(generator: Generator, prompts_dir: Path, question: str, his
         return Rewrite(rewrite, "rewritten", ms)
     # Not the last question and this one together: the model then answers the earlier question (measured).
     return Rewrite(asked, "rejected", ms, f"{REJECTED_NOTE}: {problem}")
-
