@@ -52,11 +52,11 @@ class Rewrite:
     """The question Bron searched for and answered, and how it was made from the one asked."""
 
     question: str
-    method: str  # "alone" (no history or no mark of a follow-up), "substituted" (by rules), "chosen" (the model
-    # chose among the questions the rules wrote), "rewritten" (by the model), "rejected" (the model's rewrite was
-    # not trusted: searched as asked)
+    method: str  # "alone" (no history or no follow-up mark), "substituted" (by rules), "chosen" (by the model among
+    # the rules' questions), "rewritten" (by the model), "rejected" (the model's rewrite untrusted: searched as asked)
     ms: float = 0.0
     note: str = ""
+    written: str = ""  # the question as asked, names typed in lower case as the articles write them (rag.spelling)
 
 
 def as_turns(history: History | None, max_turns: int) -> list[Turn]:
@@ -366,7 +366,7 @@ def rewrite_question(generator: Generator, prompts_dir: Path, question: str, his
     if turns and spellings is not None:  # "en oracle?" -> "en Oracle?" (rag.spelling)
         question = spellings.restore(question, language, the_articles)
     if not turns or not refers_back(question, language, prompts_dir):
-        return Rewrite(asked, "alone")
+        return Rewrite(asked, "alone", written=question)
     started = time.perf_counter()
     ruled_turns = as_turns(history, max(2, max_turns))  # the rules may look one turn further back
     if spellings is not None:  # the earlier questions too, now that the question leans on them
@@ -379,11 +379,11 @@ def rewrite_question(generator: Generator, prompts_dir: Path, question: str, his
         last = turns[-1].question
         ruled = fragments.splice(question, last, _marks(prompts_dir), lang.detect(last, language), embed)
     if ruled and rewrite_problem(ruled, question, ruled_turns, language, prompts_dir, check_language=False) is None:
-        return Rewrite(ruled, "substituted", (time.perf_counter() - started) * 1000)
+        return Rewrite(ruled, "substituted", (time.perf_counter() - started) * 1000, written=question)
     choices = options(question, ruled_turns, language, prompts_dir)  # one left after the checks: still unsure
     chosen = choose(generator, prompts_dir, question, ruled_turns, choices) if len(choices) > 1 else None
     if chosen:
-        return Rewrite(chosen, "chosen", (time.perf_counter() - started) * 1000)
+        return Rewrite(chosen, "chosen", (time.perf_counter() - started) * 1000, written=question)
     prompt = load_rewrite_prompt(prompts_dir)
     record = Generation()
     language_name = (_marks(prompts_dir).get(language) or _marks(prompts_dir)["en"])["name"]
@@ -395,6 +395,6 @@ def rewrite_question(generator: Generator, prompts_dir: Path, question: str, his
     ms = (time.perf_counter() - started) * 1000
     problem = rewrite_problem(rewrite, question, turns, language, prompts_dir)
     if problem is None:
-        return Rewrite(rewrite, "rewritten", ms)
+        return Rewrite(rewrite, "rewritten", ms, written=question)
     # Not the last question and this one together: the model then answers the earlier question (measured).
-    return Rewrite(asked, "rejected", ms, f"{REJECTED_NOTE}: {problem}")
+    return Rewrite(asked, "rejected", ms, f"{REJECTED_NOTE}: {problem}", question)

@@ -74,6 +74,7 @@ class Question:
     prompts: PromptSet | None = None
     question: str = ""  # what is searched for and answered: the standalone form of a follow-up
     rewrite_method: str = ""  # "" (asked alone), "substituted", "chosen", "rewritten" or "rejected" (rag.followups)
+    written: str = ""  # as asked, names typed in lower case as the articles write them ("en Oracle?", rag.spelling)
     notes: list[Note] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     # search
@@ -150,6 +151,7 @@ def prepare(parts: Parts, q: Question) -> Stream:
                                settings.history_turns, settings.grammar, encoder.encode_queries if encoder else None,
                                spellings)
     q.question, q.rewrite_method = rewrite.question, "" if rewrite.method == "alone" else rewrite.method
+    q.written = rewrite.written or q.asked
     if rewrite.note:
         q.notes.append(Note(rewrite.note, NoteKind.FOLLOWUP))
     q.timings[Timing.REWRITE_MS] = rewrite.ms
@@ -330,18 +332,8 @@ def check(parts: Parts, q: Question) -> Stream:
     q.verdict = after_model(parts.settings, q.question, q.language, q.draft, q.passages, q.prompts.abstain,
                             q.generation.confidence, q.generation.abstain_probability, _locate(q),
                             q.reading.yes if q.reading else None, q.reading.probe if q.reading else None,
-                            _fragment_frame(q, parts.settings), _as_written(parts, q) if fragment else "")
+                            _fragment_frame(q, parts.settings), q.written if fragment else "")
     yield from ()
-
-
-def _as_written(parts: Parts, q: Question) -> str:
-    """The question as asked, with names typed in lower case as the articles write them ("en Oracle?")."""
-    from rag import spelling
-    from rag.followups import _marks
-    from rag.referents import articles
-
-    spellings = spelling.for_documents(parts.data.documents)
-    return spellings.restore(q.asked, q.language, articles(_marks(parts.settings.prompts_dir)))
 
 
 def _made_from_fragment(q: Question, settings: Settings) -> bool:

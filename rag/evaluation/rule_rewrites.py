@@ -88,12 +88,10 @@ def rule_rewrite(question: str, history: list, generator: Any = None, embed: Any
 @lru_cache(maxsize=1)
 def _spellings() -> Any:
     """How the configured index's articles write their names (rag.spelling), as the pipeline reads them."""
-    from rag import index
+    from rag import index, spelling
     from rag.config import Settings
-    from rag.spelling import Spellings
 
-    documents = index.load_texts(Settings.load().index_path).documents
-    return Spellings((document.text, document.language) for document in documents.values())
+    return spelling.for_documents(index.load_texts(Settings.load().index_path).documents)
 
 
 @lru_cache(maxsize=1)

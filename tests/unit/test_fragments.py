@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from rag.followups import _marks, rewrite_question
-from rag.fragments import opens_with_preposition, phrases, splice
+from rag.fragments import fragment_kind, is_fragment, noun_phrases, opens_with_preposition, phrases, splice
 from rag.wordlists import prompts_dir_in_use
 
 MARKS = _marks(None)
@@ -64,8 +64,45 @@ def test_a_short_phrase_without_an_opening_continues_the_last_question_too():
     assert made == "Wie viel Rechenleistung hatte China bis Ende des Jahres?"
 
 
-def test_a_fragment_without_a_preposition_is_left_to_the_model():
-    assert splice("Und die EU selbst?", "Wie viel Geld versprechen die Firmen für KI?", MARKS, "de", by_time) is None
+def test_a_noun_phrase_without_a_counterpart_is_left_to_the_model():
+    assert splice("Und die Bewertung dabei?", "Wie viel Geld hat xAI Anfang Januar eingesammelt?", MARKS, "de",
+                  by_time) is None
+
+
+def test_a_noun_phrase_takes_the_place_of_the_article_phrase():
+    made = splice("Und die Bruttomarge?", "Wie hoch ist die Marktkapitalisierung von Nvidia?", MARKS, "de", by_time)
+    assert made == "Wie hoch ist die Bruttomarge von Nvidia?"
+
+
+def test_an_article_after_a_preposition_opens_no_noun_phrase():
+    words = "How much did xAI burn in the first nine months".split()
+    assert noun_phrases(words, MARKS, "en") == []
+
+
+def test_a_time_without_a_preposition_takes_the_place_of_the_last_time():
+    made = splice("En eind dit jaar?", "Hoe groot was de AI-capaciteit van China in juni?", MARKS, "nl", by_time)
+    assert made == "Hoe groot was de AI-capaciteit van China eind dit jaar?"
+
+
+def test_a_time_takes_the_place_of_a_relative_date():
+    made = splice("En dit jaar?", "Hoeveel investeerde SpaceX vorig jaar in xAI?", MARKS, "nl", by_time)
+    assert made == "Hoeveel investeerde SpaceX dit jaar in xAI?"
+
+
+def test_a_time_is_added_to_a_question_without_one():
+    assert splice("and last year?", "How much did xAI raise?", MARKS, "en", by_time) == \
+        "How much did xAI raise last year?"
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("Und bis Jahresende?", "phrase"), ("and the next quarter?", "time"), ("Und Ende des Jahres?", "time"),
+    ("und die bruttomarge im zweiten quartal?", "noun"), ("En Tesla vorig jaar?", ""), ("En hoe oud is hij?", "")])
+def test_the_kind_of_fragment(question, kind):
+    assert fragment_kind(question, MARKS) == kind
+
+
+def test_a_time_alone_borrows_the_last_questions_frame():
+    assert is_fragment("en eind dit jaar", "nl", MARKS)
 
 
 class Silent:
@@ -81,3 +118,10 @@ def test_the_follow_up_rules_use_it_only_with_an_encoder():
     assert placed.question == "Hoe groot was de AI-capaciteit van China tegen het einde van het jaar?"
     alone = rewrite_question(Silent(), prompts_dir_in_use(), "En tegen het einde van het jaar?", history, "nl")
     assert alone.method == "rejected"
+
+
+def test_a_time_without_a_preposition_is_substituted_in_a_conversation():
+    history = [("Hoe groot was de AI-capaciteit van China in juni?", "246 exaflops [1].")]
+    placed = rewrite_question(Silent(), prompts_dir_in_use(), "en eind dit jaar", history, "nl", embed=by_time)
+    assert placed.method == "substituted"
+    assert placed.question == "Hoe groot was de AI-capaciteit van China eind dit jaar?"
