@@ -84,7 +84,8 @@ def ellipsis_rewrites(question: str, last_question: str, language: str, marks: d
     olds = [s for s in spans(last_question, language) if s.kind == kind and (
         kind != "name" or is_subject(last_question[s.start:s.end], language))]
     if new.lower() in last_question.lower():  # "And Trump?" after "How old is Altman, says Trump's article?":
-        olds = [s for s in olds if new.lower() not in last_question[s.start:s.end].lower()]  # another one's place
+        olds = [s for s in olds if new.lower() not in last_question[s.start:s.end].lower()  # another one's place
+                and not _joined(last_question, s, new, marks)]  # not "xAI" of "xAI and SpaceX" for "SpaceX alone"
         if not olds or lead:
             return []
     if lead:  # after the same preposition: "in de VS" -> "in China"
@@ -108,6 +109,15 @@ def ellipsis_rewrites(question: str, last_question: str, language: str, marks: d
     made = [_in_place(last_question, s, new, lead, marks) for s in olds[:MAX_OPTIONS]]
     made = [without_source(m, language, marks) for m in made] if kind == "name" else made
     return list(dict.fromkeys(made))  # "Musk" twice in the last question is one choice
+
+
+def _joined(question: str, old_span, new: str, marks: dict) -> bool:
+    """Is the name at `old_span` joined to `new` by "and" ("the combined valuation of xAI and SpaceX")? Putting
+    the new one in its place would name it twice ("... of SpaceX and SpaceX?"): the fragment asks about it alone."""
+    joiners = "|".join(re.escape(w.get("and", "and")) for w in marks.values()) + "|,"
+    old = re.escape(question[old_span.start:old_span.end])
+    pattern = rf"(?<!\w)(?:{old}\s*(?:{joiners})\s*{re.escape(new)}|{re.escape(new)}\s*(?:{joiners})\s*{old})(?!\w)"
+    return re.search(pattern, question, flags=re.I) is not None
 
 
 def _in_place(last_question: str, old_span, new: str, lead: str, marks: dict) -> str:

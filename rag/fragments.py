@@ -80,14 +80,15 @@ def fragment_kind(question: str, marks: dict) -> str:
 
 
 def is_time(text: str, marks: dict) -> bool:
-    """Does `text` name a time: a date ("juni", "2025"), a date noun ("Jahres", "quarter") or a relative date
+    """Does `text` name a time: a date ("juni", "2025"), a date noun ("Jahres", "months") or a relative date
     ("vorig jaar", "at first"), in any language of followup.toml?"""
     from rag.mentions import spans
 
     low = " ".join(split_words(text, "'-")).lower()
     nouns = {w for lang_words in marks.values() for w in lang_words.get("date_nouns", [])}
     relative = {p for lang_words in marks.values() for p in lang_words.get("relative_dates", [])}
-    return bool(set(low.split()) & nouns) or any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", low) for p in relative) \
+    return bool(set(low.split()) & nouns) \
+        or any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", low) for p in relative) \
         or any(s.kind == "date" for code in marks for s in spans(text, code))
 
 
@@ -158,8 +159,9 @@ def splice(question: str, last_question: str, marks: dict, language: str, embed:
         spans = noun_phrases(words, marks, language)
     else:
         spans = phrases(words, marks, language)
-        if kind == "time":  # only the phrases that place the question in time, and a time without a preposition
-            spans = [(a, b) for a, b in spans if is_time(" ".join(words[a:b]), marks)] + _bare_times(words, marks)
+        if kind == "time" or is_time(fragment, marks):  # a time takes the place of a time: of the phrases that
+            times = [(a, b) for a, b in spans if is_time(" ".join(words[a:b]), marks)] + _bare_times(words, marks)
+            spans = times if times or kind == "time" else spans  # place it, or of "zunächst" ("over vier jaar")
     if not spans:
         return " ".join([*words, fragment]) + "?" if kind != "noun" else None
     vectors = np.asarray(embed([fragment] + [" ".join(words[a:b]) for a, b in spans]))

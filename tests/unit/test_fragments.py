@@ -89,6 +89,12 @@ def test_a_time_takes_the_place_of_a_relative_date():
     assert made == "Hoeveel investeerde SpaceX dit jaar in xAI?"
 
 
+def test_a_time_with_a_preposition_takes_the_place_of_a_relative_date_too():
+    made = splice("En over vier jaar?", "Hoeveel wil Stargate aanvankelijk in de VS investeren?", MARKS, "nl",
+                  by_time)
+    assert made == "Hoeveel wil Stargate over vier jaar in de VS investeren?"
+
+
 def test_a_time_is_added_to_a_question_without_one():
     assert splice("and last year?", "How much did xAI raise?", MARKS, "en", by_time) == \
         "How much did xAI raise last year?"

@@ -166,6 +166,9 @@ ELLIPSES_UNSURE = [
     ("two-names-of-that-kind", "And Stargate?", "When did SoftBank and OpenAI announce their fund?", "en"),
     ("the-name-is-already-there", "En OpenAI?", "Wie leidt OpenAI?", "nl"),
     ("a-name-with-no-counterpart", "En Nvidia?", "Hoeveel kost de nieuwe chip?", "nl"),
+    ("the-name-joined-to-its-counterpart", "What about SpaceX alone?", "What is the combined valuation of xAI and "
+     "SpaceX?", "en"),
+    ("de-the-name-joined-to-its-counterpart", "Und SpaceX?", "Wie viel sind xAI und SpaceX zusammen wert?", "de"),
 ]
 
 
