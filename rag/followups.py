@@ -288,11 +288,10 @@ def _kept_pronouns(rewrite: str, question: str, language: str, prompts_dir: Path
 
 def kind_problem(rewrite: str, question: str, turns: list[Turn], language: str,
                  prompts_dir: Path | None = None) -> str | None:
-    """Does the rewrite still ask for the kind of answer the follow-up asks for (its own question word, or for
-    an ellipsis with none, the last question's)? "Und bei der Kommission?" after "Wie viel soll in Stargate
-    fließen?" rewritten as "... soll über vier Jahre in Stargate fließen?" asks yes or no: answered "Ja [2]",
-    that answers a question nobody asked. Only a clear change counts: no question word left, or a number asked
-    where a date, place or name was. A question word of no clear kind ("Welche ...", "How can ...") passes."""
+    """Does the rewrite still ask for the kind of answer the follow-up (or, for an ellipsis, the last question)
+    asks for? "Und bei der Kommission?" after "Wie viel soll in Stargate fließen?" rewritten as "... soll über
+    vier Jahre in Stargate fließen?" asks yes or no ("Ja [2]" answers a question nobody asked). Only a clear
+    change counts: no question word left, or a number asked where a date, place or name was."""
     from rag import answerkinds
     from rag import language as lang
 
@@ -300,17 +299,18 @@ def kind_problem(rewrite: str, question: str, turns: list[Turn], language: str,
         return answerkinds.asked_kind(text, lang.detect(text, language))
 
     marks = _marks(prompts_dir)
-    asked = kind_of(question)
-    if asked is None and turns and is_fragment(question, language, marks):
+    asked, fragment = kind_of(question), bool(turns) and is_fragment(question, language, marks)
+    if asked is None and fragment:
         asked = kind_of(turns[-1].question)  # an ellipsis ("Und Anthropic?") asks what the last question asked
     if asked is None:
         return None
-    made = kind_of(rewrite)
+    made = kind_of(rewrite)  # a fragment in the last question's frame keeps its question word ("Wie viel will
+    if fragment and (made is None or _kind_group(made) != _kind_group(asked)):  # Stargate over vier jaar ...?")
+        made = answerkinds.asked_kind(rewrite, lang.detect(turns[-1].question, language)) or made
     yes_or_no = not question_words(marks) & {w.lower() for w in split_words(rewrite, "'-")}
     if (made is None and yes_or_no) or (made is not None and _kind_group(made) != _kind_group(asked)):
-        wanted = answerkinds.DESCRIBE[asked]
-        return f"the rewrite no longer asks for {wanted}" + (f" (it asks for {answerkinds.DESCRIBE[made]})"
-                                                              if made else "")
+        it = f" (it asks for {answerkinds.DESCRIBE[made]})" if made else ""
+        return f"the rewrite no longer asks for {answerkinds.DESCRIBE[asked]}{it}"
     return None
 
 

@@ -406,8 +406,11 @@ COMMISSION_TURN = [Turn("Wie viel Geld soll über vier Jahre in Stargate fließe
     # a yes/no follow-up stays one
     ("Ist Sam Altman auch Chef von Tesla?", "Ist er auch Chef von Tesla?", [Turn("Wer leitet OpenAI?", "Altman")],
      "de", None),
+    # a Dutch fragment in a German question's frame: its "Wie viel" is German, not the Dutch "wie" (who)
+    ("Wie viel will Stargate over vier jaar in totaal investieren?", "en over vier jaar in totaal?",
+     [Turn("Wie viel will Stargate zunächst investieren?", "100 Milliarden US-Dollar")], "nl", None),
 ], ids=["ellipsis-made-yes-no", "ellipsis-kept", "own-question-word", "date-to-name", "money-as-count",
-        "wat-unclear", "yes-no-stays"])
+        "wat-unclear", "yes-no-stays", "frame-of-another-language"])
 def test_a_rewrite_keeps_the_kind_of_answer_asked_for(rewrite, question, turns, language, problem):
     from rag.followups import kind_problem
 
