@@ -22,6 +22,7 @@ from rag.wordlists import prompts_dir_in_use, read_words, word_lists
 KINDS_FILE = "kinds.toml"  # in the prompts folder (settings.prompts_dir)
 COMPOUND_NOUN = 4  # "KI-Unternehmen" ends in "unternehmen": a noun this long counts at a compound's end
 WHICH_REACH = 3  # "Welk Japans bedrijf": the noun of "which" within this many words
+FOREIGN_PHRASE_WORDS = 2  # another language's question phrase this long ("wie viel") reads the question
 
 
 class Kind(StrEnum):
@@ -116,10 +117,15 @@ def asked_kind(question: str, language: str) -> Kind | None:
     """The kind of answer the question's opening word asks for, None when it says nothing clear.
 
     Only a question word at the start of a clause counts ("How old was he when ..." asks an age), and a
-    question that asks two things at once ("Wann und wo ...") asks for no one kind."""
-    table = _lists().questions.get(language)
-    if table is None:
+    question that asks two things at once ("Wann und wo ...") asks for no one kind. Another language's phrase
+    of two words or more reads it ("Wie viel will Stargate over vier jaar ...?" asks an amount, not Dutch "who")."""
+    tables = _lists().questions
+    if language not in tables:
         return None
+    reach = {code: _opening(question, table) for code, table in tables.items()}  # German "Wie heißt": no "wie"
+    reading = max(tables, key=lambda code: (reach[code] * (code == language or reach[code] >= FOREIGN_PHRASE_WORDS),
+                                            code == language))
+    table, language = tables[reading], reading
     words, starts = _clause_starts(question, table)
     for start in starts:
         found = _phrase_at(words, start, table)
@@ -130,6 +136,13 @@ def asked_kind(question: str, language: str) -> Kind | None:
             return None
         return _resolve(group, words, end, table, language)
     return None
+
+
+def _opening(question: str, table: dict) -> int:
+    """How many words of the question's first clause the table's longest question phrase covers (0: none)."""
+    words, starts = _clause_starts(question, table)
+    found = _phrase_at(words, starts[0], table) if starts else None
+    return found[1] - starts[0] if found else 0
 
 
 def _clause_starts(question: str, table: dict) -> tuple[list[str], list[int]]:

@@ -299,14 +299,12 @@ def kind_problem(rewrite: str, question: str, turns: list[Turn], language: str,
         return answerkinds.asked_kind(text, lang.detect(text, language))
 
     marks = _marks(prompts_dir)
-    asked, fragment = kind_of(question), bool(turns) and is_fragment(question, language, marks)
-    if asked is None and fragment:
+    asked = kind_of(question)
+    if asked is None and turns and is_fragment(question, language, marks):
         asked = kind_of(turns[-1].question)  # an ellipsis ("Und Anthropic?") asks what the last question asked
     if asked is None:
         return None
-    made = kind_of(rewrite)  # a fragment in the last question's frame keeps its question word ("Wie viel will
-    if fragment and (made is None or _kind_group(made) != _kind_group(asked)):  # Stargate over vier jaar ...?")
-        made = answerkinds.asked_kind(rewrite, lang.detect(turns[-1].question, language)) or made
+    made = kind_of(rewrite)
     yes_or_no = not question_words(marks) & {w.lower() for w in split_words(rewrite, "'-")}
     if (made is None and yes_or_no) or (made is not None and _kind_group(made) != _kind_group(asked)):
         it = f" (it asks for {answerkinds.DESCRIBE[made]})" if made else ""

@@ -65,6 +65,9 @@ SEEDS = Path(__file__).resolve().parents[2] / "seeds"
     # openings and clauses
     ("En wanneer werd xAI opgericht?", "nl", Kind.DATE),
     ("Laut dem Artikel, wie viele Roboter will Tesla bauen?", "de", Kind.COUNT),
+    # another language's phrase of two words: a German question spliced with a Dutch fragment, answered in Dutch
+    ("Wie viel will Stargate over vier jaar in totaal investieren?", "nl", Kind.MONEY),
+    ("Wie alt ist Sam Altman?", "nl", Kind.AGE),
 ], ids=lambda value: value if isinstance(value, str) and len(value) < 4 else None)
 def test_the_question_word_names_the_kind_of_answer(question, language, kind):
     assert asked_kind(question, language) == kind
@@ -74,6 +77,7 @@ def test_the_question_word_names_the_kind_of_answer(question, language, kind):
     ("Wat maakt het Duitse bedrijf?", "nl"),  # "wat" asks for anything
     ("Wat voor miljardair is David Sacks?", "nl"),  # what kind, not which one
     ("Wie heißt der CEO von Nvidia?", "de"),  # German "wie" is "how"
+    ("Wie heißt der CEO von Nvidia?", "en"),  # one Dutch word ("wie", who) does not read it as Dutch
     ("Wann und wo fand der Gipfel statt?", "de"),  # two kinds at once
     ("Wie groß ist ein Satellit oft?", "de"),  # a size: a number or a comparison
     ("Why did Musk sue OpenAI?", "en"),
