@@ -12,10 +12,10 @@ the end of a German or Dutch question stays ("... in xAI investiert?"). Without 
 
 A time without a preposition ("en eind dit jaar", "and last year?") takes the place of the last question's
 time (its phrases with a date, a date noun or a relative date; added when it has none). A noun phrase with an
-article ("und die Bruttomarge im zweiten Quartal?", "and the weaker chip?") takes the place of the last question's
-article phrase nearest in meaning ("die Marktkapitalisierung" of "Wie hoch ist die Marktkapitalisierung von
-Nvidia?"); without one it is left to the model. A bare name ("OpenAI?", "Und Tesla selbst?") takes its
-counterpart's place in rag.ellipses. `is_fragment` says which follow-ups borrow the last
+article ("und die Bruttomarge im zweiten Quartal?") takes the place of the last question's article phrase after
+"to be" ("die Marktkapitalisierung" of "Wie hoch ist die Marktkapitalisierung von Nvidia?"); without one ("And
+the weaker chip?" after "When did Nvidia launch the H20?") it is left to the model. A bare name ("OpenAI?", "Und
+Tesla selbst?") takes its counterpart's place in rag.ellipses. `is_fragment` says which follow-ups borrow the last
 question's frame at all (the rewrite's kind check and the `repeated` guard read it).
 """
 
