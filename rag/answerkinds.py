@@ -5,53 +5,18 @@ A true answer on the right subject can answer another question ("39 years" to wh
 on names or numbers sees that; the question word does. The check is conservative: it rejects only a text that clearly
 holds another kind (a number with another unit, only a name, only a date) and nothing of the kind asked.
 When the question word says nothing clear ("Wat ...", "Wie heißt ..."), or the text is unclear, it accepts.
-Word lists: prompts/kinds.toml, months from prompts/dates.toml, numbers from rag.numbers, names rag.textrules."""
+The question side is rag.askedkinds; word lists rag.kindlists, numbers rag.numbers, names rag.textrules."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import StrEnum
-from functools import lru_cache
-from pathlib import Path
 
+from rag.askedkinds import asked_kind
+from rag.kindlists import DESCRIBE, NUMBER_KINDS, Kind, Unit, kind_lists
 from rag.numbers import number_word, numbers_in
-from rag.textrules import all_names_in, find_words, split_sentences, split_words, strip_citations
-from rag.wordlists import prompts_dir_in_use, read_words, word_lists
-
-KINDS_FILE = "kinds.toml"  # in the prompts folder (settings.prompts_dir)
-COMPOUND_NOUN = 4  # "KI-Unternehmen" ends in "unternehmen": a noun this long counts at a compound's end
-WHICH_REACH = 3  # "Welk Japans bedrijf": the noun of "which" within this many words
-FOREIGN_PHRASE_WORDS = 2  # another language's question phrase this long ("wie viel") reads the question
-
-
-class Kind(StrEnum):
-    """The kinds of answer a question word can ask for."""
-
-    DATE = "date"
-    AGE = "age"
-    DURATION = "duration"
-    PLACE = "place"
-    PERSON_OR_ORG = "person_or_org"
-    MONEY = "money"
-    PERCENT = "percent"
-    COUNT = "count"  # how many <things>
-    AMOUNT = "amount"  # a number of any unit ("hoeveel" before a verb, "how high")
-
-
-class Unit(StrEnum):
-    """What one number in a text counts, read from the words around it."""
-
-    MONEY = "an amount of money"
-    PERCENT = "a percentage"
-    AGE = "an age"
-    DURATION = "a duration"
-    MEASURE = "a measurement"
-    DATE = "a date"
-    SCALED = "an amount"
-    COUNT = "a count of something"
-    BARE = "a number"
-
+from rag.textrules import all_names_in, split_sentences, split_words, strip_citations
+from rag.wordlists import word_lists
 
 _NUMERIC = frozenset(Unit) - {Unit.DATE}
 # The units that hold each numeric kind; a text with numbers of other units only is of another kind.
@@ -64,170 +29,9 @@ HOLDS: dict[Kind, frozenset[Unit]] = {
     Kind.COUNT: frozenset({Unit.COUNT, Unit.SCALED, Unit.BARE}),
     Kind.AMOUNT: _NUMERIC,
 }
-NUMBER_KINDS = frozenset({Kind.AGE, Kind.MONEY, Kind.PERCENT, Kind.COUNT, Kind.AMOUNT})  # a date may be words
-DESCRIBE = {Kind.DATE: "a date", Kind.AGE: "an age", Kind.DURATION: "a duration", Kind.PLACE: "a place",
-            Kind.PERSON_OR_ORG: "a person or organisation", Kind.MONEY: "an amount of money",
-            Kind.PERCENT: "a percentage", Kind.COUNT: "a count", Kind.AMOUNT: "a number"}
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[%$€£¥°²]")
 _JOINED = re.compile(r"[\s\-–]*|\.\s*")  # what may stand between a number and its unit ("Mrd. Euro", "39-jarige")
 _ORDINAL = frozenset({"st", "nd", "rd", "th", "e", "ste", "de", "ten", "sten"})
-_CLAUSE_BREAK = re.compile(r"[,:;]")
-_PHRASES = ("date", "age", "duration", "place", "person_or_org", "money", "percent", "amount", "much", "many",
-            "which")
-
-
-@dataclass(frozen=True)
-class _Lists:
-    """prompts/kinds.toml, read once per prompts folder, with the months of dates.toml."""
-
-    questions: dict[str, dict]  # language -> its table (phrases by kind, which_nouns, much/many words)
-    units: dict[str, frozenset[str]]  # currency, percent, time, measure, age, ... -> words
-    months: dict[str, bool]  # month spelling -> written with a capital only (English, German)
-    abbreviations: frozenset[str]
-    strong: frozenset[str]
-    weak: re.Pattern
-    patterns: re.Pattern
-    year_before: frozenset[str]
-    quantities: frozenset[str]
-    spelled: re.Pattern  # a number spelled out inside a word ("drieënvijftig")
-
-
-@lru_cache(maxsize=4)
-def _load(prompts_dir: Path) -> _Lists:
-    data = read_words(KINDS_FILE, prompts_dir)
-    months = {spelling: language != "nl" for language, table in read_words("dates.toml", prompts_dir).items()
-              if language in data for month in table["months"] for spelling in month.split("|")}
-    dates, amounts = data["dates"], data["quantities"]
-    weak = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(dates["weak"], key=len, reverse=True))
-    return _Lists({lang: data[lang] for lang in ("nl", "de", "en") if lang in data},
-                  {name: frozenset(words) for name, words in data["units"].items()}, months,
-                  frozenset(dates["abbreviations"]), frozenset(dates["strong"]),
-                  re.compile(rf"(?<!\w)(?:{weak})(?!\w)", re.IGNORECASE),
-                  re.compile("|".join(dates["patterns"])), frozenset(dates["year_before"]),
-                  frozenset(amounts["shares"] + amounts["counts"] + amounts["relative"]),
-                  re.compile("|".join(map(re.escape, amounts["spelled"])), re.IGNORECASE))
-
-
-def _lists() -> _Lists:
-    return _load(prompts_dir_in_use())
-
-
-# -- the kind a question asks for ----------------------------------------------------------------------
-def asked_kind(question: str, language: str) -> Kind | None:
-    """The kind of answer the question's opening word asks for, None when it says nothing clear.
-
-    Only a question word at the start of a clause counts ("How old was he when ..." asks an age), and a
-    question that asks two things at once ("Wann und wo ...") asks for no one kind. Another language's phrase
-    of two words or more reads it ("Wie viel will Stargate over vier jaar ...?" asks an amount, not Dutch "who")."""
-    tables = _lists().questions
-    if language not in tables:
-        return None
-    reach = {code: _opening(question, table) for code, table in tables.items()}  # German "Wie heißt": no "wie"
-    reading = max(tables, key=lambda code: (reach[code] * (code == language or reach[code] >= FOREIGN_PHRASE_WORDS),
-                                            code == language))
-    table, language = tables[reading], reading
-    words, starts = _clause_starts(question, table)
-    for start in starts:
-        found = _phrase_at(words, start, table)
-        if found is None:
-            continue
-        group, end = found
-        if end < len(words) and words[end] in table.get("conjunctions", []) and _phrase_at(words, end + 1, table):
-            return None
-        return _resolve(group, words, end, table, language)
-    return None
-
-
-def _opening(question: str, table: dict) -> int:
-    """How many words of the question's first clause the table's longest question phrase covers (0: none)."""
-    words, starts = _clause_starts(question, table)
-    found = _phrase_at(words, starts[0], table) if starts else None
-    return found[1] - starts[0] if found else 0
-
-
-def _clause_starts(question: str, table: dict) -> tuple[list[str], list[int]]:
-    """The question's words (lower case) and where a question word may stand: each clause's first word
-    after an opening ("En", "Und so", "Tell me")."""
-    matches = find_words(question, "'-")
-    words = [m.group(0).lower() for m in matches]
-    starts = []
-    for i, match in enumerate(matches):
-        if i == 0 or _CLAUSE_BREAK.search(question[matches[i - 1].end():match.start()]):
-            while True:
-                opening = _phrase_at(words, i, table, ("openings",))
-                if opening is None:
-                    break
-                i = opening[1]
-            starts.append(i)
-    return words, starts
-
-
-def _phrase_at(words: list[str], i: int, table: dict, groups: tuple[str, ...] = _PHRASES) -> tuple[str, int] | None:
-    """The longest phrase of the table's lists that starts at word i: (its list's name, the word after it)."""
-    best: tuple[str, int] | None = None
-    for group in groups:
-        for phrase in table.get(group, []):
-            parts = phrase.split()
-            if words[i:i + len(parts)] == parts and (best is None or i + len(parts) > best[1]):
-                best = (group, i + len(parts))
-    return best
-
-
-def _resolve(group: str, words: list[str], end: int, table: dict, language: str) -> Kind | None:
-    """The kind a matched question phrase asks for; "hoeveel", "how many" and "which" look at what follows."""
-    if group == "which":  # English writes no closed compounds: "capacity" is no kind of "city"
-        return _which_kind(words[end:end + WHICH_REACH], table, language != "en")
-    if group in ("much", "many"):
-        return _quantity_kind(group, words[end:], table, language)
-    return Kind(group)
-
-
-def _which_kind(after: list[str], table: dict, compounds: bool = True) -> Kind | None:
-    """"Welk Japans bedrijf", "In welcher Stadt", "Which company": the noun decides; a verb or article first
-    ("Welke van de ...", "What did ...") asks nothing clear."""
-    stop = word_lists().stop_words
-    for word in after:
-        for kind, nouns in table.get("which_nouns", {}).items():
-            if word in nouns or compounds and any(len(n) >= COMPOUND_NOUN and word.endswith(n) and
-                                                  len(word) > len(n) + 2 for n in nouns):
-                return Kind(kind)
-        if word in stop:
-            return None
-    return None
-
-
-def _quantity_kind(group: str, after: list[str], table: dict, language: str) -> Kind | None:
-    """"Hoeveel geld" money, "wie viele Mitarbeiter" a count, "how much did X invest" money, "hoeveel procent"
-    a percentage, "wie viele Jahre" a duration, "how many kilograms" nothing checked."""
-    units = _lists().units
-    first = after[0] if after else ""
-    if first in units["percent"]:
-        return Kind.PERCENT
-    if first in units["currency"]:
-        return Kind.MONEY
-    if first in units["time"]:
-        return Kind.DURATION
-    if first in units["measure"]:
-        return None
-    if word_lists().scales.get(first) is not None:
-        return Kind.MONEY if set(after[1:3]) & units["currency"] else Kind.AMOUNT
-    if group == "many":
-        return Kind.COUNT
-    if first in table.get("share_of", []):  # "how much of the revenue": a part, of any unit
-        return Kind.AMOUNT
-    if _is_money_word(first, table):
-        return Kind.MONEY
-    verb = first in table.get("verbs_after_much", []) or set(after[1:2]) & set(table.get("subjects_after_verb", []))
-    if language == "nl" and first and not verb and first not in word_lists().stop_words \
-            and re.search(r"(en|s|'s|’s)$", first):
-        return Kind.COUNT  # "hoeveel werknemers": a plural noun (not a verb before its subject: "hoeveel beloven de")
-    if any(_is_money_word(word, table) for word in after):
-        return Kind.MONEY
-    return Kind.AMOUNT
-
-
-def _is_money_word(word: str, table: dict) -> bool:
-    return any(word == w or (w.endswith("*") and word.startswith(w[:-1])) for w in table.get("money_words", []))
 
 
 # -- what a text holds ---------------------------------------------------------------------------------
@@ -247,7 +51,7 @@ class Shows:
 
 
 def shows(text: str, language: str) -> Shows:
-    lists = _lists()
+    lists = kind_lists()
     plain = strip_citations(text)
     masked = lists.patterns.sub(lambda m: " " * len(m.group(0)), plain)  # written dates are no numbers
     tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(masked)]
@@ -266,13 +70,13 @@ def shows(text: str, language: str) -> Shows:
 
 
 def _is_month(token: str) -> bool:
-    capital_only = _lists().months.get(token.lower())
+    capital_only = kind_lists().months.get(token.lower())
     return capital_only is not None and (not capital_only or token[:1].isupper())
 
 
 def _unit_of(tokens: list[tuple[str, int, int]], i: int, text: str) -> Unit | None:
     """What the number at token i counts (None: the token is no number)."""
-    units, scales, token = _lists().units, word_lists().scales, tokens[i][0]
+    units, scales, token = kind_lists().units, word_lists().scales, tokens[i][0]
     spelled = None if token[0].isdigit() else number_word(token)
     if not token[0].isdigit() and spelled is None:
         return None
@@ -296,7 +100,7 @@ def _unit_of(tokens: list[tuple[str, int, int]], i: int, text: str) -> Unit | No
 
 def _unit_after(following: list[str], before: str, token: str, scaled: bool) -> Unit:
     """The unit from the words after the number (and the one before it, for dates)."""
-    lists = _lists()
+    lists = kind_lists()
     units, low, prior = lists.units, [w.lower() for w in following], before.lower()
     first, second = (low + ["", ""])[:2]
     if first in units["percent"] or f"{first} {second}" in units["percent"]:
@@ -338,7 +142,7 @@ def _joined(text: str, end: int, start: int) -> bool:
 
 
 def _is_unit(word: str) -> bool:
-    units = _lists().units
+    units = kind_lists().units
     return any(word in units[name] for name in ("currency", "percent", "time", "measure", "age"))
 
 
@@ -387,10 +191,10 @@ def gives_number(text: str, language: str) -> bool:
     """Does the text state a number in any form: digits, a spelled-out number or scale ("vier", "een biljoen"),
     a quantity word ("honderden", "de helft"), a currency or a percent word?"""
     seen = shows(text, language)
-    if seen.units or seen.quantity or seen.currency or numbers_in(text) or _lists().spelled.search(text):
+    if seen.units or seen.quantity or seen.currency or numbers_in(text) or kind_lists().spelled.search(text):
         return True
     lowered = {w.lower() for w in split_words(text)}
-    return bool(lowered & (set(word_lists().scales) | _lists().units["percent"]))
+    return bool(lowered & (set(word_lists().scales) | kind_lists().units["percent"]))
 
 
 def wrong_kind(question: str, answer: str, language: str, evidence: str = "") -> str:
@@ -410,4 +214,4 @@ def wrong_kind(question: str, answer: str, language: str, evidence: str = "") ->
     return ""
 
 
-__all__ = ["Kind", "Unit", "asked_kind", "gives_number", "holds", "shows", "what_it_gives", "wrong_kind"]
+__all__ = ["DESCRIBE", "Kind", "Unit", "asked_kind", "gives_number", "holds", "shows", "what_it_gives", "wrong_kind"]

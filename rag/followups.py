@@ -292,11 +292,12 @@ def kind_problem(rewrite: str, question: str, turns: list[Turn], language: str,
     asks for? "Und bei der Kommission?" after "Wie viel soll in Stargate fließen?" rewritten as "... soll über
     vier Jahre in Stargate fließen?" asks yes or no ("Ja [2]" answers a question nobody asked). Only a clear
     change counts: no question word left, or a number asked where a date, place or name was."""
-    from rag import answerkinds
     from rag import language as lang
+    from rag.askedkinds import asked_kind
+    from rag.kindlists import DESCRIBE
 
     def kind_of(text: str):
-        return answerkinds.asked_kind(text, lang.detect(text, language))
+        return asked_kind(text, lang.detect(text, language))
 
     marks = _marks(prompts_dir)
     asked = kind_of(question)
@@ -307,8 +308,8 @@ def kind_problem(rewrite: str, question: str, turns: list[Turn], language: str,
     made = kind_of(rewrite)
     yes_or_no = not question_words(marks) & {w.lower() for w in split_words(rewrite, "'-")}
     if (made is None and yes_or_no) or (made is not None and _kind_group(made) != _kind_group(asked)):
-        it = f" (it asks for {answerkinds.DESCRIBE[made]})" if made else ""
-        return f"the rewrite no longer asks for {answerkinds.DESCRIBE[asked]}{it}"
+        it = f" (it asks for {DESCRIBE[made]})" if made else ""
+        return f"the rewrite no longer asks for {DESCRIBE[asked]}{it}"
     return None
 
 
