@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.askedkinds import asked_kind
+from rag.askedkinds import asked_kind, asks_open
 from rag.kindlists import DESCRIBE, NUMBER_KINDS, Kind, Unit, kind_lists
 from rag.numbers import number_word, numbers_in
 from rag.textrules import all_names_in, split_sentences, split_words, strip_citations
@@ -197,14 +197,23 @@ def gives_number(text: str, language: str) -> bool:
     return bool(lowered & (set(word_lists().scales) | kind_lists().units["percent"]))
 
 
+def says_yes_or_no(text: str) -> bool:
+    """Does the text open with yes or no in any language ("Ja [2].", "No, they will not ..."; not "No one ...")?"""
+    match = re.match(r"\W*([^\W\d_]+)(?!\s*[^\W\d_])", text)
+    return bool(match) and match.group(1).lower() in {
+        word for table in kind_lists().questions.values() for word in table.get("yes_no", [])}
+
+
 def wrong_kind(question: str, answer: str, language: str, evidence: str = "") -> str:
     """Why the answer (its first sentence), or the evidence sentence it rests on, is not the kind of answer
     the question asks for; "" when it is, or when the question asks for no clear kind. An answer for a number
     must state one ("Techmilliardäre" to "Wie viel Geld ...?" does not); its evidence sentence need not."""
+    first = _first_sentence(strip_citations(answer))
+    if says_yes_or_no(first) and asks_open(question, language):
+        return "abstained: the question asks what, which or how, the answer is a yes or no"
     kind = asked_kind(question, language)
     if kind is None:
         return ""
-    first = _first_sentence(strip_citations(answer))
     if kind in NUMBER_KINDS and first.strip() and not gives_number(first, language):
         return f"abstained: the question asks for {DESCRIBE[kind]}, the answer gives no number"
     for label, text in (("answer", first), ("evidence sentence", evidence)):
@@ -214,4 +223,5 @@ def wrong_kind(question: str, answer: str, language: str, evidence: str = "") ->
     return ""
 
 
-__all__ = ["DESCRIBE", "Kind", "Unit", "asked_kind", "gives_number", "holds", "shows", "what_it_gives", "wrong_kind"]
+__all__ = ["DESCRIBE", "Kind", "Unit", "asked_kind", "gives_number", "holds", "says_yes_or_no", "shows",
+           "what_it_gives", "wrong_kind"]

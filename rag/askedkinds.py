@@ -43,6 +43,16 @@ def asked_kind(question: str, language: str) -> Kind | None:
     return None
 
 
+def asks_open(question: str, language: str) -> bool:
+    """Does the question open with a question word ("Was hat SpaceX gesenkt?", "Hoe noemt ...", "Which ..."),
+    so that yes or no cannot answer it? Only the question's own language: Dutch "Was het ...?" asks yes or no."""
+    table = kind_lists().questions.get(language)
+    if table is None:
+        return False
+    words, starts = _clause_starts(question, table)
+    return bool(starts) and _phrase_at(words, starts[0], table, (*_PHRASES, "open")) is not None
+
+
 def _opening(question: str, table: dict) -> int:
     """How many words of the question's first clause the table's longest question phrase covers (0: none)."""
     words, starts = _clause_starts(question, table)

@@ -13,12 +13,14 @@ trade-off `bron eval` reports). README, "How answers are checked"."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rag import verification as v
 from rag.answerkinds import wrong_kind
+from rag.numbers import NUMBER, canonical
 from rag.results import AbstainReason, Citation, Note, Passage
 from rag.timeframes import other_time
 
@@ -150,7 +152,17 @@ def repeats(text: str, question: str, language: str, last_question: str, last_an
     2026-12-03/04, none of them right)."""
     numbers, names = v.facts_in(text, question, language)
     known_numbers, known_names = v.facts_in(last_answer, last_question, language)
-    return bool(numbers or names) and numbers <= known_numbers and names <= known_names
+    if not (numbers or names) or not numbers <= known_numbers or not names <= known_names:
+        return False
+    known = _units(last_answer)  # "100 gigawatt" to "und eine Million Tonnen?" after "100 kW": another fact
+    return all(not unit or not known.get(number) or known[number] == unit
+               for number, unit in _units(text).items() if number in numbers)
+
+
+def _units(text: str) -> dict[str, str]:
+    """Each number of the text with the word written right after it, lower case ("" for none): {"100": "kw"}."""
+    return {canonical(m.group(1)): (m.group(2) or "").lower()
+            for m in re.finditer(r"(" + NUMBER.pattern + r")(?:\s*([^\W\d_]+))?", v.strip_citations(text))}
 
 
 def _verify(text: str, question: str, language: str, passages: list[Passage], evidence: Located | None,

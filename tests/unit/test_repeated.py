@@ -24,6 +24,16 @@ def test_an_answer_with_only_the_last_answers_facts_repeats_it(answer, same):
     assert repeats(answer, ASKED, "nl", *LAST) is same
 
 
+@pytest.mark.parametrize("answer, same", [
+    ("100 gigawatt [1].", False),  # the same number in another unit: the fragment's own answer
+    ("100 kW [1].", True), ("100 kw.", True),
+    ("100 [1].", True),  # no unit written: the number alone decides
+])
+def test_a_number_repeats_only_in_the_same_unit(answer, same):
+    last = ("Wie viel Rechenleistung entspricht laut Musk eine Tonne Satellitenausrüstung?", "100 kW [1].")
+    assert repeats(answer, "Wie viel Rechenleistung entspricht eine Million Tonnen im Jahr?", "de", *last) is same
+
+
 def test_a_names_answer_repeated_is_caught_too():
     assert repeats("Airbus, Siemens.", "Welke technologiebedrijven doen mee?", "nl",
                    "Welke industriële groepen doen mee?", "Airbus, Siemens.")
