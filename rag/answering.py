@@ -325,13 +325,18 @@ class Assistant:
         return [language for language, _, _ in missing]
 
     def _cached_prompts(self, languages: tuple[str, ...]) -> list[tuple[str, object]]:
-        """The prompt prefixes kept in the prompt cache: each language's, and the second reading's."""
-        from rag.prompting import prompts_for
+        """The prompt prefixes kept in the prompt cache: each language's, the second reading's, and the follow-up
+        rewrite's and choice's (a cold process's first follow-up that needs the model then skips ~500 tokens)."""
+        from rag.choices import load_choice_prompt
+        from rag.prompting import load_rewrite_prompt, prompts_for
         from rag.second_reading import fixed_prompt
 
         prompts = [(language, prompts_for(self.settings, language)) for language in languages]
         if self.settings.evidence_first and self.settings.second_reading:
             prompts.append(("second reading", fixed_prompt(self.settings.prompts_dir)))
+        if self.settings.history_turns:
+            prompts += [("rewrite", load_rewrite_prompt(self.settings.prompts_dir)),
+                        ("choice", load_choice_prompt(self.settings.prompts_dir))]
         return prompts
 
     def _prune_prompt_cache(self, generator, languages: tuple[str, ...]) -> None:

@@ -40,9 +40,13 @@ class ChoicePrompt:
         listed = "\n".join(self.option.safe_substitute(number=i, question=q)
                            for i, q in enumerate([*choices, self.none], 1))
         user = self.user.safe_substitute(turns=earlier, followup=question.strip(), options=listed)
-        return [{"role": "system", "content": self.system},
-                *({"role": role, "content": content} for role, content in self.examples),
-                {"role": "user", "content": user}]
+        return [*self.prefix_messages()[:-1], {"role": "user", "content": user}]
+
+    def prefix_messages(self) -> list[dict[str, str]]:
+        """The instructions and examples every choice starts with: kept in the prompt cache."""
+        from rag.prompting import fixed_prefix
+
+        return fixed_prefix(self.system, self.examples)
 
 
 @lru_cache(maxsize=2)

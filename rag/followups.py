@@ -14,9 +14,7 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from string import Template
 from typing import TYPE_CHECKING, Union
 
 from rag import ellipses, fragments, referents
@@ -156,35 +154,6 @@ def followup_language(question: str, detected: str, history: History | None, pro
     earlier = last.language if isinstance(last, Answer) else lang.detect(str(last.question if isinstance(
         last, Turn) else last[0]))
     return earlier if lang.supported(earlier) else detected
-
-
-@dataclass(frozen=True)
-class RewritePrompt:
-    """prompts/rewrite/: the instructions, worked examples, and the templates of a turn and the request."""
-
-    system: str
-    turn: Template
-    user: Template
-    examples: tuple[tuple[str, str], ...]
-
-    def messages(self, turns: list[Turn], question: str, language_name: str) -> list[dict[str, str]]:
-        earlier = "\n".join(self.turn.safe_substitute(question=t.question, answer=t.answer or "-") for t in turns)
-        user = self.user.safe_substitute(turns=earlier, followup=question.strip(), language=language_name)
-        return [{"role": "system", "content": self.system},
-                *({"role": role, "content": content} for role, content in self.examples),
-                {"role": "user", "content": user}]
-
-
-@lru_cache(maxsize=2)
-def load_rewrite_prompt(prompts_dir: Path) -> RewritePrompt:
-    from rag.prompting import parse_examples, read_prompt_file
-
-    folder = Path(prompts_dir) / "rewrite"
-    texts = {name: read_prompt_file(folder / name) for name in ("system.txt", "turn.txt", "user.txt")}
-    examples_path = folder / "examples.txt"
-    examples = parse_examples(examples_path.read_text(encoding="utf-8"), examples_path) \
-        if examples_path.is_file() else ()
-    return RewritePrompt(texts["system.txt"], Template(texts["turn.txt"]), Template(texts["user.txt"]), examples)
 
 
 def clean_rewrite(text: str, prompts_dir: Path | None = None) -> str:
@@ -383,6 +352,8 @@ def rewrite_question(generator: Generator, prompts_dir: Path, question: str, his
     chosen = choose(generator, prompts_dir, question, ruled_turns, choices) if len(choices) > 1 else None
     if chosen:
         return Rewrite(chosen, "chosen", (time.perf_counter() - started) * 1000, written=question)
+    from rag.prompting import load_rewrite_prompt
+
     prompt = load_rewrite_prompt(prompts_dir)
     record = Generation()
     language_name = (_marks(prompts_dir).get(language) or _marks(prompts_dir)["en"])["name"]

@@ -128,9 +128,10 @@ def prepare(parts: Parts, q: Question) -> Stream:
     """The question checked (rag.questions), its language, and a follow-up made standalone (rag.followups)."""
     from rag import language as lang
     from rag import spelling
+    from rag.choices import load_choice_prompt
     from rag.filters import SearchFilter
     from rag.followups import followup_language, rewrite_question
-    from rag.prompting import prompts_for
+    from rag.prompting import load_rewrite_prompt, prompts_for
     from rag.questions import check_question
 
     settings = parts.settings
@@ -147,9 +148,15 @@ def prepare(parts: Parts, q: Question) -> Stream:
     q.prompts = prompts_for(settings, q.language)
     encoder = getattr(parts.retriever, "embedder", None)  # places a fragment by meaning (rag.fragments)
     spellings = spelling.for_documents(parts.data.documents) if q.history else None  # "en oracle?"
+    fixed = {"rewritten": load_rewrite_prompt(settings.prompts_dir), "chosen": load_choice_prompt(settings.prompts_dir)}
+    for prompt in fixed.values() if q.history else ():  # their saved states: the first follow-up skips ~500 tokens
+        _prompt_prefix(parts, parts.generator, prompt, save=False)
     rewrite = rewrite_question(parts.generator, settings.prompts_dir, q.asked, q.history, q.language,
                                settings.history_turns, settings.grammar, encoder.encode_queries if encoder else None,
                                spellings)
+    used = fixed.get("rewritten" if rewrite.method == "rejected" else rewrite.method)
+    if used is not None:  # the model read it: saving now reads only a stub turn
+        _prompt_prefix(parts, parts.generator, used, save=True)
     q.question, q.rewrite_method = rewrite.question, "" if rewrite.method == "alone" else rewrite.method
     q.written = rewrite.written or q.asked
     if rewrite.note:
@@ -293,31 +300,30 @@ def _translated(parts: Parts, q: Question, record) -> Stream:
 def read_again(parts: Parts, q: Question) -> Stream:
     """With `second_reading`: the question, the evidence sentence and the answer read once more, alone."""
     from rag.probe import probe_for
+    from rag.second_reading import fixed_prompt
     from rag.second_reading import read_again as read
 
     located = _locate(q)
     if not parts.settings.second_reading or not located or q.draft.startswith(q.prompts.abstain):
         return
     answer = q.evidence.answer if q.evidence else q.draft
-    _restore_reading_prefix(parts)
+    _prompt_prefix(parts, parts.checker, fixed_prompt(parts.settings.prompts_dir), save=True)
     q.reading = read(parts.checker, parts.settings.prompts_dir, q.question, " ".join(located.sentences.values()),
                      answer, probe_for(parts.settings))
     q.timings[Timing.SECOND_READING_MS] = q.reading.ms
     yield from ()
 
 
-def _restore_reading_prefix(parts: Parts) -> None:
-    """The second reading's instructions from their saved KV state, once per process (saved after its
-    first reading when missing: the checker's cache then holds them, so saving reads only a stub turn)."""
-    from rag.second_reading import fixed_prompt
-
-    prompt = fixed_prompt(parts.settings.prompts_dir)
-    path = parts.checker.prefix_cache_path(prompt, parts.settings.cache_dir)
-    if path is None or not parts.first_use_of_prompt_state(path):
+def _prompt_prefix(parts: Parts, generator: Generator, prompt: Any, save: bool) -> None:
+    """A fixed prompt's instructions (the second reading's, the rewrite's, the choice's) from their saved KV
+    state, read once per process; with `save`, written when missing. Saved after the prompt's first use, the
+    generator's cache holds them, so saving reads only a stub turn."""
+    path = generator.prefix_cache_path(prompt, parts.settings.cache_dir)
+    if path is None or parts.first_use_of_prompt_state(path) and generator.load_prefix(path):
         return
-    if not parts.checker.load_prefix(path):
+    if save and not path.exists():
         try:
-            parts.checker.save_prefix(path, prompt.prefix_messages())
+            generator.save_prefix(path, prompt.prefix_messages())
         except OSError as exc:
             import logging
 

@@ -7,10 +7,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from string import Template
+from typing import TYPE_CHECKING
 
 from rag.errors import ConfigError
 from rag.language import prompt_language
 from rag.results import Passage
+
+if TYPE_CHECKING:
+    from rag.referents import Turn
 
 TEMPLATE_FILES = ("system.txt", "user.txt", "passage.txt", "abstain.txt", "retry.txt")
 EVIDENCE_FOLDER = "evidence"  # per language: the evidence-first layout's own templates (rag.evidence)
@@ -66,6 +70,13 @@ class PromptSet:
     def prefix_messages(self) -> list[dict[str, str]]:
         """The part of every prompt in this language (system prompt, examples) and a stub question."""
         return self.messages("?", [])[:-1] + [{"role": "user", "content": "?"}]
+
+
+def fixed_prefix(system: str, examples) -> list[dict[str, str]]:
+    """Instructions and worked examples with a stub question: the part of a prompt whose KV state the prompt
+    cache keeps (the rewrite's, the choice's, the second reading's)."""
+    return [{"role": "system", "content": system}, *({"role": r, "content": c} for r, c in examples),
+            {"role": "user", "content": "?"}]
 
 
 def read_prompt_file(path: Path) -> str:
@@ -153,3 +164,32 @@ def answer_grammar(prompts_dir: Path, abstain: str, n_passages: int) -> str:
     numbers = " | ".join(f'"{n}"' for n in range(1, n_passages + 1)) or '"1"'
     escaped = abstain.replace("\\", "\\\\").replace('"', '\\"')
     return f'{base}\nabstain   ::= "{escaped}"\ncitation  ::= {numbers}\n'
+
+
+@dataclass(frozen=True)
+class RewritePrompt:
+    """prompts/rewrite/: the instructions, worked examples, and the templates of a turn and the request."""
+
+    system: str
+    turn: Template
+    user: Template
+    examples: tuple[tuple[str, str], ...]
+
+    def messages(self, turns: list[Turn], question: str, language_name: str) -> list[dict[str, str]]:
+        earlier = "\n".join(self.turn.safe_substitute(question=t.question, answer=t.answer or "-") for t in turns)
+        user = self.user.safe_substitute(turns=earlier, followup=question.strip(), language=language_name)
+        return [*self.prefix_messages()[:-1], {"role": "user", "content": user}]
+
+    def prefix_messages(self) -> list[dict[str, str]]:
+        """The instructions and examples every rewrite starts with: kept in the prompt cache."""
+        return fixed_prefix(self.system, self.examples)
+
+
+@lru_cache(maxsize=2)
+def load_rewrite_prompt(prompts_dir: Path) -> RewritePrompt:
+    folder = Path(prompts_dir) / "rewrite"
+    texts = {name: read_prompt_file(folder / name) for name in ("system.txt", "turn.txt", "user.txt")}
+    examples_path = folder / "examples.txt"
+    examples = parse_examples(examples_path.read_text(encoding="utf-8"), examples_path) \
+        if examples_path.is_file() else ()
+    return RewritePrompt(texts["system.txt"], Template(texts["turn.txt"]), Template(texts["user.txt"]), examples)

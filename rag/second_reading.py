@@ -48,8 +48,9 @@ class FixedPrompt:
     examples: tuple[tuple[str, str], ...]
 
     def prefix_messages(self) -> list[dict[str, str]]:
-        return [{"role": "system", "content": self.system},
-                *({"role": r, "content": c} for r, c in self.examples), {"role": "user", "content": "?"}]
+        from rag.prompting import fixed_prefix
+
+        return fixed_prefix(self.system, self.examples)
 
 
 def fixed_prompt(prompts_dir: Path) -> FixedPrompt:

@@ -126,7 +126,7 @@ def test_bron_setup_removes_prompt_states_the_current_model_no_longer_uses(tmp_p
         model_name = "keyed"
 
         def prefix_cache_path(self, prompts, cache_dir):
-            return cache_dir / "prompt-cache" / f"current-{getattr(prompts, 'language', 'second-reading')}.npz"
+            return cache_dir / "prompt-cache" / f"current-{getattr(prompts, 'language', type(prompts).__name__)}.npz"
 
         def save_prefix(self, path, messages):
             path.write_bytes(b"state")
@@ -136,6 +136,7 @@ def test_bron_setup_removes_prompt_states_the_current_model_no_longer_uses(tmp_p
     folder.mkdir()
     (folder / "old-model-nl.npz").write_bytes(b"stale")
     assistant = Assistant(Settings(cache_dir=tmp_path), generator=Keyed())
-    assert assistant.warm_prompt_cache() == ["nl", "de", "en", "second reading"]
-    assert sorted(p.name for p in folder.iterdir()) == ["current-de.npz", "current-en.npz", "current-nl.npz",
-                                                        "current-second-reading.npz"]
+    assert assistant.warm_prompt_cache() == ["nl", "de", "en", "second reading", "rewrite", "choice"]
+    assert sorted(p.name for p in folder.iterdir()) == ["current-ChoicePrompt.npz", "current-FixedPrompt.npz",
+                                                        "current-RewritePrompt.npz", "current-de.npz",
+                                                        "current-en.npz", "current-nl.npz"]
