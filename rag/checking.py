@@ -217,6 +217,10 @@ def _off_subject(text: str, question: str, passages: list[Passage], language: st
     if missing:
         return (f"abstained: the cited passages do not mention {', '.join(missing)}, which the question "
                 "asks about")
+    bound = v.number_of_another(text, question, list(evidence.sentences.values()) if evidence else cited_texts,
+                                language)
+    if bound:
+        return f"abstained: the source gives {bound[0]} for {bound[1]}, not for what the question asks about"
     own = v.subject_missing(asked, cited_texts, language) if asked else []
     if own:
         return (f"abstained: the cited passages do not mention {', '.join(own)}, which the follow-up asks about, "

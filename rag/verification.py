@@ -165,6 +165,30 @@ def subject_missing(question: str, cited_texts: list[str], language: str = "en")
     return sorted(subjects)
 
 
+OWNER_CONTEXT_WORDS = 3  # a role before the name ("OpenAI-Chef Sam Altman (39)") says whose number it is too
+_BOUND_NUMBER = re.compile(r"((?:[A-Z][\w.'’-]*\s+){0,3}[A-Z][\w.'’-]*)\s*\((\d{1,3})\)")  # "Sam Altman (39)"
+
+
+def number_of_another(answer: str, question: str, texts: list[str], language: str = "en") -> tuple[str, str] | None:
+    """(number, name) when the answer's number is written in brackets right after a name the question does not
+    ask about, and nowhere else after one it does: news writes a person's age so ("Sam Altman (39)"), and "39" to
+    "Wie alt ist Elon Musk?" from that sentence answers another question."""
+    subjects = subject_words(question, language)
+    numbers = numbers_in(strip_citations(answer))
+    if not subjects or not numbers:
+        return None
+    owners: dict[str, list[tuple[str, str]]] = {}  # number -> (the name with the words before it, the name)
+    for text in texts:
+        for match in _BOUND_NUMBER.finditer(text):
+            if canonical(match.group(2)) in numbers:  # with the words before the name: "OpenAI baas Sam Altman"
+                before = " ".join(re.split(r"[\s]+", text[:match.start()].strip())[-OWNER_CONTEXT_WORDS:])
+                owners.setdefault(canonical(match.group(2)), []).append((f"{before} {match.group(1)}", match.group(1)))
+    for number, names in owners.items():
+        if not any(name_in(word, context.lower()) for context, _ in names for word in subjects):
+            return number, names[0][1]
+    return None
+
+
 def restates_question(text: str, question: str, language: str = "en") -> bool:
     """Does the answer only name what the question names ("Who founded Oracle?" -> "Oracle [2].")? It then
     answers nothing: the model took the question's own name from a passage that does not say the answer."""
