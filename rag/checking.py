@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from rag.evidence import Located
 
 MOVED_MIN = 0.5  # evidence found away from the model's pointer stands only if the second reading says yes
+MIN_EVIDENCE_WORDS = 2  # a named sentence with fewer words ("4.", a list mark split off as a sentence) states nothing
+_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,9 @@ def _verify(text: str, question: str, language: str, passages: list[Passage], ev
     with why, when it abstains) and the reason to abstain (None: it stands)."""
     text, notes = v.repair_scales(text, "\n".join(p.text for p in passages), language)
     named = evidence.sentences if evidence else None
+    if named and all(len(_WORD.findall(sentence)) < MIN_EVIDENCE_WORDS for sentence in named.values()):
+        return text, notes + [f"abstained: the sentence the model named ({' '.join(named.values())}) is a list "
+                              "mark or a number alone, which states nothing"], AbstainReason.NOT_STATED
     if evidence and evidence.moved:
         notes.append("the answer's facts are not in the sentence the model named; found in [" + ", ".join(
             f"{n}.{i}" for n, i in evidence.labels) + "]")

@@ -123,6 +123,13 @@ def test_evidence_found_away_from_the_pointer_needs_the_second_readings_yes(stat
         assert verdict.text == "500 miljard dollar [1]." and verdict.citations[0].quote == TABLE[(1, 1)]
 
 
+@pytest.mark.parametrize("named", ["4.", "1.", "(2)"])
+def test_a_named_sentence_that_is_a_list_mark_or_a_number_alone_states_nothing(named):
+    verdict = check("4 [1].", {1: named})
+    assert verdict.reason == AbstainReason.NOT_STATED and verdict.text == ABSTAIN
+    assert any("states nothing" in note for note in verdict.notes), verdict.notes
+
+
 def test_without_a_named_sentence_the_whole_passage_is_checked_as_before():
     verdict = check("500 miljard dollar [1].", None)
     assert verdict.reason is None and verdict.citations[0].quote == TABLE[(1, 1)]
