@@ -148,8 +148,9 @@ def prepare(parts: Parts, q: Question) -> Stream:
     q.prompts = prompts_for(settings, q.language)
     encoder = getattr(parts.retriever, "embedder", None)  # places a fragment by meaning (rag.fragments)
     spellings = spelling.for_documents(parts.data.documents) if q.history else None  # "en oracle?"
-    fixed = {"rewritten": load_rewrite_prompt(settings.prompts_dir), "chosen": load_choice_prompt(settings.prompts_dir)}
-    for prompt in fixed.values() if q.history else ():  # their saved states: the first follow-up skips ~500 tokens
+    fixed = {"rewritten": load_rewrite_prompt(settings.prompts_dir),
+             "chosen": load_choice_prompt(settings.prompts_dir)} if q.history and settings.history_turns else {}
+    for prompt in fixed.values():  # their saved states: a process's first follow-up skips ~500 tokens
         _prompt_prefix(parts, parts.generator, prompt, save=False)
     rewrite = rewrite_question(parts.generator, settings.prompts_dir, q.asked, q.history, q.language,
                                settings.history_turns, settings.grammar, encoder.encode_queries if encoder else None,
