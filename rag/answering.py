@@ -306,49 +306,16 @@ class Assistant:
             return True
 
     def warm_prompt_cache(self, languages: tuple[str, ...] = ("nl", "de", "en")) -> list[str]:
-        """Save each language's system prompt and examples as a KV state on disk, so that even the first
-        `bron ask` in a language starts from it. Returns the languages it had to prepare (the LLM is
-        loaded only for those; a backend without KV state has none to prepare)."""
+        """Save the fixed prompt prefixes as KV states on disk (rag.promptcache), so that even the first
+        `bron ask` in a language starts from them. Returns the names of those it had to prepare."""
+        from rag import promptcache
         from rag.llm import make_generator
 
         generator = self._generator or make_generator(self.settings, load=False)
-        missing = []
-        for language, prompts in self._cached_prompts(languages):
-            path = generator.prefix_cache_path(prompts, self.settings.cache_dir)
-            if path is not None and not path.exists():
-                missing.append((language, prompts, path))
-        if missing:
+        prepared = promptcache.warm(generator, self.settings, languages)
+        if prepared:  # loaded to write them: keep it
             self._generator = generator
-        for _language, prompts, path in missing:
-            generator.save_prefix(path, prompts.prefix_messages())
-        self._prune_prompt_cache(generator, languages)
-        return [language for language, _, _ in missing]
-
-    def _cached_prompts(self, languages: tuple[str, ...]) -> list[tuple[str, object]]:
-        """The prompt prefixes kept in the prompt cache: each language's, the second reading's, and the follow-up
-        rewrite's and choice's (a cold process's first follow-up that needs the model then skips ~500 tokens)."""
-        from rag.choices import load_choice_prompt
-        from rag.prompting import load_rewrite_prompt, prompts_for
-        from rag.second_reading import fixed_prompt
-
-        prompts = [(language, prompts_for(self.settings, language)) for language in languages]
-        if self.settings.evidence_first and self.settings.second_reading:
-            prompts.append(("second reading", fixed_prompt(self.settings.prompts_dir)))
-        if self.settings.history_turns:
-            prompts += [("rewrite", load_rewrite_prompt(self.settings.prompts_dir)),
-                        ("choice", load_choice_prompt(self.settings.prompts_dir))]
-        return prompts
-
-    def _prune_prompt_cache(self, generator, languages: tuple[str, ...]) -> None:
-        """Remove saved prompt states that the current model and prompts no longer use (a reassembled or
-        replaced model, edited examples): their names are keyed by both, so they are never read again."""
-        keep = {generator.prefix_cache_path(prompts, self.settings.cache_dir)
-                for _, prompts in self._cached_prompts(languages)}
-        keep.discard(None)
-        for folder in {path.parent for path in keep}:
-            for stale in folder.glob("*.npz"):
-                if stale not in keep:
-                    stale.unlink(missing_ok=True)
+        return prepared
 
 
 @lru_cache(maxsize=4)

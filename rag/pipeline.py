@@ -21,6 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from rag import promptcache
 from rag.results import Answer, Found, Note, NoteKind, Passage, Timing
 
 if TYPE_CHECKING:
@@ -83,7 +84,6 @@ class Question:
     read: list[Passage] = field(default_factory=list)  # what the model reads (excerpts of the passages)
     grammar: str | None = None
     abstain_path: str = ""  # the text along which the model's probability of abstaining is measured
-    prompt_state: Path | None = None  # the saved KV state of the language's system prompt and examples
     generation: Generation | None = None
     draft: str = ""  # the model's answer (in the question's language after the retry), with its citations
     evidence: Evidence | None = None  # the sentences the model named first (evidence-first layout, rag.evidence)
@@ -151,13 +151,13 @@ def prepare(parts: Parts, q: Question) -> Stream:
     fixed = {"rewritten": load_rewrite_prompt(settings.prompts_dir),
              "chosen": load_choice_prompt(settings.prompts_dir)} if q.history and settings.history_turns else {}
     for prompt in fixed.values():  # their saved states: a process's first follow-up skips ~500 tokens
-        _prompt_prefix(parts, parts.generator, prompt, save=False)
+        promptcache.restore(parts, parts.generator, prompt, save=False)
     rewrite = rewrite_question(parts.generator, settings.prompts_dir, q.asked, q.history, q.language,
                                settings.history_turns, settings.grammar, encoder.encode_queries if encoder else None,
                                spellings)
     used = fixed.get("rewritten" if rewrite.method == "rejected" else rewrite.method)
     if used is not None:  # the model read it: saving now reads only a stub turn
-        _prompt_prefix(parts, parts.generator, used, save=True)
+        promptcache.restore(parts, parts.generator, used, save=True)
     q.question, q.rewrite_method = rewrite.question, "" if rewrite.method == "alone" else rewrite.method
     q.written = rewrite.written or q.asked
     if rewrite.note:
@@ -191,9 +191,7 @@ def gate(parts: Parts, q: Question) -> Stream:
 
 def restore_prompt_state(parts: Parts, q: Question) -> Stream:
     """The language's system prompt and examples, read into the model from their saved KV state once per process."""
-    q.prompt_state = parts.generator.prefix_cache_path(q.prompts, parts.settings.cache_dir)
-    if q.prompt_state is not None and parts.first_use_of_prompt_state(q.prompt_state):
-        parts.generator.load_prefix(q.prompt_state)
+    promptcache.restore(parts, parts.generator, q.prompts, save=False)
     yield from ()
 
 
@@ -308,27 +306,11 @@ def read_again(parts: Parts, q: Question) -> Stream:
     if not parts.settings.second_reading or not located or q.draft.startswith(q.prompts.abstain):
         return
     answer = q.evidence.answer if q.evidence else q.draft
-    _prompt_prefix(parts, parts.checker, fixed_prompt(parts.settings.prompts_dir), save=True)
+    promptcache.restore(parts, parts.checker, fixed_prompt(parts.settings.prompts_dir), save=True)
     q.reading = read(parts.checker, parts.settings.prompts_dir, q.question, " ".join(located.sentences.values()),
                      answer, probe_for(parts.settings))
     q.timings[Timing.SECOND_READING_MS] = q.reading.ms
     yield from ()
-
-
-def _prompt_prefix(parts: Parts, generator: Generator, prompt: Any, save: bool) -> None:
-    """A fixed prompt's instructions (the second reading's, the rewrite's, the choice's) from their saved KV
-    state, read once per process; with `save`, written when missing. Saved after the prompt's first use, the
-    generator's cache holds them, so saving reads only a stub turn."""
-    path = generator.prefix_cache_path(prompt, parts.settings.cache_dir)
-    if path is None or parts.first_use_of_prompt_state(path) and generator.load_prefix(path):
-        return
-    if save and not path.exists():
-        try:
-            generator.save_prefix(path, prompt.prefix_messages())
-        except OSError as exc:
-            import logging
-
-            logging.getLogger(__name__).warning("Could not save the prompt cache %s: %s", path, exc)
 
 
 def check(parts: Parts, q: Question) -> Stream:
@@ -378,11 +360,4 @@ def _locate(q: Question) -> Located | None:
 # -- after the Answer is out ------------------------------------------------------------------------------
 def save_prompt_state(parts: Parts, q: Question) -> None:
     """Once per language: the system prompt and examples saved as a KV state, which later processes read."""
-    if q.prompt_state is None or q.prompt_state.exists():
-        return
-    try:
-        parts.generator.save_prefix(q.prompt_state, q.prompts.prefix_messages())
-    except OSError as exc:
-        import logging
-
-        logging.getLogger(__name__).warning("Could not save the prompt cache %s: %s", q.prompt_state, exc)
+    promptcache.restore(parts, parts.generator, q.prompts, save=True)

@@ -1,4 +1,4 @@
-"""The follow-up rewrite's instructions and examples kept as a saved KV state (rag.pipeline._prompt_prefix), with
+"""The follow-up rewrite's instructions and examples kept as a saved KV state (rag.promptcache.restore), with
 the real GGUF model: a cold process's first follow-up that the model rewrites skips reading them (~500 tokens,
 5-6 s on two cores) and writes the same question."""
 
