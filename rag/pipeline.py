@@ -359,5 +359,7 @@ def _locate(q: Question) -> Located | None:
 
 # -- after the Answer is out ------------------------------------------------------------------------------
 def save_prompt_state(parts: Parts, q: Question) -> None:
-    """Once per language: the system prompt and examples saved as a KV state, which later processes read."""
-    promptcache.restore(parts, parts.generator, q.prompts, save=True)
+    """Once per language: the system prompt and examples saved as a KV state, which later processes read (only
+    after the model read them: an abstention before it has nothing in the cache to save)."""
+    if q.generation is not None:
+        promptcache.restore(parts, parts.generator, q.prompts, save=True)
