@@ -13,15 +13,15 @@ trade-off `bron eval` reports). README, "How answers are checked"."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rag import verification as v
 from rag.answerkinds import wrong_kind
-from rag.numbers import NUMBER, canonical
+from rag.numbers import units_after
 from rag.results import AbstainReason, Citation, Note, Passage
+from rag.textrules import split_words
 from rag.timeframes import other_time
 
 if TYPE_CHECKING:
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 MOVED_MIN = 0.5  # evidence found away from the model's pointer stands only if the second reading says yes
 MIN_EVIDENCE_WORDS = 2  # a named sentence with fewer words ("4.", a list mark split off as a sentence) states nothing
-_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
 @dataclass(frozen=True)
@@ -156,15 +155,9 @@ def repeats(text: str, question: str, language: str, last_question: str, last_an
     known_numbers, known_names = v.facts_in(last_answer, last_question, language)
     if not (numbers or names) or not numbers <= known_numbers or not names <= known_names:
         return False
-    known = _units(last_answer)  # "100 gigawatt" to "und eine Million Tonnen?" after "100 kW": another fact
+    known = units_after(v.strip_citations(last_answer))  # "100 gigawatt" after "100 kW": another fact
     return all(not unit or not known.get(number) or known[number] == unit
-               for number, unit in _units(text).items() if number in numbers)
-
-
-def _units(text: str) -> dict[str, str]:
-    """Each number of the text with the word written right after it, lower case ("" for none): {"100": "kw"}."""
-    return {canonical(m.group(1)): (m.group(2) or "").lower()
-            for m in re.finditer(r"(" + NUMBER.pattern + r")(?:\s*([^\W\d_]+))?", v.strip_citations(text))}
+               for number, unit in units_after(v.strip_citations(text)).items() if number in numbers)
 
 
 def _verify(text: str, question: str, language: str, passages: list[Passage], evidence: Located | None,
@@ -173,7 +166,8 @@ def _verify(text: str, question: str, language: str, passages: list[Passage], ev
     with why, when it abstains) and the reason to abstain (None: it stands)."""
     text, notes = v.repair_scales(text, "\n".join(p.text for p in passages), language)
     named = evidence.sentences if evidence else None
-    if named and all(len(_WORD.findall(sentence)) < MIN_EVIDENCE_WORDS for sentence in named.values()):
+    if named and all(sum(len(w) > 1 for w in split_words(sentence, "letters")) < MIN_EVIDENCE_WORDS
+                     for sentence in named.values()):
         return text, notes + [f"abstained: the sentence the model named ({' '.join(named.values())}) is a list "
                               "mark or a number alone, which states nothing"], AbstainReason.NOT_STATED
     if evidence and evidence.moved:

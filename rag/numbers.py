@@ -45,6 +45,13 @@ def numbers_in(text: str) -> set[str]:
     return {canonical(raw) for raw in NUMBER.findall(text)} | (spelled - {None})
 
 
+def units_after(text: str) -> dict[str, str]:
+    """Each number of the text (canonical) with the word written right after it, lower case ("" for none):
+    "100 kW" -> {"100": "kw"}."""
+    return {canonical(m.group(1)): (m.group(2) or "").lower()
+            for m in _AMOUNT.finditer(text) if m.group(1)[0].isdigit()}
+
+
 def amounts(text: str) -> list[float]:
     """The values a text states, a scale word applied: "2,7 miljard en € 1.500" -> [2.7e9, 1500.0]."""
     found = []
