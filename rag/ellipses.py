@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from rag.mentions import is_subject, spans, without_owner
+from rag.mentions import Span, is_subject, spans, without_owner
 from rag.referents import MAX_OPTIONS, articles, governed, prepositions
 from rag.textrules import split_words
 from rag.wordlists import word_lists
@@ -68,7 +68,7 @@ def ellipsis_rewrites(question: str, last_question: str, language: str, marks: d
     if not opener and (len(words) > BARE_FRAGMENT_WORDS or words[:1] and words[0] in prepositions(marks)):
         return []  # "Per Starship?" is a phrase, which rag.fragments puts in place of the nearest one
     owners = [code for code, words in marks.items() if opener in words.get("starts", [])] if opener else []
-    own = spans(fragment, owners[0] if len(owners) == 1 else language)  # "Und bis Jahresende?" is German
+    own = fragment_spans(question, fragment, owners[0] if len(owners) == 1 else language)  # "Und bis Jahresende?"
     if not own or own[-1].end != len(fragment) or any(
             fragment[a.end:b.start].strip() for a, b in zip(own, own[1:])) or len({s.kind for s in own}) > 1:
         # "Und zu welcher Bewertung?": not a name, date or amount: the model decides. So does a noun phrase
@@ -111,6 +111,21 @@ def ellipsis_rewrites(question: str, last_question: str, language: str, marks: d
     return list(dict.fromkeys(made))  # "Musk" twice in the last question is one choice
 
 
+def fragment_spans(question: str, fragment: str, language: str) -> list[Span]:
+    """What the fragment names, read alone and where it stands in the question: without its opening a name is a
+    sentence's first word, where a frequent word ("Duitsland", a country) is no name to the rules; in the
+    question ("en Duitsland?") it is. Names found either way count (as the fragment alone reads "En Trump?")."""
+    own = spans(fragment, language)
+    at = question.find(fragment)
+    if at < 0:
+        return own
+    for s in spans(question, language):
+        inside = s.kind == "name" and at <= s.start and s.end <= at + len(fragment)
+        if inside and not any(s.start - at < o.end and o.start < s.end - at for o in own):
+            own.append(Span(s.start - at, s.end - at, s.kind))
+    return sorted(own, key=lambda s: s.start)
+
+
 def _joined(question: str, old_span, new: str, marks: dict) -> bool:
     """Is the name at `old_span` joined to `new` by "and" ("the combined valuation of xAI and SpaceX")? Putting
     the new one in its place would name it twice ("... of SpaceX and SpaceX?"): the fragment asks about it alone."""
@@ -123,14 +138,15 @@ def _joined(question: str, old_span, new: str, marks: dict) -> bool:
 def _in_place(last_question: str, old_span, new: str, lead: str, marks: dict) -> str:
     """`last_question` with `new` in the place of `old_span`, keeping the old name's owner ending ("China's") and
     dropping its article when the fragment has none and the old name ended its phrase ("in de VS?" "En voor
-    China?": "in China"; not "the Qwen models")."""
+    China?": "in China"; "de EU zelf" "en Duitsland?": "Duitsland zelf"; not "the Qwen models")."""
     the_articles = articles(marks)
     old = last_question[old_span.start:old_span.end]
     owner = old[len(without_owner(old)):] if without_owner(new) == new else ""  # China's, Nvidias
     before = last_question[:old_span.start]
     article = re.search(r"(?<!\w)(\w+)\s+$", before)
     after = split_words(last_question[old_span.end:], "'-")[:1]
-    ends_phrase = not after or after[0].lower() in prepositions(marks)
+    tails = {t for lang_words in marks.values() for t in lang_words.get("tails", [])}
+    ends_phrase = not after or after[0].lower() in prepositions(marks) | tails  # "de EU zelf": the name ends there
     if ends_phrase and article and article.group(1).lower() in the_articles and \
             not {w.lower() for w in lead.split()} & the_articles:
         before = before[:article.start()]

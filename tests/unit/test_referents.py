@@ -151,6 +151,10 @@ ELLIPSES = [
      "What share of the AI workers is in China?"),
     ("nl-old-name's-article-goes", "En voor Japan?", "Hoeveel AI-experts werken in de VS in 2025?", "nl",
      "Hoeveel AI-experts werken in Japan in 2025?"),
+    ("a-frequent-word-is-a-name-after-the-opening", "en Duitsland?", "Hoeveel wil de EU zelf vrijmaken voor AI?", "nl",
+     "Hoeveel wil Duitsland zelf vrijmaken voor AI?"),
+    ("en-a-frequent-word-is-a-name-after-the-opening", "And Germany?", "How much does France invest in AI?", "en",
+     "How much does Germany invest in AI?"),
 ]
 
 
