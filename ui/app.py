@@ -152,7 +152,9 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             yield "", messages, render.sources_panel(turns, render.status_notice(str(exc), "warn")), state
             return
         assert answer is not None
-        messages[-1] = {"role": "assistant", "content": render.answer_message(answer, turn)}
+        earlier = state.get("history", [])
+        messages[-1] = {"role": "assistant",
+                        "content": render.answer_message(answer, turn, earlier[-1].question if earlier else "")}
         turns.append((turn, render.turn_sources(answer, turn, article_text)))
         turns = turns[-render.MAX_TURNS_SHOWN:]
         history = (list(state.get("history", [])) + as_turns([answer], 1))[-MAX_HISTORY:]

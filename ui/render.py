@@ -70,14 +70,20 @@ def searching_message() -> str:
 
 
 EDIT_SEARCHED = "Click to put this question in the box: correct it and ask again"
+EDIT_LAST = "Click to put the last question in the box: change what the follow-up changes and ask again"
 
 
 def searched_for(text: str) -> str:
     """The standalone question a follow-up became, so that a wrong rewrite is visible. A click puts it into the
     question box to correct and ask again (ui/static/bron.js reads the text of its <q>)."""
-    if not text:
+    return _editable("searched for", text, EDIT_SEARCHED)
+
+
+def _editable(label: str, question: str, title: str) -> str:
+    """A question the reader can click into the question box (ui/static/bron.js), or "" when there is none."""
+    if not question:
         return ""
-    return (f'<div class="bron-searched" title="{esc(EDIT_SEARCHED)}">searched for: <q>{esc(text)}</q> '
+    return (f'<div class="bron-searched" title="{esc(title)}">{esc(label)}: <q>{esc(question)}</q> '
             '<span class="bron-edit">✎ edit</span></div>')
 
 
@@ -88,7 +94,9 @@ def reading_message(found: Found) -> str:
     return searched_for(found.searched_for) + f'<span class="bron-muted">{esc(what)}</span>'
 
 
-def answer_message(answer: Answer, turn: int) -> str:
+def answer_message(answer: Answer, turn: int, last_question: str = "") -> str:
+    """The checked answer. `last_question`, the standalone form of the turn before: a follow-up that could not be
+    resolved offers it to edit, since a follow-up mostly changes one part of it ("en de bedrijven?")."""
     titles = {p.n: p.title for p in answer.passages}
     body = searched_for(answer.searched_for) + \
         f'<div class="bron-answer">{link_citations(answer.text, turn, titles)}</div>'
@@ -98,7 +106,10 @@ def answer_message(answer: Answer, turn: int) -> str:
                "again as a full question with the name." if answer.abstain_reason == AbstainReason.UNRESOLVED else
                f"The {found} closest passages do not contain the answer; they are listed under Sources, "
                f"so you can see what was found." if found else "The index has no articles to search.")
-        return body + f'<div class="bron-note">{esc(why)}</div>'
+        unresolved = answer.abstain_reason == AbstainReason.UNRESOLVED
+        edit = _editable("the last question", last_question, EDIT_LAST) if unresolved else ""
+        why += " Or click the last question below and change it." if edit else ""
+        return body + f'<div class="bron-note">{esc(why)}</div>' + edit
     cited = "".join(f'<li><a class="bron-cite" href="#{src_id(turn, c.n)}">[{c.n}]</a> {esc(c.title)}'
                     f'{" · " + esc(c.date) if c.date else ""}</li>' for c in answer.citations)
     seconds = answer.timings.get(Timing.TOTAL_MS, 0) / 1000

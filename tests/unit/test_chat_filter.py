@@ -53,3 +53,9 @@ def test_the_sources_list_offers_the_indexed_articles_sources(demo):
 def test_an_article_id_typed_into_the_sources_is_searched(demo):
     *_, (_, _, panel, _) = ask_fn(demo)("Which chips were ordered?", 4, None, "", "", ["old"])
     assert "searched articles by old" in panel and "Old" in panel and "Nos" not in panel
+
+
+def test_an_unresolved_follow_up_offers_the_last_question_to_edit(demo):
+    *_, (_, _, _, state) = ask_fn(demo)("When were the chips ordered?", 4, None, "", "", [])
+    *_, (_, messages, _, _) = ask_fn(demo)("How old is he?", 4, state, "", "", [])  # nobody to be "he"
+    assert "the last question: <q>When were the chips ordered?</q>" in messages[-1]["content"]

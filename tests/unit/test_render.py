@@ -77,6 +77,18 @@ def test_an_unresolved_follow_up_asks_for_the_name_instead_of_showing_passages()
     assert "ask it again as a full question with the name" in render.answer_message(answer, 3)
 
 
+def test_an_unresolved_follow_up_offers_the_last_question_to_edit():
+    """ "en de bedrijven?" could not be resolved: the last standalone question goes into the box with a click, to
+    change the part the follow-up changes (ui/static/bron.js reads the <q> of a .bron-searched)."""
+    answer = replace(_answer("en de bedrijven?", abstained=True), abstain_reason=AbstainReason.UNRESOLVED)
+    html = render.answer_message(answer, 3, "Hoeveel geld maakt de <EU> zelf vrij voor AI?")
+    edit = re.search(r'<div class="bron-searched"[^>]*>the last question: <q>(.*?)</q>', html)
+    assert edit and edit.group(1) == "Hoeveel geld maakt de &lt;EU&gt; zelf vrij voor AI?"
+    assert "bron-searched" not in render.answer_message(answer, 3)  # no earlier turn: nothing to offer
+    other = replace(answer, abstain_reason=AbstainReason.NO_PASSAGES)
+    assert "the last question" not in render.answer_message(other, 3, "Hoeveel geld maakt de EU vrij?")
+
+
 def test_context_is_cut_at_paragraphs():
     start = ARTICLE.index("Stargate")
     end = ARTICLE.index("\n\nEinde")
