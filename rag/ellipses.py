@@ -42,8 +42,7 @@ def after_opening(question: str, opener: str) -> str:
 def without_tail(fragment: str, marks: dict) -> str:
     """ "xAI, by comparison" -> "xAI", "die EU selbst" -> "die EU": the fragment without the words after its name
     that change nothing in the question it stands for (`tails` in followup.toml)."""
-    tails = {t for lang_words in marks.values() for t in lang_words.get("tails", [])}
-    for tail in sorted(tails, key=len, reverse=True):
+    for tail in sorted(_tails(marks), key=len, reverse=True):
         found = re.search(r"[\s,]+" + re.escape(tail) + r"$", fragment, flags=re.I)
         if found:
             return fragment[:found.start()].rstrip(" ,")
@@ -145,8 +144,7 @@ def _in_place(last_question: str, old_span, new: str, lead: str, marks: dict) ->
     before = last_question[:old_span.start]
     article = re.search(r"(?<!\w)(\w+)\s+$", before)
     after = split_words(last_question[old_span.end:], "'-")[:1]
-    tails = {t for lang_words in marks.values() for t in lang_words.get("tails", [])}
-    ends_phrase = not after or after[0].lower() in prepositions(marks) | tails  # "de EU zelf": the name ends there
+    ends_phrase = not after or after[0].lower() in prepositions(marks) | _tails(marks)  # "de EU zelf": ends there
     if ends_phrase and article and article.group(1).lower() in the_articles and \
             not {w.lower() for w in lead.split()} & the_articles:
         before = before[:article.start()]
@@ -177,6 +175,11 @@ def relative_date(question: str, marks: dict) -> tuple[int, int] | None:
     found = [m for m in found if not any(o is not m and o.start() <= m.start() and m.end() <= o.end()
                                          for o in found)]  # "vorig jaar", not also "jaar" inside it
     return (found[0].start(), found[0].end()) if len(found) == 1 else None
+
+
+def _tails(marks: dict) -> set[str]:
+    """The words after a name that change nothing in the question ("selbst", "by comparison"; `tails`)."""
+    return {t for lang_words in marks.values() for t in lang_words.get("tails", [])}
 
 
 def _place_prepositions(marks: dict) -> set[str]:

@@ -157,7 +157,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                         "content": render.answer_message(answer, turn, earlier[-1].question if earlier else "")}
         turns.append((turn, render.turn_sources(answer, turn, article_text)))
         turns = turns[-render.MAX_TURNS_SHOWN:]
-        history = (list(state.get("history", [])) + as_turns([answer], 1))[-MAX_HISTORY:]
+        history = (list(earlier) + as_turns([answer], 1))[-MAX_HISTORY:]
         state = {"messages": messages, "turns": turns, "next": turn + 1, "history": history}
         yield "", messages, render.sources_panel(turns), state
 

@@ -102,11 +102,11 @@ def answer_message(answer: Answer, turn: int, last_question: str = "") -> str:
         f'<div class="bron-answer">{link_citations(answer.text, turn, titles)}</div>'
     if answer.abstained:
         found = len(answer.passages)
+        unresolved = answer.abstain_reason == AbstainReason.UNRESOLVED
         why = ("The follow-up does not say on its own what it asks, and the earlier turns did not tell: ask it "
-               "again as a full question with the name." if answer.abstain_reason == AbstainReason.UNRESOLVED else
+               "again as a full question with the name." if unresolved else
                f"The {found} closest passages do not contain the answer; they are listed under Sources, "
                f"so you can see what was found." if found else "The index has no articles to search.")
-        unresolved = answer.abstain_reason == AbstainReason.UNRESOLVED
         edit = _editable("the last question", last_question, EDIT_LAST) if unresolved else ""
         why += " Or click the last question below and change it." if edit else ""
         return body + f'<div class="bron-note">{esc(why)}</div>' + edit
