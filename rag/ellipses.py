@@ -4,9 +4,12 @@ An ellipsis keeps the frame of the last standalone question and changes one thin
 amount replaces its counterpart of the same kind ("Wie viel hat OpenAI eingesammelt?" "Und Anthropic?" ->
 "Wie viel hat Anthropic eingesammelt?"); of two names, the one that follows no preposition (rag.referents.
 governed); a date replaces a time named without one ("originally", "vorig jaar"); a date or a place with a
-preposition that has no counterpart is added ("... in Rechenzentren in Frankreich?"). A noun phrase ("En de
-Hanguang 800-chip van Alibaba?") is left to the model: which name of the last question it stands for is a
-matter of meaning. An opening before a complete question is dropped ("Und wie alt ist Sam Altman?").
+preposition that has no counterpart is added ("... in Rechenzentren in Frankreich?"). A noun phrase for an
+organisation or a group ("En de bedrijven?", "And the merged company with SpaceX?"; `agent_nouns`) takes the
+place of the last question's one name that follows no preposition, as a name would. Any other noun phrase ("En de
+Hanguang 800-chip van Alibaba?") is left to the model: which part of the last question it stands for is a matter
+of meaning (2026-12-05: the model choosing among its slots took a nonsense question 18 times in 30). An opening
+before a complete question is dropped ("Und wie alt ist Sam Altman?").
 
 Structural substitution only (word lists in `prompts/followup.toml`); anything else goes to the model's rewrite.
 """
@@ -21,6 +24,8 @@ from rag.textrules import split_words
 from rag.wordlists import word_lists
 
 MIN_QUESTION_WORDS = 4  # a question word, a verb and what it asks about: "wie alt ist David Sacks"
+MAX_WORDS_BEFORE_NAME = 2  # "het nieuwe Chinese AI-fonds": a name's phrase opens with its article this far back
+MIN_COMPOUND_END = 4  # an agent noun this long is also a compound's end ("AI-fonds", "Investmentfonds")
 BARE_FRAGMENT_WORDS = 2  # with no opening, a name of this many words or fewer is an ellipsis too ("OpenAI?")
 
 
@@ -66,6 +71,9 @@ def ellipsis_rewrites(question: str, last_question: str, language: str, marks: d
     words = [w.lower() for w in split_words(fragment, "'-")]
     if not opener and (len(words) > BARE_FRAGMENT_WORDS or words[:1] and words[0] in prepositions(marks)):
         return []  # "Per Starship?" is a phrase, which rag.fragments puts in place of the nearest one
+    if opener and is_agent_phrase(fragment, marks):  # "En de bedrijven?": an organisation or a group
+        agent = agent_in_place(fragment, last_question, language, marks)
+        return [agent] if agent else []
     owners = [code for code, words in marks.items() if opener in words.get("starts", [])] if opener else []
     own = fragment_spans(question, fragment, owners[0] if len(owners) == 1 else language)  # "Und bis Jahresende?"
     if not own or own[-1].end != len(fragment) or any(
@@ -108,6 +116,71 @@ def ellipsis_rewrites(question: str, last_question: str, language: str, marks: d
     made = [_in_place(last_question, s, new, lead, marks) for s in olds[:MAX_OPTIONS]]
     made = [without_source(m, language, marks) for m in made] if kind == "name" else made
     return list(dict.fromkeys(made))  # "Musk" twice in the last question is one choice
+
+
+def is_agent_phrase(fragment: str, marks: dict) -> bool:
+    """Does the fragment name an organisation or a group with a noun ("de bedrijven van het EU AI Champions
+    Initiative", "the merged company with SpaceX", "het nieuwe Chinese AI-fonds"; `agent_nouns`)? Its article
+    first, its noun the last word before a preposition or article (also a compound's end: "KI-Fonds")."""
+    words = [w.lower() for w in split_words(fragment, "'-")]
+    if len(words) < 2 or words[0] not in articles(marks) or words[0] in _only_prepositions(marks):
+        return False
+    if " ".join(words) in {p for lang_words in marks.values() for p in lang_words.get("phrases", [])}:
+        return False  # "En het bedrijf?" points back at a company named before, as "it" does
+    stops = prepositions(marks) | articles(marks)
+    end = next((i for i in range(1, len(words)) if words[i] in stops), len(words))
+    phrase = " ".join(words[1:end])
+    nouns = {n for lang_words in marks.values() for n in lang_words.get("agent_nouns", [])}
+    return any(phrase == n or phrase.endswith((" " + n, "-" + n)) or len(n) >= MIN_COMPOUND_END and
+               phrase.split()[-1].endswith(n) for n in nouns) if phrase else False
+
+
+def agent_in_place(fragment: str, last_question: str, language: str, marks: dict) -> str | None:
+    """The last question with the organisation or group of the fragment in the place of its one name that
+    follows no preposition, with that name's article and tail ("Hoeveel geld maakt de EU zelf vrij voor AI?"
+    "En de bedrijven?" -> "Hoeveel geld maakt de bedrijven vrij voor AI?"); None when it has no such name or
+    several (which one the group stands for is then a matter of meaning). An owner ("Nvidias Marktkapitalisierung")
+    is no such name: what it owns is asked about."""
+    sources = {w for lang_words in marks.values() for w in lang_words.get("sources", [])}
+    olds = [s for s in spans(last_question, language) if s.kind == "name"
+            and is_subject(last_question[s.start:s.end], language) and not governed(last_question, s.start, marks)
+            and without_owner(last_question[s.start:s.end]) == last_question[s.start:s.end]  # not "Nvidias"
+            and not any(re.search(rf"(?<!\w){re.escape(w)}\s+$", last_question[:s.start], flags=re.I)
+                        for w in sources)]
+    if len({last_question[s.start:s.end].lower() for s in olds}) != 1:
+        return None
+    old = olds[0]
+    before = last_question[:_phrase_start(last_question, old.start, marks)]
+    after = re.sub(r"^['’\"“”]", "", last_question[old.end:])  # "de 'Big Five'": the quotes go with the name
+    tail = next((t for t in sorted(_tails(marks), key=len, reverse=True)
+                 if re.match(rf"\s+{re.escape(t)}(?!\w)", after, flags=re.I)), None)
+    if tail:  # "de EU zelf": set against another, not said of the group
+        after = after[re.match(rf"\s+{re.escape(tail)}", after, flags=re.I).end():]
+    placed = fragment[:1].lower() + fragment[1:] if before.strip() else fragment[:1].upper() + fragment[1:]
+    return before + placed + after
+
+
+def _only_prepositions(marks: dict) -> set[str]:
+    """Words that are a preposition in a language whose article they are not ("an": English's article, German's
+    preposition in "Und an Technologiefirmen?")."""
+    return {p for lang_words in marks.values() for p in lang_words.get("prepositions", [])
+            if p not in lang_words.get("articles", [])}
+
+
+def _phrase_start(question: str, start: int, marks: dict) -> int:
+    """Where the phrase a name ends starts: at its article, up to two words before it ("de EU", "the European
+    Commission", "het nieuwe Chinese AI-fonds", "de 'Big Five'"), or at the name itself."""
+    tokens = list(re.finditer(r"\S+", question[:start]))
+    stops = prepositions(marks) | {w for lang_words in marks.values() for w in lang_words.get("question_words", [])}
+    for token in reversed(tokens[-(MAX_WORDS_BEFORE_NAME + 1):]):
+        word = token.group(0).lower().strip("'’\"“”„‘")
+        if word in articles(marks):
+            return token.start()
+        if not word:  # a quote mark alone
+            continue
+        if word in stops:
+            break
+    return start
 
 
 def fragment_spans(question: str, fragment: str, language: str) -> list[Span]:

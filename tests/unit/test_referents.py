@@ -155,6 +155,20 @@ ELLIPSES = [
      "Hoeveel wil Duitsland zelf vrijmaken voor AI?"),
     ("en-a-frequent-word-is-a-name-after-the-opening", "And Germany?", "How much does France invest in AI?", "en",
      "How much does Germany invest in AI?"),
+    ("a-group-takes-the-subject-name's-place", "En de bedrijven?", "Hoeveel geld maakt de EU zelf vrij voor AI?", "nl",
+     "Hoeveel geld maakt de bedrijven vrij voor AI?"),
+    ("de-a-group-with-a-name-in-it", "Und die Unternehmen der Initiative?", "Wie viel will Stargate investieren?",
+     "de", "Wie viel will die Unternehmen der Initiative investieren?"),
+    ("en-a-company-phrase-with-its-article", "And the merged company with SpaceX?", "What was xAI valued at?", "en",
+     "What was the merged company with SpaceX valued at?"),
+    ("a-compound-fund", "En het Chinese AI-fonds?", "Hoeveel investeert Stargate in eerste instantie?", "nl",
+     "Hoeveel investeert het Chinese AI-fonds in eerste instantie?"),
+    ("the-name's-whole-phrase-goes", "And the Chinese fund?", "How much does the European Commission mobilise?", "en",
+     "How much does the Chinese fund mobilise?"),
+    ("a-name-after-a-source-is-no-counterpart", "And the companies?", "How much did Softbank secure, according to "
+     "Musk?", "en", "How much did the companies secure, according to Musk?"),
+    ("a-quoted-name-goes-with-its-quotes", "En de bedrijven?", "Hoeveel willen de 'Big Five' investeren?", "nl",
+     "Hoeveel willen de bedrijven investeren?"),
 ]
 
 
@@ -173,6 +187,13 @@ ELLIPSES_UNSURE = [
     ("the-name-joined-to-its-counterpart", "What about SpaceX alone?", "What is the combined valuation of xAI and "
      "SpaceX?", "en"),
     ("de-the-name-joined-to-its-counterpart", "Und SpaceX?", "Wie viel sind xAI und SpaceX zusammen wert?", "de"),
+    ("a-group-with-two-subject-names", "En de bedrijven?", "Hoeveel investeren OpenAI en Oracle samen?", "nl"),
+    ("a-group-with-no-subject-name", "Und die Mitgliedstaaten?", "Woher kommen die Mittel für KI zunächst?", "de"),
+    ("a-thing-is-no-group", "En de Hanguang 800-chip van Alibaba?", "Wanneer stapte OpenAI over op winst?", "nl"),
+    ("a-preposition-is-no-article", "Und an Unternehmen?", "Wie viel investiert Siemens?", "de"),
+    ("the-company-points-back", "And the company?", "How much did SpaceX invest in xAI?", "en"),
+    ("an-owner-is-no-place-for-a-group", "Und das fusionierte Unternehmen?", "Wie hoch ist Nvidias "
+     "Marktkapitalisierung?", "de"),
 ]
 
 
