@@ -70,6 +70,9 @@ def _asks(question: str, language: str, marks: dict, key: str) -> str:
         tokens = split_words(clause, "'-")
         if tokens[:1] and any(" ".join(tokens).startswith(o + " ") for o in words.get(key, [])):
             return "first"
+        if tokens[:1] and any(" ".join(tokens).startswith(o + " ") and tokens[-1] == end
+                              for o, end in words.get(key + "_around", [])):
+            return "first"  # "What is Musk's AI company called?"
         if len(tokens) > 1 and tokens[0] in prepositions(marks) and tokens[1] in words.get(key, []):
             return "after a preposition"
     return ""

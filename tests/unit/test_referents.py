@@ -645,3 +645,13 @@ def test_the_answer_to_a_question_for_a_role_holder_is_the_person_a_pronoun_mean
     history = [("Hoe heet de baas van OpenAI?", "Sam Altman [1]."),
                ("Welke bedrijven sponsoren Stargate?", "OpenAI, Softbank Group en Oracle [1].")]
     assert _sub("How old is he?", history, "en") == "How old is Sam Altman?"
+
+
+@pytest.mark.parametrize("language, question, history, standalone", [
+    ("nl", "Hoeveel geld heeft het in 2025 verbrand?", [("What is Musk's AI company called?", "xAI [3].")],
+     "Hoeveel geld heeft xAI in 2025 verbrand?"),
+    ("de", "Wie viel Geld hat es verbrannt?", [("Wie wird Musks KI-Firma genannt?", "xAI [3].")],
+     "Wie viel Geld hat xAI verbrannt?"),
+])
+def test_a_question_for_what_something_is_called_asks_for_a_name(language, question, history, standalone):
+    assert _sub(question, history, language) == standalone
