@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import re
 
+from rag.asking import articles, prepositions
 from rag.mentions import Span, is_subject, spans, without_owner
-from rag.referents import MAX_OPTIONS, articles, governed, prepositions
+from rag.referents import MAX_OPTIONS, governed
 from rag.textrules import split_words
 from rag.wordlists import word_lists
 
@@ -152,10 +153,10 @@ def agent_in_place(fragment: str, last_question: str, language: str, marks: dict
     old = olds[0]
     before = last_question[:_phrase_start(last_question, old.start, marks)]
     after = re.sub(r"^['’\"“”]", "", last_question[old.end:])  # "de 'Big Five'": the quotes go with the name
-    tail = next((t for t in sorted(_tails(marks), key=len, reverse=True)
-                 if re.match(rf"\s+{re.escape(t)}(?!\w)", after, flags=re.I)), None)
+    tail = next((m for t in sorted(_tails(marks), key=len, reverse=True)
+                 for m in [re.match(rf"\s+{re.escape(t)}(?!\w)", after, flags=re.I)] if m), None)
     if tail:  # "de EU zelf": set against another, not said of the group
-        after = after[re.match(rf"\s+{re.escape(tail)}", after, flags=re.I).end():]
+        after = after[tail.end():]
     placed = fragment[:1].lower() + fragment[1:] if before.strip() else fragment[:1].upper() + fragment[1:]
     return before + placed + after
 

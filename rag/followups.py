@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
 from rag import ellipses, fragments, referents
+from rag.asking import articles
 from rag.choices import choose
 from rag.fragments import ALWAYS_FOLLOWUP_WORDS, bare_words, is_fragment, question_words
 from rag.mentions import name_spans
@@ -330,7 +331,7 @@ def rewrite_question(generator: Generator, prompts_dir: Path, question: str, his
     from rag.llm import Generation
 
     asked, turns = question, as_turns(history, max_turns)
-    the_articles = referents.articles(_marks(prompts_dir))
+    the_articles = articles(_marks(prompts_dir))
     if turns and spellings is not None:  # "en oracle?" -> "en Oracle?" (rag.spelling)
         question = spellings.restore(question, language, the_articles)
     if not turns or not refers_back(question, language, prompts_dir):

@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from rag import ellipses
-from rag.referents import articles, prepositions
+from rag.asking import articles, prepositions
 from rag.textrules import split_words
 
 Embed = Callable[[list[str]], "object"]  # texts -> one normalised vector per text (Embedder.encode_queries)

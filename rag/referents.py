@@ -27,6 +27,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from rag.asking import articles, asks, asks_for_date, asks_only, prepositions, who_is
 from rag.descriptions import asks_for_role_holder, describe
 from rag.mentions import generic_compound, is_subject, known, spans, without_owner, written
 from rag.textrules import find_words, split_words
@@ -58,26 +59,6 @@ class Referent:
 
 
 # -- where a pronoun can point ----------------------------------------------------------------------------
-def _asks(question: str, language: str, marks: dict, key: str) -> str:
-    """Does the question ask for a name (`key` "asks_for_name": wer, welke, which; "asks_for_person": wer, who)?
-    "first" when it opens with such a word, "after a preposition" for "Through which network ...?", "Aus welchem
-    Land ...?" (which may ask for a year instead: "In welchem Jahr ...?"), else "". The question may follow a
-    frame and a comma: "According to the German article, who founded xAI?"."""
-    from rag import language as lang
-
-    words = marks.get(lang.detect(question, language)) or marks.get(language) or marks["en"]
-    for clause in question.lower().split(","):
-        tokens = split_words(clause, "'-")
-        if tokens[:1] and any(" ".join(tokens).startswith(o + " ") for o in words.get(key, [])):
-            return "first"
-        if tokens[:1] and any(" ".join(tokens).startswith(o + " ") and tokens[-1] == end
-                              for o, end in words.get(key + "_around", [])):
-            return "first"  # "What is Musk's AI company called?"
-        if len(tokens) > 1 and tokens[0] in prepositions(marks) and tokens[1] in words.get(key, []):
-            return "after a preposition"
-    return ""
-
-
 def _question_names(question: str, language: str, marks: dict) -> list[Referent]:
     seen: dict[str, Referent] = {}
     for s in spans(question, language):
@@ -152,56 +133,31 @@ def layers(followup: str, turns: Sequence[Turn], language: str, marks: dict,
             break
         asked = [r for r in _question_names(turn.question, language, marks)
                  if not known(r.name, followup.lower())]
-        if len(asked) == 1 and _asks_only(turn.question, asked[0].name, marks, "asks_what_is"):
+        if len(asked) == 1 and asks_only(turn.question, asked[0].name, marks, "asks_what_is"):
             asked = [replace(asked[0], aside=True)]
-        for_name = _asks(turn.question, language, marks, "asks_for_name")
-        if len(asked) == 1 and _who_is(turn.question, asked[0].name, marks) and not any(
+        for_name = asks(turn.question, language, marks, "asks_for_name")
+        if len(asked) == 1 and who_is(turn.question, asked[0].name, marks) and not any(
                 r.name for r in _answer_names(turn, followup, language, True)):
             # "Wer ist Howard Lutnick?" unanswered: the one named is a person ("its" never means him); with a name in
             # the answer ("Wer ist Trumps KI-Zar?" "David Sacks.") that name is the referent, as after any "who"
             found.append([Referent(asked[0].name, person=True)])
         elif for_name:
-            person = _asks(turn.question, language, marks, "asks_for_person") == "first" or \
+            person = asks(turn.question, language, marks, "asks_for_person") == "first" or \
                 asks_for_role_holder(turn.question, language, marks)  # "Hoe heet de baas van OpenAI?"
             answered = [r if r.name else replace(r, description=describe(turn.question, language, marks))
                         for r in _answer_names(turn, followup, language, person)]
             # an abstained "In welchem Jahr ...?" asked for a date, which no pronoun stands for; any other
             # abstained question for a name leaves what the pronoun means unknown ("Through which network ...?")
-            found += [[r for r in answered if r.name] if _asks_for_date(turn.question, marks) else answered, asked]
+            found += [[r for r in answered if r.name] if asks_for_date(turn.question, marks) else answered, asked]
         else:
             found += [asked, [r for r in _answer_names(turn, followup, language, False) if r.name]]
     return [layer for layer in found if layer]
-
-
-def _who_is(question: str, name: str, marks: dict) -> bool:
-    """ "Wer ist Howard Lutnick?", "Who was J.D. Vance?": a question for who someone is, and nothing else (not "Wie is
-    de CEO van Nvidia?"), so what it names is a person (or a role: "Wer ist Trumps KI-Zar?")."""
-    return _asks_only(question, name, marks, "asks_who_is")
-
-
-def _asks_only(question: str, name: str, marks: dict, key: str) -> bool:
-    """Is the question one of `key`'s openings followed by the name alone, but for articles and words that change
-    nothing ("Was ist eigentlich ein Exaflop?": `tails`)?"""
-    words = split_words(question.lower(), "'-")
-    openers = {o for lang_words in marks.values() for o in lang_words.get(key, [])}
-    skip = articles(marks) | {t for lang_words in marks.values() for t in lang_words.get("tails", [])}
-    return any(words[:len(o.split())] == o.split() and
-               [w for w in words[len(o.split()):] if w not in skip] == split_words(name.lower(), "'-")
-               for o in openers)
 
 
 def _stayed_on_topic(last: Turn, earlier: Turn, language: str, marks: dict) -> bool:
     """The last question names nothing the earlier turn did not: the conversation is still on that topic."""
     before = f"{earlier.question} {earlier.answer}".lower()
     return all(known(r.name, before) for r in _question_names(last.question, language, marks))
-
-
-def _asks_for_date(question: str, marks: dict) -> bool:
-    """ "In welchem Jahr ...?", "Which year ...?": a question word before a noun of time (`date_nouns`)."""
-    tokens = split_words(question.lower(), "'-")
-    asking = {w for words in marks.values() for w in words.get("asks_for_name", [])}
-    nouns = {w for words in marks.values() for w in words.get("date_nouns", [])}
-    return any(a in asking and b in nouns for a, b in zip(tokens[:3], tokens[1:4]))
 
 
 def pick(found: list[list[Referent]], kind: str, wider: list[list[Referent]] = ()) -> Referent | None:
@@ -391,11 +347,3 @@ def possessive(name: str, language: str) -> str:
     if name[-1:].lower() in "sxz":
         return name + "'"
     return name + ("s" if language == "de" else "'s")
-
-
-def prepositions(marks: dict) -> set[str]:
-    return {w for lang_words in marks.values() for w in lang_words.get("prepositions", [])}
-
-
-def articles(marks: dict) -> set[str]:
-    return {w for lang_words in marks.values() for w in lang_words.get("articles", [])}

@@ -171,12 +171,12 @@ def score(item: Any, rewrite: Any, history: list, generator: Any = None) -> tupl
 def ideal_answer(question: str, standalone: str, said: str, language: str) -> str | None:
     """What a right answer to an earlier question for a name would have said: the gold question's names that
     the conversation does not (None when the question asks for no name or nothing is missing)."""
+    from rag.asking import asks
     from rag.followups import _marks
     from rag.mentions import spans
-    from rag.referents import _asks
     from rag.wordlists import prompts_dir_in_use
 
-    if not _asks(question, language, _marks(prompts_dir_in_use()), "asks_for_name"):
+    if not asks(question, language, _marks(prompts_dir_in_use()), "asks_for_name"):
         return None
     names = [standalone[s.start:s.end] for s in spans(standalone, language) if s.kind == "name"]
     missing = [n for n in names if not _has(n.lower(), subject(said, language) | set(said.lower().split()))]
