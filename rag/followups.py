@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
-from rag import ellipses, fragments, referents
+from rag import ellipses, fragments, question_phrases, referents
 from rag.asking import articles
 from rag.choices import choose
 from rag.fragments import ALWAYS_FOLLOWUP_WORDS, bare_words, is_fragment, question_words
@@ -342,11 +342,15 @@ def rewrite_question(generator: Generator, prompts_dir: Path, question: str, his
         turns = spellings.conversation(question, turns, language, the_articles)[1]
         ruled_turns = spellings.conversation(question, ruled_turns, language, the_articles)[1]
     ruled = substitute(question, ruled_turns, language, prompts_dir)  # in the last question's language if elliptic
-    if not ruled and embed is not None:  # "Und bis Jahresende?"
+    if not ruled:
         from rag import language as lang
 
         last = turns[-1].question
-        ruled = fragments.splice(question, last, _marks(prompts_dir), lang.detect(last, language), embed)
+        last_language = lang.detect(last, language)
+        if embed is not None:  # "Und bis Jahresende?"
+            ruled = fragments.splice(question, last, _marks(prompts_dir), last_language, embed)
+        # "Und zu welcher Bewertung?"
+        ruled = ruled or question_phrases.in_place(question, last, language, last_language, _marks(prompts_dir))
     if ruled and rewrite_problem(ruled, question, ruled_turns, language, prompts_dir, check_language=False) is None:
         return Rewrite(ruled, "substituted", (time.perf_counter() - started) * 1000, written=question)
     choices = options(question, ruled_turns, language, prompts_dir)  # one left after the checks: still unsure

@@ -1,0 +1,137 @@
+"""A follow-up that is only a question phrase ("Und zu welcher Bewertung?", "In what year?", "En hoe vaak dan?")
+asks the last question again with another question word: its phrase takes the place of the last question's
+("Wie viel Geld hat xAI im Januar eingesammelt?" -> "Zu welcher Bewertung hat xAI im Januar eingesammelt?").
+
+The last question's phrase is its question word with what belongs to it, up to the finite verb: a preposition
+before it ("In welk jaar"), the word after "hoe"/"wie"/"how" ("Wie viel", "how often"), and after a word that
+takes a noun ("welke", "hoeveel", "which") its adjectives and noun ("Welke Amerikaanse bedrijven", "Wie viele
+Tonnen Fracht"). The verb is read from `finite_verbs` (`auxiliaries` and `do_verbs` in English) within the first
+words; failing that, by the word's shape: in German the first lower-case word that is no adjective before a
+noun, in Dutch the word after the noun, in English a word ending in -s or -ed. A phrase that goes on with a
+preposition ("Welke afdeling van Alibaba ...") or a question that does not open with a question word has no
+place for the new phrase: the model still decides. Before this, the model wrote these follow-ups (1-2 s); it
+mostly did the same substitution (word lists in `prompts/followup.toml`).
+"""
+
+from __future__ import annotations
+
+from rag.asking import prepositions
+from rag.textrules import split_words
+
+MAX_PHRASE_WORDS = 5  # "In hoeveel toekomstige AI-gigafabrieken", "Wie viele Tonnen Fracht"
+MAX_FRAGMENT_WORDS = 6  # "und mit wie viel zusätzlichem Kapital"
+ADJECTIVE_ENDINGS = {"nl": ("e",), "de": ("e", "en", "er", "es", "em")}
+PAST_ENDINGS = ("de", "te", "den", "ten")  # Dutch past tense after "hoeveel": "Hoeveel investeerde SpaceX ...?"
+
+
+def _words(marks: dict, language: str, key: str) -> set[str]:
+    return set((marks.get(language) or {}).get(key, []))
+
+
+def _verbs(marks: dict, language: str) -> set[str]:
+    return _words(marks, language, "finite_verbs") | _words(marks, language, "auxiliaries") | _words(
+        marks, language, "do_verbs")
+
+
+def phrase_end(tokens: list[str], language: str, marks: dict) -> int | None:
+    """The index of the finite verb that ends the question phrase of `tokens` (a question split on spaces), or
+    None when the question opens with no question word or its phrase's end is not sure."""
+    lowered = [t.lower().strip(",") for t in tokens]
+    asking = _words(marks, language, "question_words")
+    start = 1 if lowered[:1] and lowered[0] in prepositions(marks) and len(lowered) > 1 else 0
+    if not lowered or lowered[start] not in asking:
+        return None
+    verbs = _verbs(marks, language)
+    head = start + 1
+    if lowered[start] in _words(marks, language, "question_adverbs") and head < len(lowered) \
+            and lowered[head] not in verbs:
+        head += 1  # "Wie viel", "hoe vaak", "how much"
+    found = next((i for i in range(head, min(len(lowered), start + MAX_PHRASE_WORDS + 1)) if lowered[i] in verbs),
+                 None)
+    takes_noun = lowered[head - 1] in _words(marks, language, "question_determiners")
+    if found is not None:
+        between = lowered[head:found]
+        if not takes_noun and between or set(between) & prepositions(marks):
+            return None  # "Welke afdeling van Alibaba ontwerpt ...": the phrase goes on
+        return found if found + 1 < len(tokens) else None
+    if not takes_noun:
+        return head if head + 1 < len(tokens) and language != "de" else None
+    return _noun_phrase_end(tokens, lowered, head, language, marks)
+
+
+def _noun_phrase_end(tokens: list[str], lowered: list[str], head: int, language: str, marks: dict) -> int | None:
+    """Where the verb after a question word's noun stands ("Hoeveel geld haalde", "Which Chinese company
+    launched"), when no finite verb of the lists is found."""
+    last = min(len(tokens) - 1, head + MAX_PHRASE_WORDS)
+    if language == "de":
+        for i in range(head, last):
+            word = tokens[i]
+            if word[:1].islower() and not (word.endswith(ADJECTIVE_ENDINGS["de"]) and tokens[i + 1][:1].isupper()):
+                return i if i > head and lowered[i] not in prepositions(marks) else None
+        return None
+    if language == "nl":
+        i = head
+        if i < last and lowered[i].endswith(PAST_ENDINGS):
+            return i  # "Hoeveel investeerde SpaceX": no noun
+        while i < last and lowered[i].endswith(ADJECTIVE_ENDINGS["nl"]):  # "toekomstige", "Amerikaanse"
+            i += 1
+        i += 1  # the noun
+        return i if i < len(tokens) - 1 and lowered[i] not in prepositions(marks) else None
+    for i in range(head + 1, last + 1):
+        if lowered[i].endswith(("s", "ed")) and split_words(lowered[i], "'-") == [lowered[i]]:
+            return i
+    return None
+
+
+def _phrase_prepositions(marks: dict) -> set[str]:
+    """The words that are a preposition in a language, not its article or date noun (followup.toml's lists hold
+    "the" and "year" among the prepositions; German's "an" is one, English's is not)."""
+    return {p for words in marks.values() for p in words.get("prepositions", [])
+            if p not in words.get("articles", []) and p not in words.get("date_nouns", [])}
+
+
+def fragment_phrase(question: str, language: str, marks: dict) -> str:
+    """ "Und zu welcher Bewertung?" -> "zu welcher Bewertung": the follow-up's question phrase when it is nothing
+    else (no verb of its own, a few words, a preposition or a question word first), else ""."""
+    tokens = question.strip().rstrip(" ?!.").split()
+    lowered = [t.lower().strip(",") for t in tokens]
+    openers = {s for lang_words in marks.values() for s in lang_words.get("starts", []) if " " not in s}
+    asking = {w for lang_words in marks.values() for w in lang_words.get("question_words", [])}
+    if lowered[:1] and lowered[0] in openers - asking:
+        tokens, lowered = tokens[1:], lowered[1:]
+    text = " ".join(lowered)
+    if any(text == s or text.startswith(s + " ") for lang_words in marks.values()
+           for s in lang_words.get("starts", []) if " " in s):
+        return ""  # "What about the valuation?", "hoe zit het met ...": a noun phrase, not a question phrase
+    tails = {t for lang_words in marks.values() for t in lang_words.get("tails", []) if " " not in t}
+    while lowered and lowered[-1] in tails:  # "En hoe vaak dan?"
+        tokens, lowered = tokens[:-1], lowered[:-1]
+    if not lowered or len(lowered) > MAX_FRAGMENT_WORDS:
+        return ""
+    start = 1 if lowered[0] in prepositions(marks) and len(lowered) > 1 else 0
+    verbs = {v for code in marks for v in _verbs(marks, code)}
+    pronouns = {p for lang_words in marks.values() for key in ("pronouns", "name_pronouns", "thing_pronouns")
+                for p in lang_words.get(key, [])}
+    if lowered[start] not in asking or set(lowered) & (verbs | pronouns):
+        return ""  # "Und wie oft soll eins starten?" asks itself; "Und wie viel davon?" points back
+    if set(lowered[start + 1:]) & _phrase_prepositions(marks):
+        return ""  # "mit welcher Warnung an die EU", "hoeveel ton vracht in 2025": more than a question phrase
+    own_pronouns = {w for code in marks for w in _words(marks, code, "question_pronouns")} - {
+        w for code in marks for key in ("question_determiners", "question_adverbs") for w in _words(marks, code, key)}
+    if lowered[start] in own_pronouns and len(lowered) > start + 1:
+        return ""  # "and who runs the starlink network?": a clause with its own verb
+    return " ".join(tokens)
+
+
+def in_place(question: str, last_question: str, language: str, last_language: str, marks: dict) -> str | None:
+    """The last question with the follow-up's question phrase in the place of its own, or None (module
+    docstring). `language` is the follow-up's, `last_language` the last question's."""
+    phrase = fragment_phrase(question, language, marks)
+    if not phrase:
+        return None
+    tokens = last_question.strip().rstrip(" ?!.").split()
+    end = phrase_end(tokens, last_language, marks)
+    if end is None or end == 1 and tokens[0].lower() in _words(marks, last_language, "question_pronouns"):
+        return None  # "Wat wordt bedoeld met ...?", "Wer ist ...?": the question word is the subject or object
+    rest = tokens[end:]
+    return phrase[:1].upper() + phrase[1:] + " " + " ".join(rest) + "?"

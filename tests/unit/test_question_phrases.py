@@ -1,0 +1,86 @@
+"""A follow-up that is only a question phrase takes the place of the last question's (rag.question_phrases)."""
+import pytest
+
+from rag.followups import _marks, rewrite_question
+from rag.question_phrases import fragment_phrase, in_place, phrase_end
+from tests.unit.test_followups import PROMPTS, Scripted
+
+MARKS = _marks(None)
+
+
+@pytest.mark.parametrize("question, language, phrase", [
+    ("Wie viel Geld hat xAI im Januar eingesammelt?", "de", "Wie viel Geld"),
+    ("Wie viele Tonnen Fracht soll jedes Starship mitnehmen?", "de", "Wie viele Tonnen Fracht"),
+    ("Hoeveel geld haalde xAI begin januari op?", "nl", "Hoeveel geld"),
+    ("Hoeveel investeerde SpaceX vorig jaar in xAI?", "nl", "Hoeveel"),
+    ("In hoeveel toekomstige gigafabrieken gaat het InvestAI-fonds investeren?", "nl",
+     "In hoeveel toekomstige gigafabrieken"),
+    ("Op welke top kondigde Von der Leyen het plan aan?", "nl", "Op welke top"),
+    ("How much money did xAI raise in early January?", "en", "How much money"),
+    ("Which Chinese company launched the Hanguang 800 chip?", "en", "Which Chinese company"),
+    ("Wanneer wil SpaceX naar de beurs?", "nl", "Wanneer"),
+])
+def test_the_question_phrase_ends_at_the_finite_verb(question, language, phrase):
+    tokens = question.rstrip("?").split()
+    assert " ".join(tokens[:phrase_end(tokens, language, MARKS)]) == phrase
+
+
+@pytest.mark.parametrize("question, language", [
+    ("Welke afdeling van Alibaba ontwerpt de chips?", "nl"),  # the phrase goes on after its noun
+    ("War Musk nicht Mitgründer von OpenAI?", "de"),  # no question word first
+])
+def test_a_phrase_whose_end_is_not_sure_has_none(question, language):
+    assert phrase_end(question.rstrip("?").split(), language, MARKS) is None
+
+
+@pytest.mark.parametrize("question, phrase", [
+    ("Und zu welcher Bewertung?", "zu welcher Bewertung"),
+    ("En hoe vaak dan?", "hoe vaak"),
+    ("In what year?", "In what year"),
+    ("und mit wie viel zusätzlichem Kapital?", "mit wie viel zusätzlichem Kapital"),
+])
+def test_a_follow_up_of_a_question_phrase_alone(question, phrase):
+    assert fragment_phrase(question, "de", MARKS) == phrase
+
+
+@pytest.mark.parametrize("question", [
+    "Und wie oft soll eins starten?",  # a verb: a question of its own
+    "wie heißt es denn?",  # a pronoun: it points back
+    "Und wie viel davon?",
+    "What about the valuation?",  # a noun phrase after "what about"
+    "und mit welcher Warnung an die EU?",  # more than a question phrase
+    "En xAI?",  # no question word
+])
+def test_what_is_not_a_question_phrase_alone(question):
+    assert fragment_phrase(question, "de", MARKS) == ""
+
+
+@pytest.mark.parametrize("question, last, language, last_language, standalone", [
+    ("Und zu welcher Bewertung?", "Wie viel Geld hat xAI im Januar eingesammelt?", "de", "de",
+     "Zu welcher Bewertung hat xAI im Januar eingesammelt?"),
+    ("En in welke landen?", "In hoeveel toekomstige gigafabrieken gaat het InvestAI-fonds investeren?", "nl", "nl",
+     "In welke landen gaat het InvestAI-fonds investeren?"),
+    ("at what valuation?", "How much money did xAI raise in early January?", "en", "en",
+     "At what valuation did xAI raise in early January?"),
+    ("En welke technologiebedrijven?", "Welke industriële groepen maken deel uit van het EU AI Champions Initiative?",
+     "nl", "nl", "Welke technologiebedrijven maken deel uit van het EU AI Champions Initiative?"),
+])
+def test_the_follow_ups_phrase_takes_the_place_of_the_last_questions(question, last, language, last_language,
+                                                                       standalone):
+    assert in_place(question, last, language, last_language, MARKS) == standalone
+
+
+def test_a_question_word_that_is_the_subject_keeps_its_place():
+    assert in_place("tegen welke waardering?", "Wat wordt bedoeld met de 'Muskonomy'?", "nl", "nl", MARKS) is None
+
+
+def test_the_rule_writes_the_standalone_question_without_the_model():
+    model = Scripted()
+    history = [("Hoeveel geld haalde xAI begin januari op?", "20 miljard dollar [1].")]
+    rewrite = rewrite_question(model, PROMPTS, "En tegen welke waardering?", history, "nl")
+    assert (rewrite.question, rewrite.method) == ("Tegen welke waardering haalde xAI begin januari op?", "substituted")
+    assert model.calls == []
+
+
+def test_a_question_word_for_the_subject_with_words_after_it_is_a_clause():
+    assert fragment_phrase("and who runs the starlink network?", "en", MARKS) == ""
