@@ -16,6 +16,7 @@ mostly did the same substitution (word lists in `prompts/followup.toml`).
 from __future__ import annotations
 
 from rag.asking import prepositions
+from rag.mentions import spans
 from rag.textrules import split_words
 
 MAX_PHRASE_WORDS = 5  # "In hoeveel toekomstige AI-gigafabrieken", "Wie viele Tonnen Fracht"
@@ -120,6 +121,8 @@ def fragment_phrase(question: str, language: str, marks: dict) -> str:
         w for code in marks for key in ("question_determiners", "question_adverbs") for w in _words(marks, code, key)}
     if lowered[start] in own_pronouns and len(lowered) > start + 1:
         return ""  # "and who runs the starlink network?": a clause with its own verb
+    if any(s.kind == "name" for s in spans(" ".join(tokens), language)):
+        return ""  # "In welchem Jahr gründete Musk xAI?": a question of its own, with a verb no list has
     return " ".join(tokens)
 
 

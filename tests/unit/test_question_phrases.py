@@ -84,3 +84,7 @@ def test_the_rule_writes_the_standalone_question_without_the_model():
 
 def test_a_question_word_for_the_subject_with_words_after_it_is_a_clause():
     assert fragment_phrase("and who runs the starlink network?", "en", MARKS) == ""
+
+
+def test_a_follow_up_that_names_something_is_no_question_phrase_alone():
+    assert fragment_phrase("In welchem Jahr gründete Musk xAI?", "de", MARKS) == ""
