@@ -44,8 +44,9 @@ def test_stream_yields_the_passages_found_then_text_then_the_answer(assistant):
 
 
 def test_a_follow_up_is_searched_for_as_a_standalone_question(assistant):
-    """"Hoe oud is hij?" is searched with the name from the last answer, "In what year?" as the model rewrites it
-    from the last turn; a new topic is searched as asked."""
+    """"Hoe oud is hij?" is searched with the name from the last answer, "In what year?" with its phrase in the
+    last question, "In what year was that?" as the model rewrites it from the last turn; a new topic is searched
+    as asked."""
     conv = assistant.conversation()
     first = conv.ask("Wie leidt OpenAI?")
     assert "Altman" in first.text, first.text
@@ -59,7 +60,12 @@ def test_a_follow_up_is_searched_for_as_a_standalone_question(assistant):
     assert answer_correct(switch.text, ["9.000", "9000"]), switch.text
     conv.clear()
     conv.ask("Which Chinese company launched the Hanguang 800 chip?")
-    year = conv.ask("In what year?")  # nothing for the rules to put in: the model writes the question
+    year = conv.ask("In what year?")  # a question phrase alone: the rules put it in the last question's place
+    assert year.rewrite_method == "substituted" and "Hanguang" in year.searched_for, year.searched_for
+    assert answer_correct(year.text, ["2019"]), year.text
+    conv.clear()
+    conv.ask("Which Chinese company launched the Hanguang 800 chip?")
+    year = conv.ask("In what year was that?")  # nothing for the rules to put in: the model writes the question
     assert year.rewrite_method == "rewritten" and "Hanguang" in year.searched_for, year.searched_for
     assert answer_correct(year.text, ["2019"]), year.text
 

@@ -10,7 +10,7 @@ from rag.prompting import RewritePrompt
 pytestmark = pytest.mark.integration
 
 HISTORY = [("Which Chinese company launched the Hanguang 800 chip?", "Alibaba [1].")]
-FOLLOW_UP = "In what year?"  # nothing for the rules to put in: the model writes the question
+FOLLOW_UP = "In what year was that?"  # nothing for the rules to put in: the model writes the question
 
 
 def test_the_rewrites_instructions_are_kept_on_disk_for_the_next_process(assistant, tmp_path, monkeypatch):
