@@ -9,8 +9,10 @@ Tonnen Fracht"). The verb is read from `finite_verbs` (`auxiliaries` and `do_ver
 words; failing that, by the word's shape: in German the first lower-case word that is no adjective before a
 noun, in Dutch the word after the noun, in English a word ending in -s or -ed. A phrase that goes on with a
 preposition ("Welke afdeling van Alibaba ...") or a question that does not open with a question word has no
-place for the new phrase: the model still decides. Before this, the model wrote these follow-ups (1-2 s); it
-mostly did the same substitution (word lists in `prompts/followup.toml`).
+place for the new phrase, and a phrase in another language than the last question is not put into it ("By whom
+wurde xAI gegründet?": more wrong answers than the model's translated rewrite): the model still decides.
+Before this, the model wrote these follow-ups (1-2 s); it mostly did the same substitution (word lists in
+`prompts/followup.toml`).
 """
 
 from __future__ import annotations
@@ -130,7 +132,7 @@ def in_place(question: str, last_question: str, language: str, last_language: st
     """The last question with the follow-up's question phrase in the place of its own, or None (module
     docstring). `language` is the follow-up's, `last_language` the last question's."""
     phrase = fragment_phrase(question, language, marks)
-    if not phrase:
+    if not phrase or language != last_language:  # "By whom wurde xAI gegründet?": the model translates
         return None
     tokens = last_question.strip().rstrip(" ?!.").split()
     end = phrase_end(tokens, last_language, marks)

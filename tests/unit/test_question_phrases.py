@@ -88,3 +88,7 @@ def test_a_question_word_for_the_subject_with_words_after_it_is_a_clause():
 
 def test_a_follow_up_that_names_something_is_no_question_phrase_alone():
     assert fragment_phrase("In welchem Jahr gründete Musk xAI?", "de", MARKS) == ""
+
+
+def test_a_question_phrase_in_another_language_than_the_last_question_is_left_to_the_model():
+    assert in_place("And by whom?", "Wann wurde xAI gegründet?", "en", "de", MARKS) is None
