@@ -17,6 +17,7 @@ Before this, the model wrote these follow-ups (1-2 s); it mostly did the same su
 
 from __future__ import annotations
 
+from rag import ellipses
 from rag.asking import prepositions
 from rag.mentions import spans
 from rag.textrules import split_words
@@ -102,13 +103,10 @@ def fragment_phrase(question: str, language: str, marks: dict) -> str:
     asking = {w for lang_words in marks.values() for w in lang_words.get("question_words", [])}
     if lowered[:1] and lowered[0] in openers - asking:
         tokens, lowered = tokens[1:], lowered[1:]
-    text = " ".join(lowered)
-    if any(text == s or text.startswith(s + " ") for lang_words in marks.values()
-           for s in lang_words.get("starts", []) if " " in s):
+    if " " in ellipses.opening(" ".join(tokens), marks):
         return ""  # "What about the valuation?", "hoe zit het met ...": a noun phrase, not a question phrase
-    tails = {t for lang_words in marks.values() for t in lang_words.get("tails", []) if " " not in t}
-    while lowered and lowered[-1] in tails:  # "En hoe vaak dan?"
-        tokens, lowered = tokens[:-1], lowered[:-1]
+    tokens = ellipses.without_tail(" ".join(tokens), marks).split()  # "En hoe vaak dan?"
+    lowered = [t.lower().strip(",") for t in tokens]
     if not lowered or len(lowered) > MAX_FRAGMENT_WORDS:
         return ""
     start = 1 if lowered[0] in prepositions(marks) and len(lowered) > 1 else 0
