@@ -61,6 +61,16 @@ def _with_particles(text: str, start: int, end: int) -> int:
     return end + follows.end() if count + ends_in_particle >= 2 else end
 
 
+def _particles_before(text: str, start: int) -> int:
+    """Where a surname with its particles starts when a particle written with a capital opens them inside the
+    text ("Wat zei Von der Leyen?"): the capital says they are part of the name; in lower case they may be a
+    preposition ("von der EU"), and at the text's start any word has one."""
+    before = re.search(rf"(?<![\w.])((?:{_particles()})(?:\s+(?:{_particles()}))*)\s+$", text[:start], flags=re.I)
+    if not before or not before.group(1)[:1].isupper() or not text[:before.start()].strip():
+        return start
+    return before.start()
+
+
 def written(name: str) -> str:
     """A name as it is put into a question: its particles after the first word in lower case ("Ursula Von der
     Leyen" -> "Ursula von der Leyen"), as the articles and the searched names spell them."""
@@ -96,6 +106,7 @@ def spans(text: str, language: str) -> list[Span]:
         if start >= end:
             continue
         end = _with_particles(text, start, end)
+        start = _particles_before(text, start)
         initials = re.search(r"(?<![\w.])(?:[A-Z]\.\s?){1,3}$", text[:start])  # "J.D. Vance", "J. D. Vance"
         add(initials.start() if initials else start, end, "name")
     return sorted(found, key=lambda s: s.start)

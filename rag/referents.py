@@ -35,6 +35,7 @@ from rag.wordlists import word_lists
 
 LOOK_BACK_TURNS = 2  # a pronoun may point one turn further back (the measured two-turn-back references)
 GERMAN_NOUN_ZIPF = 3.5  # "Chef" 4.5; names after an article ("die Telekom") are rarer in running text
+MIN_PLURAL_VERB = 4  # "wollen", "haben": a plural verb form beside "sie"/"ze" (not "den", "ten")
 MAX_OPTIONS = 4  # of the questions an ellipsis or a pronoun can mean, the model chooses among the first four
 
 
@@ -206,6 +207,56 @@ def enumeration(found: list[list[Referent]], language: str, marks: dict) -> Refe
     return Referent(f"{', '.join(names[:-1])} {joiner} {names[-1]}")
 
 
+def is_plural(question: str, hit: re.Match, words: dict) -> bool:
+    """Is the pronoun plural for sure: one that is always ("they", "hen", "hun"), or "ze"/"sie" beside a plural
+    verb ("Warum sind sie Konkurrenten?", "Wie viel wollen sie investieren?"; not "Waar deed ze dat?")?"""
+    word = hit.group(0).lower()
+    if word in words.get("plural_only", []):
+        return True
+    if word not in words.get("plural_pronouns", []):
+        return False
+    before = split_words(question[:hit.start()], "'-")[-1:]
+    after = split_words(question[hit.end():], "'-")[:1]
+    return any(w.islower() and (w in words.get("plural_verbs", []) or len(w) >= MIN_PLURAL_VERB and w.endswith("en"))
+               for w in before + after)
+
+
+def plural_referent(found: list[list[Referent]], turns: Sequence[Turn], language: str, marks: dict) -> Referent | None:
+    """What a plural pronoun stands for: the names the nearest answer listed (`enumeration`), else the names the
+    last question joined with "and" ("what did Musk and Altman argue about?" "Warum sind sie Konkurrenten?");
+    None when neither (the other rules, or the model, decide)."""
+    for back, layer in enumerate(found):
+        listed = enumeration([layer], language, marks)
+        if listed:
+            return listed
+        if back == 0 and turns:
+            joined = joined_names(turns[-1].question, language, marks)
+            if joined:
+                return joined
+    return None
+
+
+def joined_names(question: str, language: str, marks: dict) -> Referent | None:
+    """The names `question` joins with "and" or commas ("Musk und Altman", "xAI, SpaceX en Tesla"), as one."""
+    names = [s for s in spans(question, language) if s.kind == "name"
+             and is_subject(without_owner(question[s.start:s.end]), language)]
+    joiners = {w.get("and", "and") for w in marks.values()}
+    run = names[:1]
+    for s in names[1:]:
+        between = question[run[-1].end:s.start].strip(" ,").lower()
+        if between in joiners or not between and "," in question[run[-1].end:s.start]:
+            run.append(s)
+        elif len(run) < 2:
+            run = [s]
+        else:
+            break
+    if len(run) < 2:
+        return None
+    joiner = (marks.get(language) or marks["en"]).get("and", "and")
+    found = [question[s.start:s.end] for s in run]
+    return Referent(f"{', '.join(found[:-1])} {joiner} {found[-1]}")
+
+
 # -- the rules ---------------------------------------------------------------------------------------------
 def pronoun_hits(question: str, words: dict, language: str) -> list[tuple[re.Match, bool]]:
     """The words of `question` that stand for a name ("er", "hem", "it") or its owner ("ihre", "zijn", "its"),
@@ -269,7 +320,9 @@ def pronoun_rewrites(question: str, turns: Sequence[Turn], language: str, marks:
     wider = layers(question, turns, language, marks, across_topics=True)
     plural = set(words.get("plural_pronouns", []))
     kinds = [_pronoun_kind(m.group(0).lower(), words) for m, _ in hits]
-    chosen = [pick(found, kind, wider) or (
+    chosen = [(plural_referent(wider, turns, language, marks) if is_plural(question, m, words) and not owner
+               else None)  # several owners ("their revenue") go to the model, as before
+              or pick(found, kind, wider) or (
         enumeration(found, language, marks) if m.group(0).lower() in plural and not owner else None)
         for (m, owner), kind in zip(hits, kinds)]
     # The unknown answer of "Welk bedrijf werd ...?" is written as what it asked for ("het bedrijf dat ..."), but

@@ -7,6 +7,13 @@ only with a capital inside a sentence and that is no common word of the article'
 "xAI", "China"; not German nouns such as "Umsatz": rag.textrules.common_word) is given that form. A word they also
 write in lower case ("bedrijven") or never write is left as typed, as are words of one letter ("x" may be a sign);
 the first word of a sentence in the articles says nothing about its case.
+
+A name of several words is restored as a whole: the articles write "Elon Musk", "Jensen Huang", "J.D. Vance" and
+"Von der Leyen" only together, so no word of them is a name alone, and "hoe oud is elon musk?" kept "elon" in lower
+case beside "Musk" ("Hoe oud is elon Trump?" after "en trump?"). A run of two or more capitalised words (particles
+such as "von der" between them, initials with or without their dots) of which none is a common word of the
+article's language is restored when it is typed in full in lower case, and so is each run of its last words that
+starts with a capital ("Champions Initiative" of "EU AI Champions Initiative").
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ MIN_LETTERS = 2  # one letter typed in lower case is too often not a name ("x", 
 _WORD = re.compile(r"[^\W_]*[^\W\d_][^\W_]*")  # letters and digits with at least one letter: "H20", "xAI"
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]|[.!?:]\s*[\"“„»«'(])\s*[\"“„»«'(]?\s*$")
 _LOOK_BACK = 4  # characters before a word that say whether it starts a sentence
+_INITIALS = r"(?:[A-Z]\.\s?){1,3}"  # "J.D.", "J. D."
+_CAPITALISED = r"[A-ZÀ-ÖØ-Þ](?:[\w'’-]*\w)?"  # a capital first, no quote mark at the end
 
 
 class Spellings:
@@ -35,7 +44,9 @@ class Spellings:
         forms: dict[str, Counter] = {}
         alone: set[str] = set()  # the forms written at least once without a capitalised word beside them
         names: dict[tuple[str, str], bool] = {}
+        texts_seen: list[tuple[str, str]] = []
         for text, language in texts:
+            texts_seen.append((text, language))
             found = list(_WORD.finditer(text))
             starts = [bool(_SENTENCE_START.search(text[max(0, m.start() - _LOOK_BACK):m.start()])) for m in found]
             capital = [not m.group(0).islower() and not start for m, start in zip(found, starts)]
@@ -52,6 +63,7 @@ class Spellings:
         # A word written only inside longer names ("Fund" of "Big Fund", "Initiative") names nothing alone
         self._written = {key: form for key, counts in forms.items() for form in [counts.most_common(1)[0][0]]
                          if key not in counts and len(key) >= MIN_LETTERS and form in alone}
+        self._phrases = _phrases(texts_seen)
 
     def written(self, word: str, language: str, after_article: bool = False) -> str:
         """How the collection writes `word` when it is typed in lower case; else `word` itself. Not a common word
@@ -65,6 +77,7 @@ class Spellings:
     def restore(self, text: str, language: str, articles: Collection[str] = ()) -> str:
         """`text` (in `language`) with each lower-case word the collection writes only with a capital in that
         form; `articles` (lower case) are the words after which a capitalised noun would be read as a name."""
+        text = self._restore_phrases(text)
         words = list(_WORD.finditer(text))
         out, at = [], 0
         for before, match in zip([None, *words], words):
@@ -73,6 +86,13 @@ class Spellings:
             out += [text[at:match.start()], self.written(match.group(0), language, after_article)]
             at = match.end()
         return "".join(out) + text[at:]
+
+    def _restore_phrases(self, text: str) -> str:
+        """`text` with each name of several words typed in full in lower case written as the articles write it,
+        longest first ("elon musk" -> "Elon Musk", "jd vance" -> "J.D. Vance")."""
+        for typed, form in self._phrases:
+            text = re.sub(typed, lambda m: form if m.group(0).islower() else m.group(0), text)
+        return text
 
     def conversation(self, question: str, turns: list[Turn], language: str,
                      articles: Collection[str] = ()) -> tuple[str, list[Turn]]:
@@ -98,6 +118,59 @@ def for_documents(documents: dict) -> Spellings:
     made = Spellings((document.text, document.language) for document in documents.values())
     _built[:] = [(documents, made)]
     return made
+
+
+def _phrases(texts: Iterable[tuple[str, str]]) -> list[tuple[re.Pattern, str]]:
+    """Names of several words the articles write (and the runs of their last words that start with a capital),
+    each with the pattern of its lower-case typing, longest first; the most frequent form of each."""
+    from rag.wordlists import read_words
+
+    particles = read_words("followup.toml").get("names", {}).get("particles", [])
+    joint = "|".join(re.escape(p) for p in particles)
+    token = rf"(?:{_INITIALS}{_CAPITALISED}|{_INITIALS}|{_CAPITALISED})"
+    run = re.compile(rf"(?<![\w.'’-]){token}(?:\s+(?:(?:{joint})\s+)*{token})+", flags=re.UNICODE)
+    found: dict[str, Counter] = {}
+    for text, language in texts:
+        for match in run.finditer(text):
+            words = match.group(0).split()
+            if _SENTENCE_START.search(text[max(0, match.start() - _LOOK_BACK):match.start()]):
+                words = words[1:]  # "De EU", "In de AI-sector": a sentence's first word says nothing
+            while len(words) >= 2:
+                if _a_name(words, particles, language):
+                    phrase = " ".join(words)
+                    found.setdefault(_typed_key(phrase), Counter())[phrase] += 1
+                words = words[1:]
+                while words and not words[0][:1].isupper():  # a run starts at a capital: not "der Leyen"
+                    words = words[1:]
+    made = []
+    for key, counts in sorted(found.items(), key=lambda item: len(item[0]), reverse=True):
+        form = counts.most_common(1)[0][0]
+        made.append((re.compile(r"(?<![\w.])" + r"\s+".join(_typed_pattern(w) for w in form.split()) + r"(?![\w-])",
+                                flags=re.IGNORECASE), form))
+    return made
+
+
+def _a_name(words: list[str], particles: Collection[str], language: str) -> bool:
+    """Is a run of capitalised words (and particles) a name: its words capitalised, none a common word of the
+    article's language ("Die Bundesregierung", "Milliarden Dollar" are not), the particles not at its ends?"""
+    if not words[0][:1].isupper() or words[-1].lower() in particles:
+        return False  # "Von der Leyen" starts with a particle written with its capital
+    named = [w for w in words if w.lower() not in particles]
+    return bool(named) and all(w[:1].isupper() and not common_word(w.strip(".'’"), language) for w in named)
+
+
+def _typed_key(phrase: str) -> str:
+    return " ".join(phrase.replace(".", " ").lower().split())
+
+
+def _typed_pattern(word: str) -> str:
+    """How a word of a name may be typed: initials with or without their dots and spaces ("jd", "j.d.")."""
+    if re.fullmatch(_INITIALS + r"?", word) and "." in word:
+        letters = [c for c in word if c.isalpha()]
+        return r"\.?\s?".join(re.escape(c) for c in letters) + r"\.?"
+    if re.match(_INITIALS, word):  # "J.D.Vance" written together
+        return re.escape(word)
+    return re.escape(word)
 
 
 def _touching(text: str, first: re.Match, second: re.Match) -> bool:

@@ -92,3 +92,24 @@ def test_a_follow_up_that_names_something_is_no_question_phrase_alone():
 
 def test_a_question_phrase_in_another_language_than_the_last_question_is_left_to_the_model():
     assert in_place("And by whom?", "Wann wurde xAI gegründet?", "en", "de", MARKS) is None
+
+
+@pytest.mark.parametrize("question, last, language, standalone", [
+    ("en hoeveel dan?", "Heeft SpaceX vorig jaar geld in xAI gestoken?", "nl",
+     "Hoeveel heeft SpaceX vorig jaar geld in xAI gestoken?"),
+    ("Und wann?", "Hat Tesla in xAI investiert?", "de", "Wann hat Tesla in xAI investiert?"),
+    ("and how much?", "Did SpaceX invest in xAI last year?", "en", "How much did SpaceX invest in xAI last year?"),
+], ids=["nl", "de", "en"])
+def test_a_yes_no_question_takes_the_phrase_in_front(question, last, language, standalone):
+    """blind20 fy-23: the model wrote "En hoeveel dan geld SpaceX in xAI gestoken?" and the answer was wrong."""
+    assert in_place(question, last, language, language, MARKS) == standalone
+
+
+def test_a_yes_no_question_does_not_take_a_question_word_for_the_subject():
+    assert in_place("and who?", "Did anyone invest in xAI?", "en", "en", MARKS) is None
+
+
+def test_a_yes_no_question_with_to_be_first_does_not_take_the_phrase():
+    """fn-24: "Zu welcher Bewertung?" after "War Musk nicht auch Mitgründer von OpenAI?" meant an earlier turn."""
+    assert in_place("und zu welcher Bewertung?", "War Musk nicht auch Mitgründer von OpenAI?", "de", "de",
+                    MARKS) is None

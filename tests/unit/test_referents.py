@@ -464,6 +464,18 @@ def test_a_name_from_an_answer_is_put_in_with_its_particles_in_lower_case(langua
     assert _sub(question, history, language) == standalone
 
 
+def test_a_surname_with_particles_written_with_a_capital_is_one_name():
+    """ "Von der Leyen" without "Ursula": the name was "Leyen", and "and jd vance?" became "Wat zei Von J.D. Vance
+    ...?" (blind20)."""
+    question = "Wat zei Von der Leyen op de AI-top?"
+    assert [question[s.start:s.end] for s in mentions.spans(question, "nl")] == ["Von der Leyen"]
+
+
+def test_particles_in_lower_case_before_a_name_may_be_a_preposition():
+    question = "Wie viel Geld kommt von der EU?"
+    assert [question[s.start:s.end] for s in mentions.spans(question, "de")][-1] == "EU"
+
+
 OWN_POSSESSIVE = [
     ("nl", "Welke chipmakers ontwikkelen hun eigen AI-chips?"),
     ("de", "Welche Chiphersteller entwickeln ihre eigenen KI-Chips?"),
@@ -655,3 +667,31 @@ def test_the_answer_to_a_question_for_a_role_holder_is_the_person_a_pronoun_mean
 ])
 def test_a_question_for_what_something_is_called_asks_for_a_name(language, question, history, standalone):
     assert _sub(question, history, language) == standalone
+
+
+JOINED_PLURAL = [
+    ("nl", "Waarom zijn ze concurrenten?", [("Waarover maakten Musk en Altman ruzie?", "Over Stargate [1].")],
+     "Waarom zijn Musk en Altman concurrenten?"),
+    ("de", "Warum sind sie Konkurrenten?", [("Worüber stritten Musk und Altman?", "Über Stargate [1].")],
+     "Warum sind Musk und Altman Konkurrenten?"),
+    ("en", "Why are they rivals?", [("What did Musk and Altman argue about?", "About Stargate [1].")],
+     "Why are Musk and Altman rivals?"),
+]
+
+
+@pytest.mark.parametrize("language, question, history, standalone", JOINED_PLURAL, ids=["nl", "de", "en"])
+def test_a_plural_pronoun_stands_for_the_names_the_last_question_joined(language, question, history, standalone):
+    """blind20 fy-09: the model chose "Musk" alone for "sie" of "Warum sind sie ...?"."""
+    assert _sub(question, history, language) == standalone
+
+
+def test_a_plural_pronoun_reads_past_a_single_name_to_the_names_an_answer_listed():
+    history = [("Welche Firmen bilden das Joint Venture?", "Open-AI, Oracle und Softbank [1]."),
+               ("Wer ist in Trumps Regierung für KI zuständig?", "David Sacks [2].")]
+    assert _sub("Wie viel wollen sie investieren?", history, "de") == \
+        "Wie viel wollen Open-AI, Oracle und Softbank investieren?"
+
+
+def test_sie_beside_a_singular_verb_is_not_read_as_plural():
+    history = [("Worüber stritten Musk und Altman?", "Über Stargate [1].")]
+    assert _sub("Was hat sie gesagt?", history, "de") != "Was hat Musk und Altman gesagt?"

@@ -79,3 +79,36 @@ def test_a_follow_up_that_stands_alone_keeps_the_words_as_typed():
     made = rewrite_question(None, PROMPTS, "hoeveel geld steekt oracle in stargate?", history, "nl",
                             spellings=spellings())
     assert (made.question, made.method) == ("hoeveel geld steekt oracle in stargate?", "alone")
+
+
+PEOPLE = ("Dat zei Elon Musk tegen Sam Altman. Volgens Nvidia-CEO Jensen Huang groeit de markt, aldus "
+          "Von der Leyen. Ook J.D. Vance sprak. In de AI-sector groeit alles. De EU kijkt toe.", "nl")
+
+
+def test_a_name_of_several_words_typed_in_lower_case_is_written_whole():
+    assert spellings(PEOPLE).restore("hoe oud is elon musk?", "nl") == "hoe oud is Elon Musk?"
+
+
+def test_a_name_whose_words_are_never_written_alone_is_restored_whole():
+    assert spellings(PEOPLE).restore("and jensen huang?", "en") == "and Jensen Huang?"
+
+
+def test_a_name_with_particles_is_restored_with_them():
+    assert spellings(PEOPLE).restore("wat zei von der leyen?", "nl") == "wat zei Von der Leyen?"
+
+
+def test_initials_typed_without_their_dots_are_the_name_with_initials():
+    assert spellings(PEOPLE).restore("and jd vance?", "en") == "and J.D. Vance?"
+    assert spellings(PEOPLE).restore("and j.d. vance?", "en") == "and J.D. Vance?"
+
+
+def test_part_of_a_name_of_several_words_is_not_restored_as_that_name():
+    assert spellings(PEOPLE).restore("en jensen?", "nl") == "en jensen?"
+
+
+def test_the_first_word_of_a_sentence_is_no_part_of_a_name_of_several_words():
+    assert spellings(PEOPLE).restore("in de ai-sector?", "nl") == "in de AI-sector?"  # not "In de"
+
+
+def test_a_name_typed_with_some_capitals_is_left_as_typed():
+    assert spellings(PEOPLE).restore("hoe oud is Elon musk?", "nl") == "hoe oud is Elon musk?"
