@@ -17,6 +17,7 @@ Structural substitution only (word lists in `prompts/followup.toml`); anything e
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from rag.asking import articles, prepositions
 from rag.mentions import Span, is_subject, spans, without_owner
@@ -55,14 +56,16 @@ def without_tail(fragment: str, marks: dict) -> str:
     return fragment
 
 
-def by_ellipsis(question: str, last_question: str, language: str, marks: dict) -> str | None:
+def by_ellipsis(question: str, last_question: str, language: str, marks: dict,
+                is_person: Callable[[str], bool] | None = None) -> str | None:
     """ "Und Anthropic?" after "Wie viel hat OpenAI eingesammelt?": the new name, date or amount in place of the
     one of its kind in the last question; a date, or a name after a preposition, with no counterpart is added."""
-    made = ellipsis_rewrites(question, last_question, language, marks)
+    made = ellipsis_rewrites(question, last_question, language, marks, is_person)
     return made[0] if len(made) == 1 else None
 
 
-def ellipsis_rewrites(question: str, last_question: str, language: str, marks: dict) -> list[str]:
+def ellipsis_rewrites(question: str, last_question: str, language: str, marks: dict,
+                      is_person: Callable[[str], bool] | None = None) -> list[str]:
     """The questions the ellipsis can mean: one when the rules are sure, several when the new name can take the
     place of more than one name of its kind ("En van OpenAI?" after "Wie is volgens het artikel over de fusie
     van xAI en SpaceX de CEO van Tesla?": which one is a matter of meaning, the model chooses), none when the
@@ -73,7 +76,7 @@ def ellipsis_rewrites(question: str, last_question: str, language: str, marks: d
     if not opener and (len(words) > BARE_FRAGMENT_WORDS or words[:1] and words[0] in prepositions(marks)):
         return []  # "Per Starship?" is a phrase, which rag.fragments puts in place of the nearest one
     if opener and is_agent_phrase(fragment, marks):  # "En de bedrijven?": an organisation or a group
-        agent = agent_in_place(fragment, last_question, language, marks)
+        agent = agent_in_place(fragment, last_question, language, marks, is_person)
         return [agent] if agent else []
     owners = [code for code, words in marks.items() if opener in words.get("starts", [])] if opener else []
     own = fragment_spans(question, fragment, owners[0] if len(owners) == 1 else language)  # "Und bis Jahresende?"
@@ -136,12 +139,15 @@ def is_agent_phrase(fragment: str, marks: dict) -> bool:
                phrase.split()[-1].endswith(n) for n in nouns) if phrase else False
 
 
-def agent_in_place(fragment: str, last_question: str, language: str, marks: dict) -> str | None:
+def agent_in_place(fragment: str, last_question: str, language: str, marks: dict,
+                   is_person: Callable[[str], bool] | None = None) -> str | None:
     """The last question with the organisation or group of the fragment in the place of its one name that
     follows no preposition, with that name's article and tail ("Hoeveel geld maakt de EU zelf vrij voor AI?"
     "En de bedrijven?" -> "Hoeveel geld maakt de bedrijven vrij voor AI?"); None when it has no such name or
     several (which one the group stands for is then a matter of meaning). An owner ("Nvidias Marktkapitalisierung")
-    is no such name: what it owns is asked about."""
+    is no such name: what it owns is asked about. Nor is a person's name (`is_person`, what the articles say:
+    "president Trump"): a group does not do what a person did ("An welchem Wochentag gab Trump die Gründung von
+    Stargate bekannt?" "Und der chinesische Fonds?" asked when the fund was reported)."""
     sources = {w for lang_words in marks.values() for w in lang_words.get("sources", [])}
     olds = [s for s in spans(last_question, language) if s.kind == "name"
             and is_subject(last_question[s.start:s.end], language) and not governed(last_question, s.start, marks)
@@ -151,6 +157,8 @@ def agent_in_place(fragment: str, last_question: str, language: str, marks: dict
     if len({last_question[s.start:s.end].lower() for s in olds}) != 1:
         return None
     old = olds[0]
+    if is_person is not None and is_person(without_owner(last_question[old.start:old.end])):
+        return None
     before = last_question[:_phrase_start(last_question, old.start, marks)]
     after = re.sub(r"^['’\"“”]", "", last_question[old.end:])  # "de 'Big Five'": the quotes go with the name
     tail = next((m for t in sorted(_tails(marks), key=len, reverse=True)

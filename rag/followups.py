@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
@@ -288,17 +288,19 @@ def _kind_group(kind) -> str:
     return kind.value if kind.value in ("date", "place", "person_or_org") else "number"
 
 
-def substitute(question: str, turns: list[Turn], language: str, prompts_dir: Path) -> str | None:
+def substitute(question: str, turns: list[Turn], language: str, prompts_dir: Path,
+               is_person: Callable[[str], bool] | None = None) -> str | None:
     """The standalone question made by rules (rag.referents), or None when the rules cannot be sure (the model
     is asked then): a pronoun replaced by the one name it can stand for, an ellipsis's name, date or amount in
-    place of its counterpart in the last standalone question, or a question complete without its opening."""
+    place of its counterpart in the last standalone question, or a question complete without its opening.
+    `is_person`: which names the articles write as people's (rag.spelling)."""
     if not turns:
         return None
     marks = _marks(prompts_dir)
     ruled = referents.by_pronoun(_without_one_word_opening(question, marks), turns, language, marks)
     if ruled:
         return ruled[:1].upper() + ruled[1:]
-    return (ellipses.by_ellipsis(question, turns[-1].question, language, marks)
+    return (ellipses.by_ellipsis(question, turns[-1].question, language, marks, is_person)
             or ellipses.by_opening(question, language, marks,
                                     lambda rest: not refers_back(rest, language, prompts_dir)))
 
@@ -341,7 +343,8 @@ def rewrite_question(generator: Generator, prompts_dir: Path, question: str, his
     if spellings is not None:  # the earlier questions too, now that the question leans on them
         turns = spellings.conversation(question, turns, language, the_articles)[1]
         ruled_turns = spellings.conversation(question, ruled_turns, language, the_articles)[1]
-    ruled = substitute(question, ruled_turns, language, prompts_dir)  # in the last question's language if elliptic
+    ruled = substitute(question, ruled_turns, language, prompts_dir,  # in the last question's language if elliptic
+                       spellings.is_person if spellings is not None else None)
     if not ruled:
         from rag import language as lang
 

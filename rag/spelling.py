@@ -14,6 +14,11 @@ case beside "Musk" ("Hoe oud is elon Trump?" after "en trump?"). A run of two or
 such as "von der" between them, initials with or without their dots) of which none is a common word of the
 article's language is restored when it is typed in full in lower case, and so is each run of its last words that
 starts with a capital ("Champions Initiative" of "EU AI Champions Initiative").
+
+The articles also say which names are people's: a name after a word for a person ("president Trump", "OpenAI baas
+Sam Altman", "US-Präsident Donald Trump"; `person_nouns`) or with an age in brackets ("Elon Musk (53)"). The
+follow-up rules ask it (`is_person`) before a group takes a name's place ("Und der chinesische Fonds?" after "An
+welchem Wochentag gab Trump die Gründung von Stargate bekannt?": not the fund in Trump's place).
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ _WORD = re.compile(r"[^\W_]*[^\W\d_][^\W_]*")  # letters and digits with at leas
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]|[.!?:]\s*[\"“„»«'(])\s*[\"“„»«'(]?\s*$")
 _LOOK_BACK = 4  # characters before a word that say whether it starts a sentence
 _INITIALS = r"(?:[A-Z]\.\s?){1,3}"  # "J.D.", "J. D."
+MIN_COMPOUND_PERSON_NOUN = 7  # "Commissievoorzitter", "US-Präsident" end in a word for a person; "marktleider" not
+_AGE = re.compile(r"\s*\((?:1[89]|[2-9]\d|10\d)\)")  # "Elon Musk (53)"
 _CAPITALISED = r"[A-ZÀ-ÖØ-Þ](?:[\w'’-]*\w)?"  # a capital first, no quote mark at the end
 
 
@@ -64,6 +71,7 @@ class Spellings:
         self._written = {key: form for key, counts in forms.items() for form in [counts.most_common(1)[0][0]]
                          if key not in counts and len(key) >= MIN_LETTERS and form in alone}
         self._phrases = _phrases(texts_seen)
+        self._people = _people(texts_seen)
 
     def written(self, word: str, language: str, after_article: bool = False) -> str:
         """How the collection writes `word` when it is typed in lower case; else `word` itself. Not a common word
@@ -86,6 +94,11 @@ class Spellings:
             out += [text[at:match.start()], self.written(match.group(0), language, after_article)]
             at = match.end()
         return "".join(out) + text[at:]
+
+    def is_person(self, name: str) -> bool:
+        """Do the articles write `name` (or the surname it ends with) as a person's?"""
+        lowered = " ".join(name.lower().split())
+        return lowered in self._people or bool(lowered) and lowered.split()[-1] in self._people
 
     def _restore_phrases(self, text: str) -> str:
         """`text` with each name of several words typed in full in lower case written as the articles write it,
@@ -148,6 +161,38 @@ def _phrases(texts: Iterable[tuple[str, str]]) -> list[tuple[re.Pattern, str]]:
         made.append((re.compile(r"(?<![\w.])" + r"\s+".join(_typed_pattern(w) for w in form.split()) + r"(?![\w-])",
                                 flags=re.IGNORECASE), form))
     return made
+
+
+def _people(texts: Iterable[tuple[str, str]]) -> set[str]:
+    """The names the articles write as people's, whole and by their last word (lower case): after a word for a
+    person (or a compound ending in one), or with an age in brackets."""
+    from rag.wordlists import read_words
+
+    lists = read_words("followup.toml")
+    nouns = {n for words in lists.values() if isinstance(words, dict) for n in words.get("person_nouns", [])}
+    particles = lists.get("names", {}).get("particles", [])
+    joint = "|".join(re.escape(p) for p in particles)
+    token = rf"(?:{_INITIALS}{_CAPITALISED}|{_CAPITALISED})"
+    run = re.compile(rf"(?<![\w.'’-]){token}(?:\s+(?:(?:{joint})\s+)*{token})*")
+
+    def a_person_noun(word: str) -> bool:
+        word = word.lower()
+        return word in nouns or any(word.endswith("-" + n) or len(n) >= MIN_COMPOUND_PERSON_NOUN and word.endswith(n)
+                                    for n in nouns)
+
+    people: set[str] = set()
+    for text, _ in texts:
+        for match in run.finditer(text):
+            words = match.group(0).split()
+            before = re.findall(r"[\w-]+", text[max(0, match.start() - _LOOK_BACK * 10):match.start()])[-1:]
+            titled = [i for i, word in enumerate(words[:-1]) if a_person_noun(word)]
+            if titled:  # "Nvidia-CEO Jensen Huang", "Ook Commissievoorzitter Ursula ..."; not "CEO van Tesla"
+                words = words[titled[-1] + 1:] if words[titled[-1] + 1][:1].isupper() else []
+            elif not (before and a_person_noun(before[0]) or _AGE.match(text, match.end())):
+                continue
+            if words:
+                people.update({" ".join(words).lower(), words[-1].lower()})
+    return people
 
 
 def _a_name(words: list[str], particles: Collection[str], language: str) -> bool:

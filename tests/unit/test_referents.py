@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from rag import mentions
+from rag import ellipses, mentions
 from rag.config import PROJECT_DIR
-from rag.followups import TURN_QUESTION_CHARS, Turn, as_turns, followup_language, refers_back, substitute
+from rag.followups import TURN_QUESTION_CHARS, Turn, _marks, as_turns, followup_language, refers_back, substitute
 from rag.results import Answer
 
 PROMPTS = PROJECT_DIR / "prompts"
@@ -695,3 +695,16 @@ def test_a_plural_pronoun_reads_past_a_single_name_to_the_names_an_answer_listed
 def test_sie_beside_a_singular_verb_is_not_read_as_plural():
     history = [("Worüber stritten Musk und Altman?", "Über Stargate [1].")]
     assert _sub("Was hat sie gesagt?", history, "de") != "Was hat Musk und Altman gesagt?"
+
+
+@pytest.mark.parametrize("question, last_question, language", [
+    ("Und der chinesische Fonds?", "An welchem Wochentag gab Trump die Gründung von Stargate bekannt?", "de"),
+    ("En het nieuwe fonds?", "Op welke dag kondigde Von der Leyen de 200 miljard aan?", "nl"),
+    ("And the Chinese fund?", "On which day did Trump make the announcement?", "en"),
+], ids=["de", "nl", "en"])
+def test_a_group_does_not_take_the_place_of_a_person(question, last_question, language):
+    """blind19 ft-18: the fund put in Trump's place; which names are people's, the articles say (rag.spelling)."""
+    marks = _marks(None)
+    people = {"trump", "von der leyen"}
+    assert ellipses.by_ellipsis(question, last_question, language, marks, lambda n: n.lower() in people) is None
+    assert ellipses.by_ellipsis(question, last_question, language, marks) is not None  # without what they say

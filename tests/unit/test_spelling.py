@@ -112,3 +112,14 @@ def test_the_first_word_of_a_sentence_is_no_part_of_a_name_of_several_words():
 
 def test_a_name_typed_with_some_capitals_is_left_as_typed():
     assert spellings(PEOPLE).restore("hoe oud is Elon musk?", "nl") == "hoe oud is Elon musk?"
+
+
+def test_the_articles_say_which_names_are_peoples():
+    made = spellings(("Dat zei president Trump. OpenAI baas Sam Altman (39) reageerde. Ook Nvidia-CEO Jensen Huang "
+                      "sprak, net als de CEO van Tesla. Marktleider OpenAI groeit.", "nl"))
+    assert [made.is_person(n) for n in ("Trump", "Sam Altman", "Altman", "Jensen Huang", "Tesla", "OpenAI")] == \
+        [True, True, True, True, False, False]
+
+
+def test_an_age_in_brackets_marks_a_person():
+    assert spellings(("Ook Elon Musk (53) reageerde.", "nl")).is_person("Musk")
