@@ -9,9 +9,10 @@ Tonnen Fracht"). The verb is read from `finite_verbs` (`auxiliaries` and `do_ver
 words; failing that, by the word's shape: in German the first lower-case word that is no adjective before a
 noun, in Dutch the word after the noun, in English a word ending in -s or -ed. A phrase that goes on with a
 preposition ("Welke afdeling van Alibaba ...") or a question that does not open with a question word has no
-place for the new phrase; a yes/no question (a finite verb first, not a form of "to be") takes it in front ("Did SpaceX invest in xAI?"
-"And how much?" -> "How much did SpaceX invest in xAI?"), and a phrase in another language than the last question is not put into it ("By whom
-wurde xAI gegründet?": more wrong answers than the model's translated rewrite): the model still decides.
+place for the new phrase; a yes/no question (a finite verb first, not a form of "to be") takes it in front ("Did
+SpaceX invest in xAI?" "And how much?" -> "How much did SpaceX invest in xAI?"), and a phrase in another language
+than the last question is not put into it ("By whom wurde xAI gegründet?": more wrong answers than the model's
+translated rewrite): the model still decides.
 Before this, the model wrote these follow-ups (1-2 s); it mostly did the same substitution (word lists in
 `prompts/followup.toml`).
 """
@@ -134,8 +135,9 @@ def in_place(question: str, last_question: str, language: str, last_language: st
     if not phrase or language != last_language:  # "By whom wurde xAI gegründet?": the model translates
         return None
     tokens = last_question.strip().rstrip(" ?!.").split()
+    asks_who = {w for code in marks for w in _words(marks, code, "question_pronouns")}
     if tokens and tokens[0].lower() in _verbs(marks, last_language) - _words(marks, last_language, "copulas") \
-            and phrase.split()[-1].lower() not in {w for code in marks for w in _words(marks, code, "question_pronouns")}:
+            and phrase.split()[-1].lower() not in asks_who:
         # a yes/no question asked again with a question word: "Heeft SpaceX geld in xAI gestoken?" "En hoeveel
         # dan?" -> "Hoeveel heeft SpaceX geld in xAI gestoken?" (not "wie", "what": "Who did anyone invest?"; not
         # after "War Musk Mitgründer von OpenAI?": "Zu welcher Bewertung?" asked about an earlier turn)

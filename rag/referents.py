@@ -30,12 +30,12 @@ from dataclasses import dataclass, replace
 from rag.asking import articles, asks, asks_for_date, asks_only, prepositions, who_is
 from rag.descriptions import asks_for_role_holder, describe
 from rag.mentions import generic_compound, is_subject, known, spans, without_owner, written
+from rag.plurals import is_plural, joined_names
 from rag.textrules import find_words, split_words
 from rag.wordlists import word_lists
 
 LOOK_BACK_TURNS = 2  # a pronoun may point one turn further back (the measured two-turn-back references)
 GERMAN_NOUN_ZIPF = 3.5  # "Chef" 4.5; names after an article ("die Telekom") are rarer in running text
-MIN_PLURAL_VERB = 4  # "wollen", "haben": a plural verb form beside "sie"/"ze" (not "den", "ten")
 MAX_OPTIONS = 4  # of the questions an ellipsis or a pronoun can mean, the model chooses among the first four
 
 
@@ -207,20 +207,6 @@ def enumeration(found: list[list[Referent]], language: str, marks: dict) -> Refe
     return Referent(f"{', '.join(names[:-1])} {joiner} {names[-1]}")
 
 
-def is_plural(question: str, hit: re.Match, words: dict) -> bool:
-    """Is the pronoun plural for sure: one that is always ("they", "hen", "hun"), or "ze"/"sie" beside a plural
-    verb ("Warum sind sie Konkurrenten?", "Wie viel wollen sie investieren?"; not "Waar deed ze dat?")?"""
-    word = hit.group(0).lower()
-    if word in words.get("plural_only", []):
-        return True
-    if word not in words.get("plural_pronouns", []):
-        return False
-    before = split_words(question[:hit.start()], "'-")[-1:]
-    after = split_words(question[hit.end():], "'-")[:1]
-    return any(w.islower() and (w in words.get("plural_verbs", []) or len(w) >= MIN_PLURAL_VERB and w.endswith("en"))
-               for w in before + after)
-
-
 def plural_referent(found: list[list[Referent]], turns: Sequence[Turn], language: str, marks: dict) -> Referent | None:
     """What a plural pronoun stands for: the names the nearest answer listed (`enumeration`), else the names the
     last question joined with "and" ("what did Musk and Altman argue about?" "Warum sind sie Konkurrenten?");
@@ -232,29 +218,8 @@ def plural_referent(found: list[list[Referent]], turns: Sequence[Turn], language
         if back == 0 and turns:
             joined = joined_names(turns[-1].question, language, marks)
             if joined:
-                return joined
+                return Referent(joined)
     return None
-
-
-def joined_names(question: str, language: str, marks: dict) -> Referent | None:
-    """The names `question` joins with "and" or commas ("Musk und Altman", "xAI, SpaceX en Tesla"), as one."""
-    names = [s for s in spans(question, language) if s.kind == "name"
-             and is_subject(without_owner(question[s.start:s.end]), language)]
-    joiners = {w.get("and", "and") for w in marks.values()}
-    run = names[:1]
-    for s in names[1:]:
-        between = question[run[-1].end:s.start].strip(" ,").lower()
-        if between in joiners or not between and "," in question[run[-1].end:s.start]:
-            run.append(s)
-        elif len(run) < 2:
-            run = [s]
-        else:
-            break
-    if len(run) < 2:
-        return None
-    joiner = (marks.get(language) or marks["en"]).get("and", "and")
-    found = [question[s.start:s.end] for s in run]
-    return Referent(f"{', '.join(found[:-1])} {joiner} {found[-1]}")
 
 
 # -- the rules ---------------------------------------------------------------------------------------------

@@ -104,7 +104,7 @@ class Spellings:
         """`text` with each name of several words typed in full in lower case written as the articles write it,
         longest first ("elon musk" -> "Elon Musk", "jd vance" -> "J.D. Vance")."""
         for typed, form in self._phrases:
-            text = re.sub(typed, lambda m: form if m.group(0).islower() else m.group(0), text)
+            text = re.sub(typed, lambda m, form=form: form if m.group(0).islower() else m.group(0), text)
         return text
 
     def conversation(self, question: str, turns: list[Turn], language: str,
@@ -156,7 +156,7 @@ def _phrases(texts: Iterable[tuple[str, str]]) -> list[tuple[re.Pattern, str]]:
                 while words and not words[0][:1].isupper():  # a run starts at a capital: not "der Leyen"
                     words = words[1:]
     made = []
-    for key, counts in sorted(found.items(), key=lambda item: len(item[0]), reverse=True):
+    for _, counts in sorted(found.items(), key=lambda item: len(item[0]), reverse=True):
         form = counts.most_common(1)[0][0]
         made.append((re.compile(r"(?<![\w.])" + r"\s+".join(_typed_pattern(w) for w in form.split()) + r"(?![\w-])",
                                 flags=re.IGNORECASE), form))
