@@ -116,6 +116,11 @@ def refers_back(question: str, language: str, prompts_dir: Path) -> bool:
     reflexive = set(words.get("reflexive", []))  # "their own chips" belong to the question's own subject
     pointing = {t for t, after in zip(tokens, tokens[1:] + [""]) if after not in reflexive}
     hits = referents.pronoun_hits(question, words, language)  # "Wat is zijn rol?", "Wie hoch ist sein Umsatz?"
+    own_end = question_phrases.own_subject_end(question, language, marks)
+    if own_end is not None:  # "Welk bedrijf verbiedt ... om zijn producten te gebruiken?": its own subject's
+        own = {m.group(0).lower() for m, owner in hits if owner and m.start() >= own_end}
+        hits = [(m, owner) for m, owner in hits if not (owner and m.start() >= own_end)]
+        pointing -= own - {m.group(0).lower() for m, _ in hits}
     if pointing & (set(words.get("pronouns", [])) - _owned(question, words, language, hits)) or hits or \
             tokens[-1] in words.get("last_words", []):
         return True

@@ -27,6 +27,7 @@ from rag.textrules import split_words
 MAX_PHRASE_WORDS = 5  # "In hoeveel toekomstige AI-gigafabrieken", "Wie viele Tonnen Fracht"
 MAX_FRAGMENT_WORDS = 6  # "und mit wie viel zusätzlichem Kapital"
 ADJECTIVE_ENDINGS = {"nl": ("e",), "de": ("e", "en", "er", "es", "em")}
+COUNTING = {"hoeveel", "viel", "viele", "much", "many"}  # "Hoeveel bedrijven gebruiken zijn chips?": counts, no subject
 PAST_ENDINGS = ("de", "te", "den", "ten")  # Dutch past tense after "hoeveel": "Hoeveel investeerde SpaceX ...?"
 
 
@@ -147,3 +148,24 @@ def in_place(question: str, last_question: str, language: str, last_language: st
         return None  # "Wat wordt bedoeld met ...?", "Wer ist ...?": the question word is the subject or object
     rest = tokens[end:]
     return phrase[:1].upper() + phrase[1:] + " " + " ".join(rest) + "?"
+
+
+def own_subject_end(question: str, language: str, marks: dict) -> int | None:
+    """Where the clause of a question that names its own subject with a question word and a noun goes on: the
+    possessives after it are that subject's ("Welk Amerikaans AI-bedrijf verbiedt bedrijven met een Chinese
+    meerderheidsaandeelhouder om zijn producten te gebruiken?", "Which company sells its chips to China?"), not a
+    name of the last turn (blind20 fy-45, a topic switch, was searched with "Musk's producten"). None when it does
+    not: no such question word ("hoeveel" counts things), a form of "to be" ("Welk bedrijf is zijn grootste
+    concurrent?"), or a verb that its subject follows ("Which chips does his company sell?", "Welke chips
+    verkoopt zijn bedrijf?": in Dutch and German a possessive right after the verb is read as the subject's)."""
+    tokens = question.strip().rstrip(" ?!.").split()
+    determiners = _words(marks, language, "question_determiners") - _words(marks, language, "question_adverbs")
+    if not tokens or tokens[0].lower() not in determiners or tokens[0].lower() in COUNTING:
+        return None
+    end = phrase_end(tokens, language, marks)
+    if end is None or end < 2 or tokens[end].lower() in _words(marks, language, "copulas"):
+        return None
+    subject_follows = tokens[end].lower() in _words(marks, language, "auxiliaries") | _words(
+        marks, language, "do_verbs") if language == "en" else True
+    skip = end + 2 if subject_follows else end + 1
+    return sum(len(t) + 1 for t in tokens[:skip])  # the characters before the first word that can be its own

@@ -1,7 +1,7 @@
 """A follow-up that is only a question phrase takes the place of the last question's (rag.question_phrases)."""
 import pytest
 
-from rag.followups import _marks, rewrite_question
+from rag.followups import _marks, refers_back, rewrite_question
 from rag.question_phrases import fragment_phrase, in_place, phrase_end
 from tests.unit.test_followups import PROMPTS, Scripted
 
@@ -113,3 +113,23 @@ def test_a_yes_no_question_with_to_be_first_does_not_take_the_phrase():
     """fn-24: "Zu welcher Bewertung?" after "War Musk nicht auch Mitgründer von OpenAI?" meant an earlier turn."""
     assert in_place("und zu welcher Bewertung?", "War Musk nicht auch Mitgründer von OpenAI?", "de", "de",
                     MARKS) is None
+
+
+@pytest.mark.parametrize("question, language", [
+    ("Welk Amerikaans AI-bedrijf verbiedt bedrijven met een Chinese meerderheidsaandeelhouder om zijn producten te "
+     "gebruiken?", "nl"),
+    ("Which company sells its chips to China?", "en"),
+], ids=["nl", "en"])
+def test_a_possessive_after_the_questions_own_subject_and_verb_is_its_own(question, language):
+    """blind20 fy-45: a topic switch searched with "Musk's producten"."""
+    assert not refers_back(question, language, PROMPTS)
+
+
+@pytest.mark.parametrize("question, language", [
+    ("Welk bedrijf is zijn grootste concurrent?", "nl"),
+    ("Which chips does his company sell?", "en"),
+    ("Welches Unternehmen verkauft seine Chips an China?", "de"),
+], ids=["to-be", "do-support", "de-right-after-the-verb"])
+def test_a_possessive_that_may_be_the_subjects_or_an_earlier_names_still_leans_on_the_conversation(question,
+                                                                                                    language):
+    assert refers_back(question, language, PROMPTS)
