@@ -302,7 +302,7 @@ def substitute(question: str, turns: list[Turn], language: str, prompts_dir: Pat
     if not turns:
         return None
     marks = _marks(prompts_dir)
-    ruled = referents.by_pronoun(_without_one_word_opening(question, marks), turns, language, marks)
+    ruled = referents.by_pronoun(_without_one_word_opening(question, marks), turns, language, marks, is_person)
     if ruled:
         return ruled[:1].upper() + ruled[1:]
     return (ellipses.by_ellipsis(question, turns[-1].question, language, marks, is_person)

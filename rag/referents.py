@@ -24,7 +24,7 @@ written from. Everything else goes to the model's rewrite (rag.followups).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from rag.asking import articles, asks, asks_for_date, asks_only, prepositions, who_is
@@ -259,13 +259,15 @@ def pronoun_hits(question: str, words: dict, language: str) -> list[tuple[re.Mat
     return hits
 
 
-def by_pronoun(question: str, turns: Sequence[Turn], language: str, marks: dict) -> str | None:
+def by_pronoun(question: str, turns: Sequence[Turn], language: str, marks: dict,
+               is_person: Callable[[str], bool] | None = None) -> str | None:
     """Each pronoun that stands for a name replaced by the one name it can stand for, or None."""
-    made = pronoun_rewrites(question, turns, language, marks)
+    made = pronoun_rewrites(question, turns, language, marks, is_person)
     return made[0] if len(made) == 1 else None
 
 
-def pronoun_rewrites(question: str, turns: Sequence[Turn], language: str, marks: dict) -> list[str]:
+def pronoun_rewrites(question: str, turns: Sequence[Turn], language: str, marks: dict,
+                     is_person: Callable[[str], bool] | None = None) -> list[str]:
     """The questions the follow-up's pronouns can mean: one when the rules are sure of every referent; when
     they are unsure of one kind of pronoun (a person, or a thing), one question per name the conversation
     offers for it, nearest first (MAX_OPTIONS), for the model to choose: which one "she" is, is a
@@ -290,6 +292,11 @@ def pronoun_rewrites(question: str, turns: Sequence[Turn], language: str, marks:
               or pick(found, kind, wider) or (
         enumeration(found, language, marks) if m.group(0).lower() in plural and not owner else None)
         for (m, owner), kind in zip(hits, kinds)]
+    # "they" is a company ("How much will they invest?" after OpenAI), not one person (blind21 fz-32: "they" after a
+    # question on Xi Jinping meant Alibaba two turns back): the articles say who is a person (rag.spelling)
+    chosen = [None if r is not None and is_person is not None and is_plural(question, m, words) and
+              " " + (marks.get(language) or marks["en"]).get("and", "and") + " " not in r.name and is_person(r.name)
+              else r for r, (m, _) in zip(chosen, hits)]
     # The unknown answer of "Welk bedrijf werd ...?" is written as what it asked for ("het bedrijf dat ..."), but
     # not as an owner ("zijn chatbot": the phrase would need its words moved)
     chosen = [replace(r, name=r.description) if r is not None and not r.name and r.description and not owner

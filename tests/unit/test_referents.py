@@ -708,3 +708,18 @@ def test_a_group_does_not_take_the_place_of_a_person(question, last_question, la
     people = {"trump", "von der leyen"}
     assert ellipses.by_ellipsis(question, last_question, language, marks, lambda n: n.lower() in people) is None
     assert ellipses.by_ellipsis(question, last_question, language, marks) is not None  # without what they say
+
+
+def test_a_plural_pronoun_does_not_stand_for_one_person():
+    """blind21 fz-32: "they" after a question on what Xi Jinping said meant Alibaba, a turn earlier."""
+    history = as_turns([("What is Alibaba's new chip the successor of?", "The Hanguang 800 [1]."),
+                        ("What did Xi Jinping say at the summit?", "That he wants to work together [1].")], 2)
+    question = "How much will they invest in AI?"
+    assert substitute(question, history, "en", PROMPTS, lambda name: name.lower() == "xi jinping") is None
+    assert substitute(question, history, "en", PROMPTS) == "How much will Xi Jinping invest in AI?"  # not knowing
+
+
+def test_a_plural_pronoun_may_stand_for_one_company():
+    history = as_turns([("How much did OpenAI raise?", "40 billion dollars [1].")], 2)
+    assert substitute("How much will they spend on chips?", history, "en", PROMPTS, lambda name: False) == \
+        "How much will OpenAI spend on chips?"
