@@ -94,6 +94,14 @@ def ellipsis_rewrites(question: str, last_question: str, language: str, marks: d
     new = fragment[own[0].start:]
     olds = [s for s in spans(last_question, language) if s.kind == kind and (
         kind != "name" or is_subject(last_question[s.start:s.end], language))]
+    if kind == "name" and is_person is not None and is_person(without_owner(new)):
+        # a person does not take an organisation's place beside a role ("wie is de CEO van Nvidia?" "en Sam
+        # Altman?" asked which company he leads, not "Wie is de CEO van Sam Altman?")
+        roles = {n for lang_words in marks.values() for n in lang_words.get("person_nouns", [])}
+        olds = [s for s in olds if not role_of(last_question, s, marks)
+                and last_question[s.start:s.end].lower() not in roles]  # "der Chef" is no name to put him for
+        if not olds:
+            return []
     if new.lower() in last_question.lower():  # "And Trump?" after "How old is Altman, says Trump's article?":
         olds = [s for s in olds if new.lower() not in last_question[s.start:s.end].lower()  # another one's place
                 and not _joined(last_question, s, new, marks)]  # not "xAI" of "xAI and SpaceX" for "SpaceX alone"
@@ -120,6 +128,19 @@ def ellipsis_rewrites(question: str, last_question: str, language: str, marks: d
     made = [_in_place(last_question, s, new, lead, marks) for s in olds[:MAX_OPTIONS]]
     made = [without_source(m, language, marks) for m in made] if kind == "name" else made
     return list(dict.fromkeys(made))  # "Musk" twice in the last question is one choice
+
+
+def role_of(question: str, span: Span, marks: dict) -> bool:
+    """Is the name at `span` what a role belongs to: after a word for a person and a preposition ("de CEO van
+    Nvidia", "der Chef von OpenAI", "the CEO of Nvidia") or as the owner before one ("Nvidias Chef", "Nvidia's
+    CEO"; `person_nouns`)?"""
+    nouns = {n for lang_words in marks.values() for n in lang_words.get("person_nouns", [])}
+    before = [w.lower() for w in split_words(question[:span.start], "'-")][-3:]
+    after = [w.lower() for w in split_words(question[span.end:], "'-")][:1]
+    owner = without_owner(question[span.start:span.end]) != question[span.start:span.end]
+    return (len(before) >= 2 and before[-1] in prepositions(marks) and (
+        before[-2] in nouns or before[-2] in articles(marks) and len(before) == 3 and before[0] in nouns)) or \
+        owner and bool(after) and after[0] in nouns
 
 
 def is_agent_phrase(fragment: str, marks: dict) -> bool:

@@ -128,11 +128,14 @@ class OpenAIHTTPGenerator(Generator):
                               content=bytes(body[:MAX_BODY_BYTES]), request=response.request)
 
     def _with_retries(self, request: httpx.Request, stream: bool) -> httpx.Response:
-        """Send `request`, retrying only while the server cannot be reached (so never mid-stream)."""
+        """Send `request`, retrying only while the server cannot be reached (so never mid-stream). A connection that
+        breaks before any answer (a server killed a moment ago, whose socket still took the request: ReadError,
+        RemoteProtocolError) counts as not reached: nothing was answered, and the next try finds it down."""
         for attempt in range(self.connect_retries + 1):
             try:
                 return self._client.send(request, stream=stream)
-            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.ReadError, httpx.WriteError,
+                    httpx.RemoteProtocolError) as exc:
                 if attempt == self.connect_retries:
                     raise self._unreachable(exc) from None
                 time.sleep(0.2 * 2 ** attempt)

@@ -10,6 +10,7 @@ import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import httpx
 import pytest
 
 from rag.config import Settings
@@ -289,3 +290,19 @@ def test_sse_lines_split_anywhere_in_the_bytes():
         assert list(sse_events(chunks, "http://x/v1", time.monotonic() + 60, 60)) == expected, size
     split_utf8 = "data: Pünktlichkeit\n\n".encode()
     assert list(sse_events([split_utf8[:8], split_utf8[8:]], "u", time.monotonic() + 60, 60)) == ["Pünktlichkeit"]
+
+
+def test_a_connection_that_breaks_before_any_answer_is_a_server_not_reached():
+    """A server killed a moment before: its socket took the request and broke (ReadError), so the fresh-clone CI of
+    2026-12-06 saw "The request ... failed: ReadError" instead of "Cannot reach" once."""
+    calls = []
+
+    def broken(request):
+        calls.append(request)
+        raise httpx.ReadError("connection reset", request=request)
+
+    gen = OpenAIHTTPGenerator("http://127.0.0.1:1/v1", timeout=5, connect_retries=1, load=False,
+                              transport=httpx.MockTransport(broken))
+    with pytest.raises(ModelError, match="Cannot reach the LLM server"):
+        list(gen.stream(MESSAGES))
+    assert len(calls) == 2  # tried again once, as for a refused connection

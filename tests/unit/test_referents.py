@@ -723,3 +723,20 @@ def test_a_plural_pronoun_may_stand_for_one_company():
     history = as_turns([("How much did OpenAI raise?", "40 billion dollars [1].")], 2)
     assert substitute("How much will they spend on chips?", history, "en", PROMPTS, lambda name: False) == \
         "How much will OpenAI spend on chips?"
+
+
+@pytest.mark.parametrize("question, last_question, language", [
+    ("en Sam Altman?", "Wie is de CEO van Nvidia?", "nl"),
+    ("und Sam Altman?", "Wer ist der Chef von Nvidia?", "de"),
+    ("and Sam Altman?", "Who is Nvidia's CEO?", "en"),
+], ids=["nl", "de", "en-owner"])
+def test_a_person_does_not_take_the_place_of_what_a_role_belongs_to(question, last_question, language):
+    """blind20 fy-28: "Wie is de CEO van Sam Altman?"; the question was which company he leads."""
+    marks = _marks(None)
+    assert ellipses.by_ellipsis(question, last_question, language, marks, lambda n: "altman" in n.lower()) is None
+
+
+def test_a_person_takes_the_place_of_a_name_that_no_role_belongs_to():
+    marks = _marks(None)
+    assert ellipses.by_ellipsis("en Sam Altman?", "Hoeveel verdient Nvidia?", "nl", marks,
+                                lambda n: "altman" in n.lower()) == "Hoeveel verdient Sam Altman?"
