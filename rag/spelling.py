@@ -38,6 +38,8 @@ _WORD = re.compile(r"[^\W_]*[^\W\d_][^\W_]*")  # letters and digits with at leas
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]|[.!?:]\s*[\"“„»«'(])\s*[\"“„»«'(]?\s*$")
 _LOOK_BACK = 4  # characters before a word that say whether it starts a sentence
 _INITIALS = r"(?:[A-Z]\.\s?){1,3}"  # "J.D.", "J. D."
+MAX_INITIALS = 3  # a typed name may have its initials apart ("j. d. vance"): that many more words to look at
+_KEY_TOKEN = re.compile(r"[^\W_](?:[\w'’-]*[^\W_])?\.?")  # a word, with the dot of an initial
 MIN_COMPOUND_PERSON_NOUN = 7  # "Commissievoorzitter", "US-Präsident" end in a word for a person; "marktleider" not
 _AGE = re.compile(r"\s*\((?:1[89]|[2-9]\d|10\d)\)")  # "Elon Musk (53)"
 _CAPITALISED = r"[A-ZÀ-ÖØ-Þ](?:[\w'’-]*\w)?"  # a capital first, no quote mark at the end
@@ -71,6 +73,7 @@ class Spellings:
         self._written = {key: form for key, counts in forms.items() for form in [counts.most_common(1)[0][0]]
                          if key not in counts and len(key) >= MIN_LETTERS and form in alone}
         self._phrases = _phrases(texts_seen)
+        self._longest = max((len(key.split()) for key in self._phrases), default=0) + MAX_INITIALS
         self._people = _people(texts_seen)
 
     def written(self, word: str, language: str, after_article: bool = False) -> str:
@@ -102,10 +105,23 @@ class Spellings:
 
     def _restore_phrases(self, text: str) -> str:
         """`text` with each name of several words typed in full in lower case written as the articles write it,
-        longest first ("elon musk" -> "Elon Musk", "jd vance" -> "J.D. Vance")."""
-        for typed, form in self._phrases:
-            text = re.sub(typed, lambda m, form=form: form if m.group(0).islower() else m.group(0), text)
-        return text
+        longest first ("elon musk" -> "Elon Musk", "jd vance" -> "J.D. Vance"): a look-up per run of words, so
+        the time does not grow with the number of names the collection has."""
+        tokens = list(_KEY_TOKEN.finditer(text))
+        out, at, i = [], 0, 0
+        while i < len(tokens):
+            for n in range(min(self._longest, len(tokens) - i), 1, -1):
+                window = tokens[i:i + n]
+                typed = text[window[0].start():window[-1].end()]
+                form = self._phrases.get(_typed_key([t.group(0) for t in window]))
+                if form and typed.islower() and all(not text[a.end():b.start()].strip()
+                                                    for a, b in zip(window, window[1:])):
+                    out += [text[at:window[0].start()], form]
+                    at, i = window[-1].end(), i + n
+                    break
+            else:
+                i += 1
+        return "".join(out) + text[at:]
 
     def conversation(self, question: str, turns: list[Turn], language: str,
                      articles: Collection[str] = ()) -> tuple[str, list[Turn]]:
@@ -133,9 +149,9 @@ def for_documents(documents: dict) -> Spellings:
     return made
 
 
-def _phrases(texts: Iterable[tuple[str, str]]) -> list[tuple[re.Pattern, str]]:
+def _phrases(texts: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Names of several words the articles write (and the runs of their last words that start with a capital),
-    each with the pattern of its lower-case typing, longest first; the most frequent form of each."""
+    by how they are typed (`_typed_key`): the most frequent form of each."""
     from rag.wordlists import read_words
 
     particles = read_words("followup.toml").get("names", {}).get("particles", [])
@@ -151,16 +167,11 @@ def _phrases(texts: Iterable[tuple[str, str]]) -> list[tuple[re.Pattern, str]]:
             while len(words) >= 2:
                 if _a_name(words, particles, language):
                     phrase = " ".join(words)
-                    found.setdefault(_typed_key(phrase), Counter())[phrase] += 1
+                    found.setdefault(_typed_key(_KEY_TOKEN.findall(phrase)), Counter())[phrase] += 1
                 words = words[1:]
                 while words and not words[0][:1].isupper():  # a run starts at a capital: not "der Leyen"
                     words = words[1:]
-    made = []
-    for _, counts in sorted(found.items(), key=lambda item: len(item[0]), reverse=True):
-        form = counts.most_common(1)[0][0]
-        made.append((re.compile(r"(?<![\w.])" + r"\s+".join(_typed_pattern(w) for w in form.split()) + r"(?![\w-])",
-                                flags=re.IGNORECASE), form))
-    return made
+    return {key: counts.most_common(1)[0][0] for key, counts in found.items()}
 
 
 def _people(texts: Iterable[tuple[str, str]]) -> set[str]:
@@ -197,25 +208,24 @@ def _people(texts: Iterable[tuple[str, str]]) -> set[str]:
 
 def _a_name(words: list[str], particles: Collection[str], language: str) -> bool:
     """Is a run of capitalised words (and particles) a name: its words capitalised, none a common word of the
-    article's language ("Die Bundesregierung", "Milliarden Dollar" are not), the particles not at its ends?"""
+    article's language ("Die Bundesregierung", "Milliarden Dollar" are not), no particle at its end, one at its
+    start only with a capital ("Von der Leyen")?"""
     if not words[0][:1].isupper() or words[-1].lower() in particles:
         return False  # "Von der Leyen" starts with a particle written with its capital
     named = [w for w in words if w.lower() not in particles]
     return bool(named) and all(w[:1].isupper() and not common_word(w.strip(".'’"), language) for w in named)
 
 
-def _typed_key(phrase: str) -> str:
-    return " ".join(phrase.replace(".", " ").lower().split())
-
-
-def _typed_pattern(word: str) -> str:
-    """How a word of a name may be typed: initials with or without their dots and spaces ("jd", "j.d.")."""
-    if re.fullmatch(_INITIALS + r"?", word) and "." in word:
-        letters = [c for c in word if c.isalpha()]
-        return r"\.?\s?".join(re.escape(c) for c in letters) + r"\.?"
-    if re.match(_INITIALS, word):  # "J.D.Vance" written together
-        return re.escape(word)
-    return re.escape(word)
+def _typed_key(words: list[str]) -> str:
+    """How a name is typed, whatever its case and dots: lower case, initials together ("J.D. Vance", "j. d. vance"
+    and "jd vance" are all "jd vance")."""
+    out: list[str] = []
+    for word in (w.rstrip(".").lower() for w in words):
+        if len(word) == 1 and out and len(out[-1]) == 1 and out[-1].isalpha():
+            out[-1] += word  # "j" "d" -> "jd"
+        else:
+            out.append(word)
+    return " ".join(out)
 
 
 def _touching(text: str, first: re.Match, second: re.Match) -> bool:

@@ -100,6 +100,7 @@ def test_a_name_with_particles_is_restored_with_them():
 def test_initials_typed_without_their_dots_are_the_name_with_initials():
     assert spellings(PEOPLE).restore("and jd vance?", "en") == "and J.D. Vance?"
     assert spellings(PEOPLE).restore("and j.d. vance?", "en") == "and J.D. Vance?"
+    assert spellings(PEOPLE).restore("and j. d. vance?", "en") == "and J.D. Vance?"
 
 
 def test_part_of_a_name_of_several_words_is_not_restored_as_that_name():
