@@ -92,21 +92,9 @@ def ellipsis_rewrites(question: str, last_question: str, language: str, marks: d
                     for w in lead.split()):
         return []
     new = fragment[own[0].start:]
-    olds = [s for s in spans(last_question, language) if s.kind == kind and (
-        kind != "name" or is_subject(last_question[s.start:s.end], language))]
-    if kind == "name" and is_person is not None and is_person(without_owner(new)):
-        # a person does not take an organisation's place beside a role ("wie is de CEO van Nvidia?" "en Sam
-        # Altman?" asked which company he leads, not "Wie is de CEO van Sam Altman?")
-        roles = {n for lang_words in marks.values() for n in lang_words.get("person_nouns", [])}
-        olds = [s for s in olds if not role_of(last_question, s, marks)
-                and last_question[s.start:s.end].lower() not in roles]  # "der Chef" is no name to put him for
-        if not olds:
-            return []
-    if new.lower() in last_question.lower():  # "And Trump?" after "How old is Altman, says Trump's article?":
-        olds = [s for s in olds if new.lower() not in last_question[s.start:s.end].lower()  # another one's place
-                and not _joined(last_question, s, new, marks)]  # not "xAI" of "xAI and SpaceX" for "SpaceX alone"
-        if not olds or lead:
-            return []
+    olds = _counterparts(new, kind, lead, last_question, language, marks, is_person)
+    if olds is None:
+        return []
     if lead:  # after the same preposition: "in de VS" -> "in China"
         after_lead = [(m.start(), s) for s in olds for m in [re.search(
             r"(?<!\w)" + re.escape(lead) + r"\s+(?:\w+\s+)?$", last_question[:s.start], flags=re.I)] if m]
@@ -130,11 +118,37 @@ def ellipsis_rewrites(question: str, last_question: str, language: str, marks: d
     return list(dict.fromkeys(made))  # "Musk" twice in the last question is one choice
 
 
+def _counterparts(new: str, kind: str, lead: str, last_question: str, language: str, marks: dict,
+                  is_person: Callable[[str], bool] | None) -> list[Span] | None:
+    """The names, dates or amounts of the last question that `new` (of `kind`) can take the place of; None when
+    the rules give up."""
+    olds = [s for s in spans(last_question, language) if s.kind == kind and (
+        kind != "name" or is_subject(last_question[s.start:s.end], language))]
+    if kind == "name" and is_person is not None and is_person(without_owner(new)):
+        # a person does not take an organisation's place beside a role ("wie is de CEO van Nvidia?" "en Sam
+        # Altman?" asked which company he leads, not "Wie is de CEO van Sam Altman?")
+        olds = [s for s in olds if not role_of(last_question, s, marks)
+                and last_question[s.start:s.end].lower() not in _person_nouns(marks)]  # "der Chef" is no name
+        if not olds:
+            return None
+    if new.lower() in last_question.lower():  # "And Trump?" after "How old is Altman, says Trump's article?":
+        olds = [s for s in olds if new.lower() not in last_question[s.start:s.end].lower()  # another one's place
+                and not _joined(last_question, s, new, marks)]  # not "xAI" of "xAI and SpaceX" for "SpaceX alone"
+        if not olds or lead:
+            return None
+    return olds
+
+
+def _person_nouns(marks: dict) -> set[str]:
+    """The words for a person of every language ("CEO", "Chef", "baas"; `person_nouns`)."""
+    return {n for lang_words in marks.values() for n in lang_words.get("person_nouns", [])}
+
+
 def role_of(question: str, span: Span, marks: dict) -> bool:
     """Is the name at `span` what a role belongs to: after a word for a person and a preposition ("de CEO van
     Nvidia", "der Chef von OpenAI", "the CEO of Nvidia") or as the owner before one ("Nvidias Chef", "Nvidia's
     CEO"; `person_nouns`)?"""
-    nouns = {n for lang_words in marks.values() for n in lang_words.get("person_nouns", [])}
+    nouns = _person_nouns(marks)
     before = [w.lower() for w in split_words(question[:span.start], "'-")][-3:]
     after = [w.lower() for w in split_words(question[span.end:], "'-")][:1]
     owner = without_owner(question[span.start:span.end]) != question[span.start:span.end]
