@@ -287,16 +287,18 @@ def pronoun_rewrites(question: str, turns: Sequence[Turn], language: str, marks:
     wider = layers(question, turns, language, marks, across_topics=True)
     plural = set(words.get("plural_pronouns", []))
     kinds = [_pronoun_kind(m.group(0).lower(), words) for m, _ in hits]
-    chosen = [(plural_referent(wider, turns, language, marks) if is_plural(question, m, words) and not owner
-               else None)  # several owners ("their revenue") go to the model, as before
-              or pick(found, kind, wider) or (
-        enumeration(found, language, marks) if m.group(0).lower() in plural and not owner else None)
-        for (m, owner), kind in zip(hits, kinds)]
-    # "they" is a company ("How much will they invest?" after OpenAI), not one person (blind21 fz-32: "they" after a
-    # question on Xi Jinping meant Alibaba two turns back): the articles say who is a person (rag.spelling)
-    chosen = [None if r is not None and is_person is not None and is_plural(question, m, words) and
-              " " + (marks.get(language) or marks["en"]).get("and", "and") + " " not in r.name and is_person(r.name)
-              else r for r, (m, _) in zip(chosen, hits)]
+    chosen: list[Referent | None] = []
+    for (m, owner), kind in zip(hits, kinds):
+        sure_plural = is_plural(question, m, words)
+        # several owners ("their revenue") go to the model, as before
+        several = plural_referent(wider, turns, language, marks) if sure_plural and not owner else None
+        one = None if several else pick(found, kind, wider)
+        if one and sure_plural and is_person is not None and is_person(one.name):
+            # "they" is a company ("How much will they invest?" after OpenAI), not one person (blind21 fz-32: "they"
+            # after a question on Xi Jinping meant Alibaba two turns back): the articles say who is (rag.spelling)
+            one = None
+        chosen.append(several or one or (
+            enumeration(found, language, marks) if m.group(0).lower() in plural and not owner else None))
     # The unknown answer of "Welk bedrijf werd ...?" is written as what it asked for ("het bedrijf dat ..."), but
     # not as an owner ("zijn chatbot": the phrase would need its words moved)
     chosen = [replace(r, name=r.description) if r is not None and not r.name and r.description and not owner
