@@ -170,6 +170,25 @@ def _form_in(name: str, lowered_text: str) -> bool:
     return all(any(t.startswith(stem) for t in text_words) for stem in stems)
 
 
+def one_letter_apart(a: str, b: str) -> bool:
+    """Two spellings one letter apart: one added, dropped or changed ("antropic", "anthropic")."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + (len(a) == len(b)):] == b[i + 1:]
+
+
+def initials(name: str) -> str:
+    """The acronym of a name of two or more words, lower case ("Verenigde Arabische Emiraten" -> "vae"); "" for
+    one word. Articles and particles count only when capitalised ("International Finance Forum" -> "iff")."""
+    parts = [w for w in re.split(r"[\s-]+", name) if w]
+    return "".join(w[0] for w in parts).lower() if len(parts) > 1 else ""
+
+
 _CAPITALISED = re.compile(r"(?<![\w-])[A-ZÄÖÜÉ][^\W\d_]*[a-zäöüßéèëïóç][\w'-]*")
 COMMON_ZIPF = 2.0  # wordfreq's Zipf scale: 2 = once per 100 million words
 COMMON_GAP = 1.0  # a common word is at least 10x more frequent in its own language than in the others

@@ -13,8 +13,10 @@ from rag.textrules import (
     all_names_in,
     citation_numbers,
     cite_before_full_stop,
+    initials,
     name_in,
     names_in,
+    one_letter_apart,
     remove_invalid_citations,
     scale_is_foreign,
     scale_of,
@@ -30,13 +32,14 @@ from rag.wordlists import word_lists
 
 __all__ = ["best_quote", "build_citations", "check_answer", "cite_before_full_stop", "claims_by_citation", "facts_in",
            "holds_facts", "missing_facts", "name_in", "names_in", "numbers_in", "remove_invalid_citations",
-           "repair_scales", "restates_question", "scales_missing", "split_sentences", "strip_citations",
-           "subject_missing", "supports", "unsupported_facts", "write_out_large_numbers"]
+           "repair_scales", "repair_spelling", "restates_question", "scales_missing", "split_sentences",
+           "strip_citations", "subject_missing", "supports", "unsupported_facts", "write_out_large_numbers"]
 
 
 NUMBER_WEIGHT = 2  # a number counts as two facts: a wrong amount misleads more than a misspelt name
 QUOTE_NUMBER_WEIGHT = 3  # a sentence that shares a number with the claim is likelier its source than one sharing a word
 MIN_SUPPORTED_SHARE = 0.5  # not strict: abstain when at most half of the answer's facts are in the passages
+MIN_RESPELL = 6  # a name this long, one letter from one name of the passages and found nowhere, is that name misspelt
 
 
 def best_quote(passage_text: str, claim: str) -> str:
@@ -111,6 +114,30 @@ def repair_scales(text: str, passages_text: str, language: str) -> tuple[str, li
     return write_out_large_numbers(text, truth, language, notes)
 
 
+def repair_spelling(text: str, question: str, passages_text: str, language: str) -> tuple[str, list[str]]:
+    """Write a name the model misspelt by one letter as the passages spell it ("Antropic" -> "Anthropic").
+
+    The small model drops a letter when it copies a name across languages; the checks would then find the name
+    in no passage and abstain on a right answer. Only a name of MIN_RESPELL letters or more, found in no passage,
+    with exactly one name of the passages one letter from it."""
+    _, names = facts_in(text, question, language)
+    lowered, notes = passages_text.lower(), []
+    candidates = None
+    for name in sorted(names):
+        if len(name) < MIN_RESPELL or name_in(name, lowered):
+            continue
+        candidates = all_names_in(passages_text, language) if candidates is None else candidates
+        near = {c for c in candidates if one_letter_apart(name, c)}
+        if len(near) != 1:
+            continue
+        right = near.pop()
+        written = re.search(re.escape(right), passages_text, re.IGNORECASE)
+        spelled = written.group(0) if written else right
+        text = re.sub(r"(?<!\w)" + re.escape(name) + r"(?!\w)", spelled, text, flags=re.IGNORECASE)
+        notes.append(f"spelling corrected: '{name}' -> '{spelled}' as in the passages")
+    return text, notes
+
+
 def scales_missing(text: str, cited_text: str) -> list[str]:
     """"39 billion" where the cited text has 39 but never "39 billion": the scale is a fact too, and the
     number check alone (which sees "39") would pass it."""
@@ -161,6 +188,9 @@ def subject_missing(question: str, cited_texts: list[str], language: str = "en")
     subjects = subject_words(question, language)
     lowered = " ".join(cited_texts).lower()
     if not subjects or any(name_in(word, lowered) for word in subjects):
+        return []
+    acronyms = {initials(name) for name in names_in(question)} - {""}
+    if any(name_in(acronym, lowered, inflected=False) for acronym in acronyms):  # "VAE" for the Emirates
         return []
     return sorted(subjects)
 

@@ -141,3 +141,21 @@ def test_capitalised_amounts_are_not_names():
     """German capitalises scale and currency words: "20 Milliarden Euro" states a number, not a name."""
     assert t.all_names_in("20 Milliarden Euro [1].", "de") == set()
     assert t.names_in("Die EU will 200 Milliarden Euro mobilisieren.") == {"eu"}
+
+
+@pytest.mark.parametrize(("a", "b", "apart"), [
+    ("antropic", "anthropic", True), ("anthropic", "antropic", True), ("huawai", "huawei", True),
+    ("nvidia", "nvidia", False), ("oracle", "miracle", False), ("cisco", "cicso", False),
+])
+def test_one_letter_apart(a, b, apart):
+    from rag.textrules import one_letter_apart
+
+    assert one_letter_apart(a, b) is apart
+
+
+def test_initials_of_a_name_of_several_words():
+    from rag.textrules import initials
+
+    assert initials("Verenigde Arabische Emiraten") == "vae"
+    assert initials("International Finance Forum") == "iff"
+    assert initials("Anthropic") == ""

@@ -227,3 +227,43 @@ def test_an_answer_that_only_repeats_the_questions_name_is_no_answer():
     assert not restates_question("Larry Ellison [2].", "Who founded Oracle?", "en")
     assert not restates_question("Nvidia [1].", "Which is worth more, Nvidia or AMD?", "en")  # a choice
     assert not restates_question("militair [1].", "Waarvoor wordt AI gebruikt?", "nl")  # no name: not this check
+
+
+def test_a_name_of_several_words_is_found_by_its_initials():
+    """ "Verenigde Arabische Emiraten" asked, "de VAE" written: the passage is about the question's subject."""
+    from rag.verification import subject_missing
+
+    vae = "Middelgrote mogendheden, aangezien de VAE samenwerkt met de Universiteit van Oxford."
+    assert subject_missing("Met welke universiteit werken de Verenigde Arabische Emiraten samen?", [vae], "nl") == []
+    assert subject_missing("With which university do the United Arab Emirates work?", [vae], "en") == []  # aliases
+    # initials must stand as a word of their own, and one word has none
+    assert subject_missing("Met welke universiteit werken de Verenigde Arabische Emiraten samen?",
+                           ["Saudi-Arabië werkt samen met Oxford."], "nl") == ["emiraten"]
+    assert subject_missing("Wie hoch ist der Umsatz von DeepSeek?", ["De DS-serie verkoopt goed."], "de") == [
+        "deepseek"]
+
+
+@pytest.mark.parametrize(("answer", "passage_text", "repaired"), [
+    ("Antropic [1].", "Het Amerikaanse AI-bedrijf Anthropic verbiedt dat.", "Anthropic [1]."),  # a letter dropped
+    ("Cambrikon [1].", "Huawei en Cambricon zijn de rijzende sterren.", "Cambricon [1]."),  # a letter changed
+    ("Alibaba [1].", "Alibaba investeert 45 miljard.", "Alibaba [1]."),  # spelt right: unchanged
+    ("Nvidea [1].", "Nvidia en Nvidea zijn twee namen.", "Nvidea [1]."),  # in the passage as written: unchanged
+    ("Cisko [1].", "Nvidia en Cisco investeerden.", "Cisko [1]."),  # too short to tell a misspelling from a name
+    ("Oracel [1].", "Oracle en Oracla investeerden.", "Oracel [1]."),  # two names one letter away: which?
+])
+def test_a_name_misspelt_by_one_letter_is_written_as_the_passages_spell_it(answer, passage_text, repaired):
+    from rag.verification import repair_spelling
+
+    text, notes = repair_spelling(answer, "Welk bedrijf?", passage_text, "nl")
+    assert text == repaired
+    assert bool(notes) == (text != answer)
+
+
+def test_a_misspelt_name_no_longer_makes_a_right_answer_abstain():
+    from rag.checking import after_model
+    from rag.config import Settings
+
+    ps = [passage(1, "Het Amerikaanse AI-bedrijf Anthropic staat geen Chinese meerderheidsaandeelhouders toe.")]
+    res = after_model(Settings(), "Welk Amerikaans AI-bedrijf weert Chinese aandeelhouders?", "nl", "Antropic [1].",
+                      ps, "Dat staat niet in de bronnen.")
+    assert not res.abstained and res.text == "Anthropic [1]."
