@@ -165,8 +165,6 @@ def _verify(text: str, question: str, language: str, passages: list[Passage], ev
     """The answer repaired and checked against its evidence (rag.verification): the text, the notes (ending
     with why, when it abstains) and the reason to abstain (None: it stands)."""
     text, notes = v.repair_scales(text, "\n".join(p.text for p in passages), language)
-    text, spelling = v.repair_spelling(text, question, "\n".join(p.text for p in passages), language)
-    notes += spelling
     named = evidence.sentences if evidence else None
     if named and all(sum(len(w) > 1 for w in split_words(sentence, "letters")) < MIN_EVIDENCE_WORDS
                      for sentence in named.values()):

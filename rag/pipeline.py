@@ -296,6 +296,24 @@ def _translated(parts: Parts, q: Question, record) -> Stream:
         yield "\n\n" + text
 
 
+def respell(parts: Parts, q: Question) -> Stream:
+    """A name the model misspelt by one letter ("Antropic") written as the passages spell it, before anything
+    looks for the answer's facts in them (rag.verification.repair_spelling)."""
+    from dataclasses import replace
+
+    from rag.verification import repair_spelling
+
+    if not parts.settings.verify or not q.draft or q.draft.startswith(q.prompts.abstain):
+        return
+    passages_text = "\n".join(p.text for p in q.read)
+    q.draft, notes = repair_spelling(q.draft, q.question, passages_text, q.language)
+    if notes and q.evidence:
+        q.evidence = replace(q.evidence, answer=repair_spelling(q.evidence.answer, q.question, passages_text,
+                                                                q.language)[0])
+    q.notes += [Note(n) for n in notes]
+    yield from ()
+
+
 def read_again(parts: Parts, q: Question) -> Stream:
     """With `second_reading`: the question, the evidence sentence and the answer read once more, alone."""
     from rag.probe import probe_for

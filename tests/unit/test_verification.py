@@ -260,10 +260,24 @@ def test_a_name_misspelt_by_one_letter_is_written_as_the_passages_spell_it(answe
 
 
 def test_a_misspelt_name_no_longer_makes_a_right_answer_abstain():
+    """The pipeline's respell stage runs before the evidence is located and the answer checked."""
+    from types import SimpleNamespace
+
+    from rag import pipeline
     from rag.checking import after_model
     from rag.config import Settings
+    from rag.evidence import Evidence
+    from rag.prompting import load_prompts
 
+    settings = Settings()
     ps = [passage(1, "Het Amerikaanse AI-bedrijf Anthropic staat geen Chinese meerderheidsaandeelhouders toe.")]
-    res = after_model(Settings(), "Welk Amerikaans AI-bedrijf weert Chinese aandeelhouders?", "nl", "Antropic [1].",
-                      ps, "Dat staat niet in de bronnen.")
-    assert not res.abstained and res.text == "Anthropic [1]."
+    question = "Welk Amerikaans AI-bedrijf weert Chinese aandeelhouders?"
+    q = pipeline.Question(question, question=question, language="nl", draft="Antropic [1].", read=ps,
+                          evidence=Evidence(((1, 1),), "Antropic", True),
+                          prompts=load_prompts(settings.prompts_dir, "nl", True))
+    list(pipeline.respell(SimpleNamespace(settings=settings), q))
+    assert q.draft == "Anthropic [1]." and q.evidence.answer == "Anthropic"
+    assert q.notes == ["spelling corrected: 'antropic' -> 'Anthropic' as in the passages"]
+    before = after_model(settings, question, "nl", "Antropic [1].", ps, "Dat staat niet in de bronnen.")
+    after = after_model(settings, question, "nl", q.draft, ps, "Dat staat niet in de bronnen.")
+    assert before.abstained and not after.abstained and after.text == "Anthropic [1]."
