@@ -193,6 +193,88 @@ def fit(folder: Path, out: Path, layer: int | None = None) -> str:
             f"out-of-fold threshold at <= {MAX_LOST:.0%} right answers lost: {threshold:.3f}")
 
 
+def _last_readings(folder: Path, layer: int | None = None) -> list[dict]:
+    """Every recorded question with the last second reading it got (None when it got none): what decided it."""
+    from rag.evaluation.metrics import answer_correct
+
+    found = []
+    for pk in sorted(folder.glob("*.pkl")):
+        data = pickle.load(open(pk, "rb"))
+        last = {c["question"]: c for c in data["captured"]}
+        for r in data["records"]:
+            c = last.get(r["question"])
+            hidden = None if c is None else (c["hidden"] if layer is None else (c.get("layers") or {}).get(layer))
+            rejected = next((n.split(": ", 1)[1] for n in r["notes"] if n.startswith("the model's rejected answer")),
+                            "")
+            by_probe = any("the model's own state says" in n for n in r["notes"])
+            draft = r["answer"] if not r["abstained"] else rejected
+            found.append(dict(file=pk.stem, id=r["id"], answerable=r["answerable"], hidden=hidden,
+                              abstained=r["abstained"], by_probe=by_probe, old=r.get("probe_probability"),
+                              right=bool(r["answerable"] and draft and answer_correct(draft, r["gold_answers"]))))
+    return found
+
+
+def _outcome(rows_: list[dict], scores, cuts) -> dict:
+    """Answer correct, false abstention and abstention on unanswerable if each reading's score were checked
+    against its cut: a probe abstention whose new score passes is answered with its rejected draft; an answer
+    whose score falls below abstains; every other outcome stays."""
+    n_ans = sum(r["answerable"] for r in rows_)
+    n_un = len(rows_) - n_ans
+    right = wrong = abst_ans = abst_un = 0
+    for r, s, t in zip(rows_, scores, cuts):
+        if r["hidden"] is None or (r["abstained"] and not r["by_probe"]):
+            abstained = r["abstained"]
+        else:
+            abstained = s < t
+        if r["answerable"]:
+            abst_ans += abstained
+            right += (not abstained) and r["right"]
+            wrong += (not abstained) and not r["right"]
+        else:
+            abst_un += abstained
+    return dict(correct=right / max(n_ans, 1), false_abstention=abst_ans / max(n_ans, 1), wrong=wrong,
+                abstention=abst_un / max(n_un, 1), n_ans=n_ans, n_un=n_un)
+
+
+def replay(folder: Path, layer: int | None = None, with_wrong: bool = False) -> str:
+    """Leave one file out, end to end on the recorded answers: the probe in prompts/ at probe_min against a
+    probe (and threshold) refit on the other files, scored on the held-out file's answers."""
+    import numpy as np
+
+    from rag.config import Settings
+
+    settings = Settings()
+    data = [r for r in rows(folder, layer) if r["label"] in ((0, 1, -1) if with_wrong else (0, 1))]
+    x = np.array([r["hidden"] for r in data], dtype=np.float64)
+    y = np.array([1 if r["label"] == 1 else 0 for r in data])
+    right = np.array([r["label"] == 1 for r in data])
+    groups = np.array([r["file"] for r in data])
+    lines = ["| held-out file | probe | answer correct | false abstention | wrong answers | abstention (unanswer.) |",
+             "|---|---|---|---|---|---|"]
+    totals: dict[str, list] = {"shipped": [], "refit": []}
+    for held in sorted(set(groups)):
+        train = groups != held
+        c = choose_c(x[train], y[train], groups[train])
+        inner = _out_of_fold(x[train], y[train], groups[train], c)
+        cut = _threshold(inner[right[train]])
+        model = _model(c).fit(x[train], y[train])
+        test = [r for r in _last_readings(folder, layer) if r["file"] == held]
+        new = [model.predict_proba(np.array([r["hidden"]], dtype=np.float64))[0, 1] if r["hidden"] is not None
+               else 1.0 for r in test]
+        old = [r["old"] if r["old"] is not None else 1.0 for r in test]
+        for name, scores, t in (("shipped", old, settings.probe_min), (f"refit C={c} cut={cut:.3f}", new, cut)):
+            o = _outcome(test, scores, [t] * len(test))
+            totals["shipped" if name == "shipped" else "refit"].append(o)
+            lines.append(f"| {held} | {name} | {o['correct']:.1%} | {o['false_abstention']:.1%} | {o['wrong']} | "
+                         f"{o['abstention']:.1%} |")
+    for name, outs in totals.items():
+        n_ans, n_un = sum(o["n_ans"] for o in outs), sum(o["n_un"] for o in outs)
+        lines.append(f"| **all** | {name} | {sum(o['correct'] * o['n_ans'] for o in outs) / n_ans:.1%} | "
+                     f"{sum(o['false_abstention'] * o['n_ans'] for o in outs) / n_ans:.1%} | "
+                     f"{sum(o['wrong'] for o in outs)} | {sum(o['abstention'] * o['n_un'] for o in outs) / n_un:.1%} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -205,6 +287,10 @@ def main() -> None:
     v = sub.add_parser("cv")
     v.add_argument("folder", type=Path)
     v.add_argument("--layer", type=int, help="the layer whose output the probe reads (default: the final state)")
+    r = sub.add_parser("replay")
+    r.add_argument("folder", type=Path)
+    r.add_argument("--layer", type=int, help="the layer whose output the probe reads (default: the final state)")
+    r.add_argument("--with-wrong", action="store_true", help="train on wrong answers too, as negatives")
     f = sub.add_parser("fit")
     f.add_argument("folder", type=Path)
     f.add_argument("--layer", type=int, help="the layer whose output the probe reads (default: the final state)")
@@ -214,6 +300,8 @@ def main() -> None:
         capture(args.out, args.gold, args.layers)
     elif args.command == "sweep":
         print(sweep(args.folder))
+    elif args.command == "replay":
+        print(replay(args.folder, args.layer, args.with_wrong))
     elif args.command == "cv":
         print(cross_validate(args.folder, args.layer))
     else:

@@ -62,3 +62,18 @@ def test_a_layer_is_chosen_by_its_held_out_auc_and_the_probe_names_it(tmp_path):
     assert [r["hidden"][0] for r in bench.rows(tmp_path, 1)][:2] != [r["hidden"][0] for r in bench.rows(tmp_path)][:2]
     assert "layer 1" in bench.fit(tmp_path, tmp_path / "probe.json", layer=1)
     assert load_probe(tmp_path / "probe.json").layer == 1
+
+
+def test_a_replayed_probe_changes_only_what_a_probe_decides():
+    rows = [
+        dict(answerable=True, hidden=[0], abstained=False, by_probe=False, right=True),  # answered right, score low
+        dict(answerable=True, hidden=[0], abstained=True, by_probe=True, right=True),  # probe abstained, score high
+        dict(answerable=True, hidden=[0], abstained=True, by_probe=False, right=True),  # another check abstained
+        dict(answerable=False, hidden=[0], abstained=False, by_probe=False, right=False),  # unanswerable, answered
+        dict(answerable=False, hidden=None, abstained=False, by_probe=False, right=False),  # never read again
+    ]
+    out = bench._outcome(rows, [0.1, 0.9, 0.9, 0.1, 0.0], [0.5] * 5)
+    assert out["n_ans"] == 3 and out["n_un"] == 2
+    assert out["correct"] == 1 / 3  # the second answer is back; the first now abstains; the third stays abstained
+    assert out["false_abstention"] == 2 / 3 and out["wrong"] == 0
+    assert out["abstention"] == 1 / 2  # the answered unanswerable one now abstains; the unread one stays answered
