@@ -209,7 +209,7 @@ def _off_subject(text: str, question: str, passages: list[Passage], language: st
     Softbank's sum) answers the last question (on the recorded follow-up runs and blind12: 4 such answers to
     fragments, none right)."""
     if v.restates_question(text, question, language):
-        return "abstained: the answer only repeats a name the question gives"
+        return "abstained: the answer only repeats a name or number the question gives"
     cited = set(v.citation_numbers(text))
     cited_texts = [p.text for p in passages if p.n in cited]
     missing = v.subject_missing(question, cited_texts, language)

@@ -220,10 +220,11 @@ def number_of_another(answer: str, question: str, texts: list[str], language: st
 
 
 def restates_question(text: str, question: str, language: str = "en") -> bool:
-    """Does the answer only name what the question names ("Who founded Oracle?" -> "Oracle [2].")? It then
-    answers nothing: the model took the question's own name from a passage that does not say the answer."""
+    """Does the answer only name what the question names ("Who founded Oracle?" -> "Oracle [2].") or only give
+    its own number ("Over welke periode verbrandde xAI 9 miljard dollar?" -> "9 miljard dollar [1].")? It then
+    answers nothing: the model took the question's own name or number from a passage."""
     plain = strip_citations(text)
-    if not all_names_in(plain, language) or numbers_in(plain) - numbers_in(question):
+    if not (all_names_in(plain, language) or numbers_in(plain)) or numbers_in(plain) - numbers_in(question):
         return False
     lists = word_lists()
     choice = lists.choice_words.get(language) or lists.choice_words["en"]  # "Nvidia or AMD?": a name it gives

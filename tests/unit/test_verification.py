@@ -229,6 +229,19 @@ def test_an_answer_that_only_repeats_the_questions_name_is_no_answer():
     assert not restates_question("militair [1].", "Waarvoor wordt AI gebruikt?", "nl")  # no name: not this check
 
 
+@pytest.mark.parametrize("answer, question, language, restates", [
+    ("9 miljard dollar [1].", "Over welke periode verbrandde xAI 9 miljard dollar?", "nl", True),
+    ("45 Milliarden Euro [2].", "Alibaba will 45 Milliarden Euro investieren, aber über wie viele Jahre?", "de", True),
+    ("drie jaar [2].", "alibaba wil minstens 45 miljard euro in ai steken, maar over hoeveel jaar?", "nl", False),
+    ("9 miljard dollar [1].", "Hoeveel geld verbrandde xAI in de eerste negen maanden van 2025?", "nl", False),
+    ("2025 [1].", "Was it in 2024 or in 2025?", "en", False),  # a choice: the answer picks one
+])
+def test_an_answer_that_only_repeats_the_questions_number_is_no_answer(answer, question, language, restates):
+    from rag.verification import restates_question
+
+    assert restates_question(answer, question, language) is restates
+
+
 def test_a_name_of_several_words_is_found_by_its_initials():
     """ "Verenigde Arabische Emiraten" asked, "de VAE" written: the passage is about the question's subject."""
     from rag.verification import subject_missing
