@@ -55,6 +55,11 @@ def capture(out: Path, golds: list[str], layers: bool = False) -> None:
         print(f"{gold}: {len(captured)} second readings kept", flush=True)
 
 
+def _state(captured: dict, layer: int | None) -> list[float] | None:
+    """A kept reading's final state, or layer `layer`'s output (None when it was not captured)."""
+    return captured["hidden"] if layer is None else (captured.get("layers") or {}).get(layer)
+
+
 def rows(folder: Path, layer: int | None = None) -> list[dict]:
     """One row per kept second reading, labelled against its gold question; `hidden` is layer `layer`'s output
     (captured with --layers) or the final state."""
@@ -68,7 +73,7 @@ def rows(folder: Path, layer: int | None = None) -> list[dict]:
         records = {r["question"]: r for r in data["records"]}
         for c in data["captured"]:
             g = gold.get(c["question"])
-            hidden = c["hidden"] if layer is None else (c.get("layers") or {}).get(layer)
+            hidden = _state(c, layer)
             if g is None or hidden is None:
                 continue
             label = (1 if answer_correct(c["answer"], g["answers"]) else -1) if g["answerable"] else 0
@@ -194,22 +199,27 @@ def fit(folder: Path, out: Path, layer: int | None = None) -> str:
 
 
 def _last_readings(folder: Path, layer: int | None = None) -> list[dict]:
-    """Every recorded question with the last second reading it got (None when it got none): what decided it."""
+    """Every recorded question with the last second reading it got (None when it got none): what decided it, and
+    the probe_min its run used (`cut`, from the run's report; today's default when there is none)."""
+    from rag.config import Settings
     from rag.evaluation.metrics import answer_correct
 
     found = []
     for pk in sorted(folder.glob("*.pkl")):
         data = pickle.load(open(pk, "rb"))
+        report = folder / pk.stem / "report.json"
+        cut = json.loads(report.read_text(encoding="utf-8"))["settings"]["probe_min"] if report.exists() \
+            else Settings().probe_min
         last = {c["question"]: c for c in data["captured"]}
         for r in data["records"]:
             c = last.get(r["question"])
-            hidden = None if c is None else (c["hidden"] if layer is None else (c.get("layers") or {}).get(layer))
+            hidden = None if c is None else _state(c, layer)
             rejected = next((n.split(": ", 1)[1] for n in r["notes"] if n.startswith("the model's rejected answer")),
                             "")
             by_probe = any("the model's own state says" in n for n in r["notes"])
             draft = r["answer"] if not r["abstained"] else rejected
             found.append(dict(file=pk.stem, id=r["id"], answerable=r["answerable"], hidden=hidden,
-                              abstained=r["abstained"], by_probe=by_probe, old=r.get("probe_probability"),
+                              abstained=r["abstained"], by_probe=by_probe, old=r.get("probe_probability"), cut=cut,
                               right=bool(r["answerable"] and draft and answer_correct(draft, r["gold_answers"]))))
     return found
 
@@ -232,18 +242,22 @@ def _outcome(rows_: list[dict], scores, cuts) -> dict:
             wrong += (not abstained) and not r["right"]
         else:
             abst_un += abstained
-    return dict(correct=right / max(n_ans, 1), false_abstention=abst_ans / max(n_ans, 1), wrong=wrong,
-                abstention=abst_un / max(n_un, 1), n_ans=n_ans, n_un=n_un)
+    return _rates(dict(right=right, wrong=wrong, abst_ans=abst_ans, abst_un=abst_un, n_ans=n_ans, n_un=n_un))
+
+
+def _rates(counts: dict) -> dict:
+    """The counts with their rates: answer correct and false abstention of the answerable questions, abstention
+    of the unanswerable ones."""
+    n_ans, n_un = max(counts["n_ans"], 1), max(counts["n_un"], 1)
+    return dict(counts, correct=counts["right"] / n_ans, false_abstention=counts["abst_ans"] / n_ans,
+                abstention=counts["abst_un"] / n_un)
 
 
 def replay(folder: Path, layer: int | None = None, with_wrong: bool = False) -> str:
-    """Leave one file out, end to end on the recorded answers: the probe in prompts/ at probe_min against a
-    probe (and threshold) refit on the other files, scored on the held-out file's answers."""
+    """Leave one file out, end to end on the recorded answers: the probe the runs used, at their probe_min,
+    against a probe (and threshold) refit on the other files, scored on the held-out file's answers."""
     import numpy as np
 
-    from rag.config import Settings
-
-    settings = Settings()
     data = [r for r in rows(folder, layer) if r["label"] in ((0, 1, -1) if with_wrong else (0, 1))]
     x = np.array([r["hidden"] for r in data], dtype=np.float64)
     y = np.array([1 if r["label"] == 1 else 0 for r in data])
@@ -251,6 +265,7 @@ def replay(folder: Path, layer: int | None = None, with_wrong: bool = False) -> 
     groups = np.array([r["file"] for r in data])
     lines = ["| held-out file | probe | answer correct | false abstention | wrong answers | abstention (unanswer.) |",
              "|---|---|---|---|---|---|"]
+    readings = _last_readings(folder, layer)
     totals: dict[str, list] = {"shipped": [], "refit": []}
     for held in sorted(set(groups)):
         train = groups != held
@@ -258,20 +273,20 @@ def replay(folder: Path, layer: int | None = None, with_wrong: bool = False) -> 
         inner = _out_of_fold(x[train], y[train], groups[train], c)
         cut = _threshold(inner[right[train]])
         model = _model(c).fit(x[train], y[train])
-        test = [r for r in _last_readings(folder, layer) if r["file"] == held]
+        test = [r for r in readings if r["file"] == held]
         new = [model.predict_proba(np.array([r["hidden"]], dtype=np.float64))[0, 1] if r["hidden"] is not None
                else 1.0 for r in test]
         old = [r["old"] if r["old"] is not None else 1.0 for r in test]
-        for name, scores, t in (("shipped", old, settings.probe_min), (f"refit C={c} cut={cut:.3f}", new, cut)):
-            o = _outcome(test, scores, [t] * len(test))
-            totals["shipped" if name == "shipped" else "refit"].append(o)
-            lines.append(f"| {held} | {name} | {o['correct']:.1%} | {o['false_abstention']:.1%} | {o['wrong']} | "
+        for key, label, scores, cuts in (("shipped", "shipped", old, [r["cut"] for r in test]),
+                                         ("refit", f"refit C={c} cut={cut:.3f}", new, [cut] * len(test))):
+            o = _outcome(test, scores, cuts)
+            totals[key].append(o)
+            lines.append(f"| {held} | {label} | {o['correct']:.1%} | {o['false_abstention']:.1%} | {o['wrong']} | "
                          f"{o['abstention']:.1%} |")
-    for name, outs in totals.items():
-        n_ans, n_un = sum(o["n_ans"] for o in outs), sum(o["n_un"] for o in outs)
-        lines.append(f"| **all** | {name} | {sum(o['correct'] * o['n_ans'] for o in outs) / n_ans:.1%} | "
-                     f"{sum(o['false_abstention'] * o['n_ans'] for o in outs) / n_ans:.1%} | "
-                     f"{sum(o['wrong'] for o in outs)} | {sum(o['abstention'] * o['n_un'] for o in outs) / n_un:.1%} |")
+    for key, outs in totals.items():
+        o = _rates({k: sum(out[k] for out in outs) for k in ("right", "wrong", "abst_ans", "abst_un", "n_ans", "n_un")})
+        lines.append(f"| **all** | {key} | {o['correct']:.1%} | {o['false_abstention']:.1%} | {o['wrong']} | "
+                     f"{o['abstention']:.1%} |")
     return "\n".join(lines)
 
 
