@@ -159,8 +159,8 @@ def role_of(question: str, span: Span, marks: dict) -> bool:
 
 def is_agent_phrase(fragment: str, marks: dict) -> bool:
     """Does the fragment name an organisation or a group with a noun ("de bedrijven van het EU AI Champions
-    Initiative", "the merged company with SpaceX", "het nieuwe Chinese AI-fonds"; `agent_nouns`)? Its article
-    first, its noun the last word before a preposition or article (also a compound's end: "KI-Fonds")."""
+    Initiative", "the merged company with SpaceX", "het nieuwe Chinese AI-fonds"; `agent_nouns`, `..._plural`)? Its
+    article first, its noun the last word before a preposition or article (also a compound's end: "KI-Fonds")."""
     words = [w.lower() for w in split_words(fragment, "'-")]
     if len(words) < 2 or words[0] not in articles(marks) or words[0] in _only_prepositions(marks):
         return False
@@ -169,7 +169,8 @@ def is_agent_phrase(fragment: str, marks: dict) -> bool:
     stops = prepositions(marks) | articles(marks)
     end = next((i for i in range(1, len(words)) if words[i] in stops), len(words))
     phrase = " ".join(words[1:end])
-    nouns = {n for lang_words in marks.values() for n in lang_words.get("agent_nouns", [])}
+    nouns = {n for lang_words in marks.values() for key in ("agent_nouns", "agent_nouns_plural")
+             for n in lang_words.get(key, [])}
     return any(phrase == n or phrase.endswith((" " + n, "-" + n)) or len(n) >= MIN_COMPOUND_END and
                phrase.split()[-1].endswith(n) for n in nouns) if phrase else False
 

@@ -13,7 +13,8 @@ question asked for a name ("Wer leitet OpenAI?"), the name its answer gave.
   decides; so too when the last question was a side question on one thing ("Waar ligt Santa Clara?") and the
   turn before offers another name, or an unknown answer. A plural pronoun ("sie", "they", "ze") stands for all
   the names an answer listed. Each pronoun takes its own referent ("Wann hat er es gegründet?": Sam Altman,
-  OpenAI).
+  OpenAI). A name the articles write as a person's counts as a person (`is_person`, rag.spelling). Which words
+  are pronouns (also "der", "die man", "diese Firma"): rag.pronouns.
 
 Ellipses ("Und Anthropic?") and openings ("Und wie alt ist er?") are rag.ellipses.
 
@@ -31,8 +32,8 @@ from rag.asking import articles, asks, asks_for_date, asks_only, prepositions, w
 from rag.descriptions import asks_for_role_holder, describe
 from rag.mentions import generic_compound, is_subject, known, spans, without_owner, written
 from rag.plurals import is_plural, joined_names
-from rag.textrules import find_words, split_words
-from rag.wordlists import word_lists
+from rag.pronouns import pronoun_hits, pronoun_kind
+from rag.textrules import split_words
 
 LOOK_BACK_TURNS = 2  # a pronoun may point one turn further back (the measured two-turn-back references)
 GERMAN_NOUN_ZIPF = 3.5  # "Chef" 4.5; names after an article ("die Telekom") are rarer in running text
@@ -223,42 +224,6 @@ def plural_referent(found: list[list[Referent]], turns: Sequence[Turn], language
 
 
 # -- the rules ---------------------------------------------------------------------------------------------
-def pronoun_hits(question: str, words: dict, language: str) -> list[tuple[re.Match, bool]]:
-    """The words of `question` that stand for a name ("er", "hem", "it") or its owner ("ihre", "zijn", "its"),
-    each with True when it is a possessive. "her", "haar", "ihr" are a possessive before a noun (in German a
-    capitalised one), "zijn" only after a verb or preposition ("Wat is zijn rol?", not "Wat zijn de plannen?"),
-    "het" only where it is no article (at the end, before a function word or a preposition, or before a last
-    word that is a verb form: "In welk jaar is het opgericht?"). A possessive after
-    a name of the question's own, or before "own", is the question's own ("Was sagte Trump über seine Pläne?")."""
-    tokens = find_words(question, "'-")
-    lowered = [t.group(0).lower() for t in tokens]
-    stand_ins, owners = set(words.get("name_pronouns", [])), set(words.get("possessives", []))
-    skip = word_lists().stop_words
-    own = [s.end for s in spans(question, language) if s.kind == "name"]
-    hits = []
-    for i, w in enumerate(lowered):
-        before = lowered[i - 1] if i else ""
-        after = tokens[i + 1].group(0) if i + 1 < len(tokens) else ""
-        if w in words.get("article_pronouns", []) and (
-                not after or after.lower() in skip or after.lower() in words.get("prepositions", [])
-                or i + 2 == len(tokens) and any(re.fullmatch(p, after.lower()) for p in words.get("verb_forms", []))):
-            hits.append((tokens[i], False))  # "Hoeveel wil het de komende jaren investeren?", "kondigde zij het aan?"
-            continue
-        if w not in stand_ins and w not in owners or after.lower() in words.get("reflexive", []):
-            continue  # "their own chips" are the chipmakers' of the same question
-        noun_next = bool(after) and after.lower() not in skip and (
-            not words.get("capitalised_nouns") or w not in stand_ins or after[:1].isupper())
-        owner = w in owners and noun_next and (
-            w not in words.get("possessive_also_verb", []) or before in words.get("possessive_after", []))
-        if noun_next and w in owners and any(end <= tokens[i].start() for end in own):
-            continue  # its own name's: "What did Trump say about his plans?"
-        if set(words.get("expletive", {}).get(w, [])) & set(lowered[max(0, i - 1):i + 2]):
-            continue  # "Gibt es ...?": the pronoun points at nothing
-        if owner or w in stand_ins:
-            hits.append((tokens[i], owner))
-    return hits
-
-
 def by_pronoun(question: str, turns: Sequence[Turn], language: str, marks: dict,
                is_person: Callable[[str], bool] | None = None) -> str | None:
     """Each pronoun that stands for a name replaced by the one name it can stand for, or None."""
@@ -283,10 +248,10 @@ def pronoun_rewrites(question: str, turns: Sequence[Turn], language: str, marks:
     # A phrase that points back ("het plan", "das Unternehmen") stays as it is: it still says what it means, and
     # the name beside it is sure ("Met welke organisatie vergeleek zij het plan?" -> "... Ursula von der Leyen
     # het plan?")
-    found = layers(question, turns, language, marks)
-    wider = layers(question, turns, language, marks, across_topics=True)
+    found = _people_marked(layers(question, turns, language, marks), is_person)
+    wider = _people_marked(layers(question, turns, language, marks, across_topics=True), is_person)
     plural = set(words.get("plural_pronouns", []))
-    kinds = [_pronoun_kind(m.group(0).lower(), words) for m, _ in hits]
+    kinds = [pronoun_kind(m.group(0).lower(), words) for m, _ in hits]
     chosen: list[Referent | None] = []
     for (m, owner), kind in zip(hits, kinds):
         sure_plural = is_plural(question, m, words)
@@ -325,6 +290,15 @@ def pronoun_rewrites(question: str, turns: Sequence[Turn], language: str, marks:
     return options if len(options) > 1 else []  # one name left for an unsure pronoun: still unsure
 
 
+def _people_marked(found: list[list[Referent]], is_person: Callable[[str], bool] | None) -> list[list[Referent]]:
+    """The referents the articles write as people marked as persons, as a "who" answer is: "hij" and "die man"
+    after "Welk bedrijf leidt Musk?" "Tesla." mean Musk, not Tesla; "het" still means Tesla."""
+    if is_person is None:
+        return found
+    return [[replace(r, person=True) if r.name and not r.person and is_person(r.name) else r for r in layer]
+            for layer in found]
+
+
 def _written_out(question: str, hits: list, chosen: list[Referent], kinds: list[str], language: str) -> str | None:
     """`question` with each pronoun replaced by its referent (an owner as the name's possessive), or None when a
     person and a thing pronoun would take the same name ("How much did he pay for it?": not both X). A second
@@ -361,12 +335,6 @@ def _contested(chosen: Referent, earlier: list[list[Referent]], kind: str) -> bo
     if chosen.aside and rival is not None and not rival.name:
         return True
     return bool(rival and rival.name and not rival.governed and rival.name.lower() != chosen.name.lower())
-
-
-def _pronoun_kind(word: str, words: dict) -> str:
-    if word in words.get("person_pronouns", []):
-        return "person"
-    return "thing" if word in words.get("thing_pronouns", []) else "any"
 
 
 def possessive(name: str, language: str) -> str:

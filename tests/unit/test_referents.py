@@ -81,6 +81,28 @@ PRONOUNS = [
      "Wie alt ist Sam Altman?"),
     ("a-side-question-alone-names-the-topic", "Wem hat es verboten, seine Produkte zu nutzen?",
      [("What is Anthropic?", "")], "de", "Wem hat Anthropic verboten, seine Produkte zu nutzen?"),
+    ("der-before-an-adverb", "Wie alt ist der eigentlich?",
+     [("Wer ist in Trumps Regierung für KI zuständig?", "David Sacks [1].")], "de",
+     "Wie alt ist David Sacks eigentlich?"),
+    ("die-beside-a-plural-verb", "Wie viel wollen die zunächst investieren?",
+     [("Welche Firmen bilden das Joint Venture Stargate?", "OpenAI, Oracle und Softbank [1].")], "de",
+     "Wie viel wollen OpenAI, Oracle und Softbank zunächst investieren?"),
+    ("die-before-a-participle", "Wann wurde die gegründet?", [("Welche Firma leitet Sam Altman?", "OpenAI [1].")],
+     "de", "Wann wurde OpenAI gegründet?"),
+    ("het-before-an-adverb", "Wanneer is het eigenlijk opgericht?",
+     [("Welk bedrijf richtte Musk in 2023 op?", "xAI [1].")], "nl", "Wanneer is xAI eigenlijk opgericht?"),
+    ("die-after-a-finite-verb", "Waarvoor heeft die de overheid gewaarschuwd?",
+     [("Wie is de CEO van Nvidia?", "Jensen Huang [1].")], "nl",
+     "Waarvoor heeft Jensen Huang de overheid gewaarschuwd?"),
+    ("die-man", "Hoe oud is die man?", [("Wie is de Amerikaanse minister van Handel?", "Howard Lutnick [1].")], "nl",
+     "Hoe oud is Howard Lutnick?"),
+    ("diese-firma", "Was hat diese Firma gemeldet?", [("Welche Firma stellt das Model S ein?", "Tesla [1].")], "de",
+     "Was hat Tesla gemeldet?"),
+    ("that-company", "When was that company founded?", [("Which company does Sam Altman lead?", "OpenAI [1].")],
+     "en", "When was OpenAI founded?"),
+    ("that-guys-possessive", "What's that guy's job?",
+     [("Who warned the EU in Paris against too much regulation?", "J.D. Vance [1].")], "en",
+     "What's J.D. Vance's job?"),
 ]
 
 
@@ -239,6 +261,38 @@ def test_a_possessive_marks_a_follow_up_and_the_verb_does_not(question, language
         "article-in-the-middle"])
 def test_het_before_a_last_verb_form_is_a_pronoun_and_before_a_noun_an_article(question, leans):
     assert refers_back(question, "nl", PROMPTS) is leans
+
+
+@pytest.mark.parametrize("question, pronouns", [
+    ("Wie alt ist der eigentlich?", ["der"]), ("Wie hoch ist der Umsatz von Nvidia?", []),
+    ("und die von Alibaba?", []), ("und die der USA?", []),
+    ("Wie heißt die Chipversion, die sie für China gebaut haben?", ["sie"]), ("und die unternehmen?", []),
+], ids=["before-an-adverb", "before-a-capitalised-noun", "before-von", "before-a-genitive", "after-a-comma",
+        "before-a-last-word-in-lower-case"])
+def test_a_german_article_word_is_a_pronoun_only_where_no_noun_follows(question, pronouns):
+    from rag.referents import pronoun_hits
+
+    hits = pronoun_hits(question, _marks(PROMPTS)["de"], "de")
+    assert [match.group(0) for match, _ in hits] == pronouns
+
+
+@pytest.mark.parametrize("question, language, leans", [
+    ("Wat is die chip waard?", "nl", False), ("Wie is de man die de EU waarschuwde?", "nl", False),
+    ("How much are those companies worth?", "en", False),
+], ids=["die-before-a-noun", "die-as-a-relative-pronoun", "a-plural-noun-is-not-one-name"])
+def test_a_demonstrative_before_a_noun_or_as_a_relative_pronoun_points_at_nothing(question, language, leans):
+    assert refers_back(question, language, PROMPTS) is leans
+
+
+@pytest.mark.parametrize("question, standalone", [
+    ("Hoe oud is hij?", "Hoe oud is Musk?"), ("Hoe oud is die man?", "Hoe oud is Musk?"),
+    ("Wanneer is het opgericht?", "Wanneer is Tesla opgericht?"),
+], ids=["hij", "die-man", "het"])
+def test_a_person_pronoun_takes_the_name_the_articles_write_as_a_person(question, standalone):
+    from rag.referents import by_pronoun
+
+    turns = as_turns([("Welk bedrijf leidt Musk?", "Tesla [1].")], 2)
+    assert by_pronoun(question, turns, "nl", _marks(PROMPTS), lambda name: name == "Musk") == standalone
 
 
 def test_an_earlier_question_is_cut_like_an_earlier_answer():
