@@ -218,8 +218,9 @@ def rewrite_problem(rewrite: str, question: str, turns: list[Turn], language: st
     # A French follow-up is rewritten in English, an English one may keep the German frame of the last question:
     # translated words cannot be checked (the names still are, below).
     translated = not lang.supported(lang.detect(question, language)) or written_in != language
-    dropped = [] if translated else [w for w in _content_words(question, prompts_dir)
-                                     if w[:KEPT_STEM_LETTERS] not in kept]
+    pointing = {w for hit in _pointing_words(question, language, prompts_dir) for w in hit.split()}
+    dropped = [] if translated else [w for w in _content_words(question, prompts_dir)  # "dat bedrijf" -> "Tesla"
+                                     if w[:KEPT_STEM_LETTERS] not in kept and w not in pointing]
     if dropped:  # "Welches Amt hat er?" must still ask about the "Amt"
         return f"the rewrite left out {', '.join(dropped)}"
     # Names are not translated: a rewrite in any language keeps the follow-up's own ("Und die Software für den
@@ -253,12 +254,17 @@ def _kept_pronouns(rewrite: str, question: str, language: str, prompts_dir: Path
     else's batteries (measured on blind8: answered "David Sacks")."""
     from rag.textrules import all_names_in
 
-    marks = _marks(prompts_dir)
-    hits = [m.group(0).lower() for m, _ in referents.pronoun_hits(question, marks.get(language) or marks["en"],
-                                                                   language)]
+    hits = _pointing_words(question, language, prompts_dir)
     kept = {t.lower() for t in split_words(rewrite, "'-")}
-    return bool(hits) and all(h in kept for h in hits) and not (
+    return bool(hits) and all(set(h.split()) <= kept for h in hits) and not (
         all_names_in(rewrite, language) - all_names_in(question, language))
+
+
+def _pointing_words(question: str, language: str, prompts_dir: Path | None) -> list[str]:
+    """The follow-up's words and phrases that stand for a name ("er", "zijn", "dat bedrijf"; rag.pronouns)."""
+    marks = _marks(prompts_dir)
+    return [m.group(0).lower() for m, _ in referents.pronoun_hits(question, marks.get(language) or marks["en"],
+                                                                  language)]
 
 
 def kind_problem(rewrite: str, question: str, turns: list[Turn], language: str,

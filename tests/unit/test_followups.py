@@ -251,8 +251,10 @@ STARGATE_TURN = [Turn("Wie viel Geld soll in Stargate fließen?", "500 Milliarde
     ("Wie viel Geld soll bis Jahresende in Stargate fließen?", "Und bis Jahresende?", None),
     ("Wer liefert ihm Batterien?", "Und wer liefert ihm Batterien?", "still has the follow-up's pronouns"),
     ("Wer liefert Stargate Batterien?", "Und wer liefert ihm Batterien?", None),
+    ("Wer finanziert Stargate?", "Und wer finanziert dieses Unternehmen?", None),
+    ("Wer finanziert dieses Unternehmen?", "Und wer finanziert dieses Unternehmen?", "still has the follow-up's"),
 ], ids=["common-word", "new-name", "too-long", "repeats-follow-up", "repeats-earlier", "drops-word", "kept",
-        "keeps-the-pronoun", "resolves-the-pronoun"])
+        "keeps-the-pronoun", "resolves-the-pronoun", "resolves-a-demonstrative-phrase", "keeps-the-phrase"])
 def test_rewrite_checks(rewrite, question, problem):
     found = rewrite_problem(rewrite, question, STARGATE_TURN, "de")
     assert found is None if problem is None else problem in found
