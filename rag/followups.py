@@ -212,13 +212,14 @@ def rewrite_problem(rewrite: str, question: str, turns: list[Turn], language: st
         return "the model repeated the follow-up"
     if turns and same(rewrite, turns[-1].question):
         return "the model repeated the earlier question"
-    if _kept_pronouns(rewrite, question, language, prompts_dir):
+    hits = _pointing_words(question, language, prompts_dir)  # "er", "zijn", "dat bedrijf"
+    if _kept_pronouns(rewrite, hits, question, language):
         return "the rewrite still has the follow-up's pronouns and names no one new"
     kept, written_in = rewrite.lower(), lang.detect(rewrite, language)
     # A French follow-up is rewritten in English, an English one may keep the German frame of the last question:
     # translated words cannot be checked (the names still are, below).
     translated = not lang.supported(lang.detect(question, language)) or written_in != language
-    pointing = {w for hit in _pointing_words(question, language, prompts_dir) for w in hit.split()}
+    pointing = {w for hit in hits for w in hit.split()}
     dropped = [] if translated else [w for w in _content_words(question, prompts_dir)  # "dat bedrijf" -> "Tesla"
                                      if w[:KEPT_STEM_LETTERS] not in kept and w not in pointing]
     if dropped:  # "Welches Amt hat er?" must still ask about the "Amt"
@@ -248,13 +249,12 @@ def rewrite_problem(rewrite: str, question: str, turns: list[Turn], language: st
     return kind_problem(rewrite, question, turns, language, prompts_dir)
 
 
-def _kept_pronouns(rewrite: str, question: str, language: str, prompts_dir: Path | None) -> bool:
+def _kept_pronouns(rewrite: str, hits: list[str], question: str, language: str) -> bool:
     """ "Und wer liefert ihm die Batterien?" -> "Wer liefert ihm die Batterien?": every word of the follow-up that
     points back is still there and no name came in, so the rewrite resolved nothing; searched, it finds someone
     else's batteries (measured on blind8: answered "David Sacks")."""
     from rag.textrules import all_names_in
 
-    hits = _pointing_words(question, language, prompts_dir)
     kept = {t.lower() for t in split_words(rewrite, "'-")}
     return bool(hits) and all(set(h.split()) <= kept for h in hits) and not (
         all_names_in(rewrite, language) - all_names_in(question, language))

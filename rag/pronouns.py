@@ -31,10 +31,11 @@ def pronoun_hits(question: str, words: dict, language: str) -> list[tuple[re.Mat
     for i, w in enumerate(lowered):
         before = lowered[i - 1] if i else ""
         after = tokens[i + 1].group(0) if i + 1 < len(tokens) else ""
-        noun, owned = _without_possessive_ending(after.lower())
-        if w in words.get("demonstratives", []) and _pointing_noun(noun, words):
-            hits.append((_PHRASE.match(question, tokens[i].start(), tokens[i + 1].end()), owned))
-            continue  # "die man", "diese Firma", "that company", "that guy's": the phrase stands for the name
+        if w in words.get("demonstratives", []):
+            noun, owned = _without_possessive_ending(after.lower())
+            if _pointing_noun(noun, words):  # "die man", "diese Firma", "that guy's": the phrase stands for the name
+                hits.append((_PHRASE.match(question, tokens[i].start(), tokens[i + 1].end()), owned))
+                continue
         if (w in words.get("article_pronouns", []) or w in words.get("verb_pronouns", []) and
                 before in words.get("finite_verbs", [])) and _article_as_pronoun(question, tokens, i, words, skip):
             hits.append((tokens[i], False))  # "Hoeveel wil het de komende jaren investeren?", "kondigde zij het aan?"
