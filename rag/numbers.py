@@ -13,6 +13,7 @@ numbers as Dutch, German and English write them.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from rag.wordlists import word_lists
 
@@ -52,14 +53,23 @@ def units_after(text: str) -> dict[str, str]:
             for m in _AMOUNT.finditer(text) if m.group(1)[0].isdigit()}
 
 
-def amounts(text: str) -> list[float]:
-    """The values a text states, a scale word applied: "2,7 miljard en € 1.500" -> [2.7e9, 1500.0]."""
-    found = []
+def _stated(text: str) -> Iterator[tuple[re.Match, str, int]]:
+    """Each number or number word of the text: its match, its digits and the power of the scale word after it."""
     for match in _AMOUNT.finditer(text):
         first, following = match.group(1), match.group(2) or ""
         digits = number_word(first) if first[0].isalpha() else canonical(first)
-        if digits is None:
-            continue
-        power = word_lists().scales.get(following.lower(), 0)
-        found.append(float(digits) * 10 ** power)
-    return found
+        if digits is not None:
+            yield match, digits, word_lists().scales.get(following.lower(), 0)
+
+
+def amounts(text: str) -> list[float]:
+    """The values a text states, a scale word applied: "2,7 miljard en € 1.500" -> [2.7e9, 1500.0]."""
+    return [float(digits) * 10 ** power for _, digits, power in _stated(text)]
+
+
+def amount_spans(text: str) -> list[tuple[int, int, float]]:
+    """Where the text states a value, and the value, a scale word applied: (start, end of the number, value).
+    "een" or "a" is a number only before a scale word ("een miljoen"), not as an article."""
+    one = word_lists().one_before_scale
+    return [(m.start(1), m.end(1), float(digits) * 10 ** power) for m, digits, power in _stated(text)
+            if power or not (m.group(1)[0].isalpha() and m.group(1).lower() in one)]

@@ -299,19 +299,36 @@ def _translated(parts: Parts, q: Question, record) -> Stream:
 def respell(parts: Parts, q: Question) -> Stream:
     """A name the model misspelt by one letter ("Antropic") written as the passages spell it, before anything
     looks for the answer's facts in them (rag.verification.repair_spelling)."""
-    from dataclasses import replace
-
     from rag.verification import repair_spelling
 
-    if not parts.settings.verify or not q.draft or q.draft.startswith(q.prompts.abstain):
-        return
-    passages_text = "\n".join(p.text for p in q.read)
-    q.draft, notes = repair_spelling(q.draft, q.question, passages_text, q.language)
-    if notes and q.evidence:
-        q.evidence = replace(q.evidence, answer=repair_spelling(q.evidence.answer, q.question, passages_text,
-                                                                q.language)[0])
-    q.notes += [Note(n) for n in notes]
+    if parts.settings.verify and q.draft and not q.draft.startswith(q.prompts.abstain):
+        passages_text = "\n".join(p.text for p in q.read)
+        _amend(q, lambda text: repair_spelling(text, q.question, passages_text, q.language))
     yield from ()
+
+
+def qualify(parts: Parts, q: Question) -> Stream:
+    """A number the answer states without the "meer dan", "mindestens" or range its evidence gives it, written
+    with them (rag.qualifiers): the evidence sentences, or without them the cited passages."""
+    from rag.qualifiers import qualify as keep_qualifiers
+    from rag.textrules import citation_numbers
+
+    if parts.settings.verify and q.draft and not q.draft.startswith(q.prompts.abstain):
+        located, cited = _locate(q), set(citation_numbers(q.draft))
+        evidence = (" ".join(located.sentences.values()) if located
+                    else "\n".join(p.text for p in q.read if p.n in cited))
+        _amend(q, lambda text: keep_qualifiers(text, evidence, q.language))
+    yield from ()
+
+
+def _amend(q: Question, fix) -> None:
+    """The draft (and the evidence layout's answer line) changed by `fix(text) -> (text, notes)`, its notes kept."""
+    from dataclasses import replace
+
+    q.draft, notes = fix(q.draft)
+    if notes and q.evidence:
+        q.evidence = replace(q.evidence, answer=fix(q.evidence.answer)[0])
+    q.notes += [Note(n) for n in notes]
 
 
 def read_again(parts: Parts, q: Question) -> Stream:

@@ -214,3 +214,11 @@ def test_prompt_cache_on_disk_spares_a_new_process_the_examples(assistant, tmp_p
     cache_file.write_bytes(b"not a state")  # a damaged cache file is dropped, and the answer still comes
     assert assistant.answer(question).text == full.text
     assert not cache_file.exists() or cache_file.read_bytes() != b"not a state"
+
+
+def test_a_number_keeps_the_qualifier_its_evidence_states(assistant):
+    """The model copies "4 biljoen dollar" and drops "meer dan"; the answer must not state more than its source."""
+    res = assistant.answer("Wat is de marktkapitalisatie van Nvidia?")
+    assert "meer dan 4 biljoen dollar" in res.text.lower(), res.text
+    assert any("meer dan 4 biljoen dollar" in c.quote for c in res.citations), res.citations
+    assert any("meer dan 4" in note for note in res.notes), res.notes

@@ -54,3 +54,8 @@ def test_numbers_in_a_text(text, found):
 @pytest.mark.parametrize("written", ["1.234,5", "1,234.5", "9.000", "8,2", "1234,567"])
 def test_verification_and_evaluation_read_a_number_the_same(written):
     assert normalize_number(written) == numbers.canonical(written) == next(iter(numbers.numbers_in(written)))
+
+
+def test_amount_spans_say_where_each_value_is_and_skip_an_article():
+    text = "een huis van twee tot drie miljoen euro, een miljoen"
+    assert numbers.amount_spans(text) == [(13, 17, 2.0), (22, 26, 3e6), (41, 44, 1e6)]
