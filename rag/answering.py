@@ -28,8 +28,8 @@ STAGES = (
     pipeline.restore_prompt_state,  # the language's system prompt and examples from their saved KV state
     pipeline.generate,  # the model's answer, streamed, with one retry in the question's language
     pipeline.respell,  # a name misspelt by one letter written as the passages spell it (rag.verification)
-    pipeline.qualify,  # a number as exact as its evidence: "meer dan 4 biljoen", "twee tot drie jaar" (rag.qualifiers)
     pipeline.read_again,  # second_reading: does the named sentence state what is asked (rag.second_reading)
+    pipeline.qualify,  # a number as exact as its evidence: "meer dan 4 biljoen", "twee tot drie jaar" (rag.qualifiers)
     pipeline.check,  # verification, and the abstain reasons that need the model's answer (rag.checking)
 )
 AFTER_ANSWER = (

@@ -307,20 +307,6 @@ def respell(parts: Parts, q: Question) -> Stream:
     yield from ()
 
 
-def qualify(parts: Parts, q: Question) -> Stream:
-    """A number the answer states without the "meer dan", "mindestens" or range its evidence gives it, written
-    with them (rag.qualifiers): the evidence sentences, or without them the cited passages."""
-    from rag.qualifiers import qualify as keep_qualifiers
-    from rag.textrules import citation_numbers
-
-    if parts.settings.verify and q.draft and not q.draft.startswith(q.prompts.abstain):
-        located, cited = _locate(q), set(citation_numbers(q.draft))
-        evidence = (" ".join(located.sentences.values()) if located
-                    else "\n".join(p.text for p in q.read if p.n in cited))
-        _amend(q, lambda text: keep_qualifiers(text, evidence, q.language))
-    yield from ()
-
-
 def _amend(q: Question, fix) -> None:
     """The draft (and the evidence layout's answer line) changed by `fix(text) -> (text, notes)`, its notes kept."""
     from dataclasses import replace
@@ -345,6 +331,20 @@ def read_again(parts: Parts, q: Question) -> Stream:
     q.reading = read(parts.checker, parts.settings.prompts_dir, q.question, " ".join(located.sentences.values()),
                      answer, probe_for(parts.settings))
     q.timings[Timing.SECOND_READING_MS] = q.reading.ms
+    yield from ()
+
+
+def qualify(parts: Parts, q: Question) -> Stream:
+    """A number stated without the "meer dan" or range its evidence (sentences, else cited passages) gives it,
+    written with them (rag.qualifiers); after the second reading, whose threshold was set on the model's answers."""
+    from rag.qualifiers import qualify as keep_qualifiers
+    from rag.textrules import citation_numbers
+
+    if parts.settings.verify and q.draft and not q.draft.startswith(q.prompts.abstain):
+        located, cited = _locate(q), set(citation_numbers(q.draft))
+        evidence = (" ".join(located.sentences.values()) if located
+                    else "\n".join(p.text for p in q.read if p.n in cited))
+        _amend(q, lambda text: keep_qualifiers(text, evidence, q.language))
     yield from ()
 
 
