@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from rag.wordlists import word_lists
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")  # digits with separators, as written
+_DIGITS = re.compile(r"[0-9]+(?:\.[0-9]+)?")  # what float() reads of a canonical number
 _GROUPED = re.compile(r"\d{1,3}([.,])\d{3}(?:\1\d{3})*")  # 9.000, 1,234,567: thousands only
 _AMOUNT = re.compile(r"(\d+(?:[.,]\d+)*|[^\W\d_]+)(?=\s*([^\W\d_]+))?")  # a number or number word; the next word
 
@@ -58,7 +59,7 @@ def _stated(text: str) -> Iterator[tuple[re.Match, str, int]]:
     for match in _AMOUNT.finditer(text):
         first, following = match.group(1), match.group(2) or ""
         digits = number_word(first) if first[0].isalpha() else canonical(first)
-        if digits is not None:
+        if digits is not None and _DIGITS.fullmatch(digits):  # not "½" or "²", which \w also matches
             yield match, digits, word_lists().scales.get(following.lower(), 0)
 
 

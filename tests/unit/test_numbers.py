@@ -59,3 +59,9 @@ def test_verification_and_evaluation_read_a_number_the_same(written):
 def test_amount_spans_say_where_each_value_is_and_skip_an_article():
     text = "een huis van twee tot drie miljoen euro, een miljoen"
     assert numbers.amount_spans(text) == [(13, 17, 2.0), (22, 26, 3e6), (41, 44, 1e6)]
+
+
+def test_a_fraction_or_superscript_sign_is_no_value_and_no_error():
+    """XQuAD's "½" (a character \\w matches) crashed the answer path once."""
+    assert numbers.amount_spans("½ Liter, 3² und 5 Meter") == [(9, 10, 3.0), (16, 17, 5.0)]
+    assert numbers.amounts("½ Liter, 3² und 5 Meter") == [3.0, 5.0]
