@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from rag.numbers import amount_spans, canonical, number_word
+from rag.textrules import CITE_GROUP
 from rag.wordlists import LANGUAGES, prompts_dir_in_use, read_words
 
 _SYMBOL_BEFORE = re.compile(r"[$€£]\s?$")  # "$4 trillion": the qualifier goes before the currency sign
@@ -60,11 +61,12 @@ def _lists(prompts_dir: Path) -> _Lists:
 def qualify(answer: str, evidence: str, language: str) -> tuple[str, list[str]]:
     """The answer with each number given the qualifier or range its evidence states it with, and a note per change."""
     lists = _lists(prompts_dir_in_use())
-    source, have = amount_spans(evidence), amount_spans(answer)
+    unmarked = CITE_GROUP.sub(lambda m: " " * len(m.group(0)), answer)  # "[3]" is no number of the answer
+    source, have = amount_spans(evidence), amount_spans(unmarked)
     edits: list[tuple[int, str]] = []  # (position in the answer, text to insert there)
     notes = []
     for k, (start, end, value) in enumerate(have):
-        if _qualifier_before(answer, start, lists) or _partner(answer, have, k, lists):
+        if _qualifier_before(unmarked, start, lists) or _partner(unmarked, have, k, lists):
             continue
         same = [i for i, span in enumerate(source) if math.isclose(span[2], value)]
         phrases = {_qualifier_before(evidence, source[i][0], lists) for i in same}

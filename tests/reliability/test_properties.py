@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from rag.chunking import chunk_document
@@ -26,8 +26,8 @@ def test_chunk_offsets_point_at_the_chunk_text(text, size):
 # names, and any other character (a passage of a reader's own collection can hold anything).
 _PIECES = st.sampled_from(["1.234,5", "9,000", "½", "²", "٣", "३", "３", "4", "2025", "$", "€", " miljard",
                            " Billionen", " trillion", " tot ", " bis ", "-", "–", "meer dan ", "mindestens ", "zo’n ",
-                           "Nvidia", "OpenAI", "Sam Altman (39)", ". ", "\n", "[1]", "[2.1]", "Evidence: ",
-                           "Evidence: none"])
+                           "Nvidia", "OpenAI", "Sam Altman (39)", ". ", "\n", "[1]", "[3]", "[2.1]", "2 tot 3 ",
+                           "Evidence: ", "Evidence: none"])
 _NUMERIC_TEXT = st.lists(st.one_of(_PIECES, st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)),
                                                     max_size=8)), max_size=40).map("".join)
 
@@ -53,3 +53,17 @@ def test_the_rules_after_the_model_never_raise_on_any_answer_or_passage(answer, 
     verdict = after_model(Settings(), question, language, text + " [1].", passages, "Dat staat niet in de bronnen.",
                           0.9, 0.01, located if found.labels else None)
     assert verdict.text
+
+
+@settings(max_examples=300, deadline=None)
+@given(_NUMERIC_TEXT, _NUMERIC_TEXT, st.sampled_from(["nl", "de", "en"]))
+@example("2 miljard dollar [3].", "2 tot 3 keer", "de")  # blind23 fw-38 was written "[2 bis 3]"
+def test_qualifiers_only_add_words_and_never_touch_a_citation(answer, evidence, language):
+    """The qualifier rule inserts words before or after a number; the answer's own text and its [n] stay."""
+    from rag.qualifiers import qualify
+    from rag.textrules import CITE_GROUP
+
+    written, _ = qualify(answer, evidence, language)
+    rest = iter(written)
+    assert all(char in rest for char in answer)  # the answer is a subsequence of what is written
+    assert CITE_GROUP.findall(written) == CITE_GROUP.findall(answer)

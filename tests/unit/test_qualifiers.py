@@ -97,3 +97,13 @@ def test_no_qualifier_opening_an_answer_is_read_as_a_name():
             for phrase in phrases:
                 text = f"{phrase[0].upper()}{phrase[1:]} 45 miljard euro [1]."
                 assert facts_in(text, "Hoeveel wil Alibaba investeren?", language)[1] == set(), text
+
+
+def test_a_citation_number_is_no_number_of_the_answer():
+    """blind23 fw-38: "2 miljard dollar [3]" with "2 tot 3" in the passage became "[2 bis 3]"."""
+    answer = "2 miljard dollar [3]."
+    assert qualify(answer, "SpaceX wil 2 tot 3 keer zoveel ophalen.", "de")[0] == answer
+
+
+def test_a_citation_group_is_no_number_of_the_answer():
+    assert qualify("Nvidia [1, 3].", "Nvidia en 1 tot 3 anderen.", "en")[0] == "Nvidia [1, 3]."
