@@ -29,7 +29,7 @@ STAGES = (
     pipeline.generate,  # the model's answer, streamed, with one retry in the question's language
     pipeline.respell,  # a name misspelt by one letter written as the passages spell it (rag.verification)
     pipeline.read_again,  # second_reading: does the named sentence state what is asked (rag.second_reading)
-    pipeline.qualify,  # a number as exact as its evidence: "meer dan 4 biljoen", "twee tot drie jaar" (rag.qualifiers)
+    pipeline.qualify,  # an amount as its evidence says: "meer dan 4 biljoen", "2 tot 3 jaar", "Euro" (rag.qualifiers)
     pipeline.check,  # verification, and the abstain reasons that need the model's answer (rag.checking)
 )
 AFTER_ANSWER = (

@@ -335,16 +335,16 @@ def read_again(parts: Parts, q: Question) -> Stream:
 
 
 def qualify(parts: Parts, q: Question) -> Stream:
-    """A number stated without the "meer dan" or range its evidence (sentences, else cited passages) gives it,
-    written with them (rag.qualifiers); after the second reading, whose threshold was set on the model's answers."""
-    from rag.qualifiers import qualify as keep_qualifiers
+    """An amount written with the currency, "meer dan" or range its evidence (sentences, else cited passages) gives
+    it (rag.qualifiers); after the second reading, whose threshold was set on the model's answers."""
+    from rag.qualifiers import as_evidence_states
     from rag.textrules import citation_numbers
 
     if parts.settings.verify and q.draft and not q.draft.startswith(q.prompts.abstain):
         located, cited = _locate(q), set(citation_numbers(q.draft))
         evidence = (" ".join(located.sentences.values()) if located
                     else "\n".join(p.text for p in q.read if p.n in cited))
-        _amend(q, lambda text: keep_qualifiers(text, evidence, q.language))
+        _amend(q, lambda text: as_evidence_states(text, evidence, q.language))
     yield from ()
 
 
