@@ -27,9 +27,9 @@ STAGES = (
     pipeline.gate,  # abstentions that need no model: an unresolved follow-up, nothing found (rag.checking)
     pipeline.restore_prompt_state,  # the language's system prompt and examples from their saved KV state
     pipeline.generate,  # the model's answer, streamed, with one retry in the question's language
-    pipeline.respell,  # a name misspelt by one letter written as the passages spell it (rag.verification)
+    pipeline.respell,  # a misspelt name ("Antropic") or currency ("US-Dollar") as the passages write it
     pipeline.read_again,  # second_reading: does the named sentence state what is asked (rag.second_reading)
-    pipeline.qualify,  # an amount as its evidence says: "meer dan 4 biljoen", "2 tot 3 jaar", "Euro" (rag.qualifiers)
+    pipeline.qualify,  # a number as exact as its evidence: "meer dan 4 biljoen", "2 tot 3 jaar" (rag.qualifiers)
     pipeline.check,  # verification, and the abstain reasons that need the model's answer (rag.checking)
 )
 AFTER_ANSWER = (

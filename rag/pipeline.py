@@ -297,13 +297,15 @@ def _translated(parts: Parts, q: Question, record) -> Stream:
 
 
 def respell(parts: Parts, q: Question) -> Stream:
-    """A name the model misspelt by one letter ("Antropic") written as the passages spell it, before anything
-    looks for the answer's facts in them (rag.verification.repair_spelling)."""
+    """A misspelt name ("Antropic") and a currency the passages do not give an amount in ("US-Dollar") written as
+    they write them, before anything looks for the answer's facts (rag.verification, rag.currencies)."""
+    from rag.currencies import repair_currency
     from rag.verification import repair_spelling
 
     if parts.settings.verify and q.draft and not q.draft.startswith(q.prompts.abstain):
         passages_text = "\n".join(p.text for p in q.read)
         _amend(q, lambda text: repair_spelling(text, q.question, passages_text, q.language))
+        _amend(q, lambda text: repair_currency(text, passages_text, q.language))
     yield from ()
 
 
@@ -326,25 +328,24 @@ def read_again(parts: Parts, q: Question) -> Stream:
     located = _locate(q)
     if not parts.settings.second_reading or not located or q.draft.startswith(q.prompts.abstain):
         return
-    answer = q.evidence.answer if q.evidence else q.draft
     promptcache.restore(parts, parts.checker, fixed_prompt(parts.settings.prompts_dir), save=True)
     q.reading = read(parts.checker, parts.settings.prompts_dir, q.question, " ".join(located.sentences.values()),
-                     answer, probe_for(parts.settings))
+                     q.evidence.answer if q.evidence else q.draft, probe_for(parts.settings))
     q.timings[Timing.SECOND_READING_MS] = q.reading.ms
     yield from ()
 
 
 def qualify(parts: Parts, q: Question) -> Stream:
-    """An amount written with the currency, "meer dan" or range its evidence (sentences, else cited passages) gives
-    it (rag.qualifiers); after the second reading, whose threshold was set on the model's answers."""
-    from rag.qualifiers import as_evidence_states
+    """A number stated without the "meer dan" or range its evidence (sentences, else cited passages) gives it,
+    written with them (rag.qualifiers); after the second reading, whose threshold was set on the model's answers."""
+    from rag.qualifiers import qualify as keep_qualifiers
     from rag.textrules import citation_numbers
 
     if parts.settings.verify and q.draft and not q.draft.startswith(q.prompts.abstain):
         located, cited = _locate(q), set(citation_numbers(q.draft))
         evidence = (" ".join(located.sentences.values()) if located
                     else "\n".join(p.text for p in q.read if p.n in cited))
-        _amend(q, lambda text: as_evidence_states(text, evidence, q.language))
+        _amend(q, lambda text: keep_qualifiers(text, evidence, q.language))
     yield from ()
 
 
@@ -361,10 +362,9 @@ def check(parts: Parts, q: Question) -> Stream:
 
 
 def _made_from_fragment(q: Question, settings: Settings) -> bool:
-    """Is the question a fragment ("Und beim Börsengang?", "And Oracle?") made standalone? Its answer must not
-    be the last one again (rag.checking.repeats), and must come from a passage that names the fragment's own
-    names (rag.checking: a pronoun follow-up's own words, "Bruttomarge", may be worded otherwise in a Dutch
-    passage; blind12 fm-21 abstained on a right "72%" when every follow-up was checked so)."""
+    """Is the question a fragment ("Und beim Börsengang?", "And Oracle?") made standalone? Its answer must not be
+    the last one again (rag.checking.repeats) and must come from a passage naming the fragment's own names (not a
+    pronoun follow-up's: a Dutch passage may word "Bruttomarge" otherwise; blind12 fm-21 abstained on a right 72%)."""
     from rag.followups import _marks
     from rag.fragments import is_fragment
 

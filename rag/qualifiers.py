@@ -88,15 +88,6 @@ def qualify(answer: str, evidence: str, language: str) -> tuple[str, list[str]]:
     return answer, notes
 
 
-def as_evidence_states(answer: str, evidence: str, language: str) -> tuple[str, list[str]]:
-    """The answer's amounts in the evidence's currency (rag.currencies), then with its qualifiers and ranges."""
-    from rag.currencies import repair_currency
-
-    answer, notes = repair_currency(answer, evidence, language)
-    answer, more = qualify(answer, evidence, language)
-    return answer, notes + more
-
-
 def _qualifier_before(text: str, start: int, lists: _Lists) -> str | None:
     """The qualifier phrase (lower case) that ends right before position `start`, a currency sign between them
     allowed, or None."""

@@ -38,8 +38,9 @@ def test_the_rules_after_the_model_never_raise_on_any_answer_or_passage(answer, 
     """An odd character in a passage ("½" in XQuAD) once stopped the answer with a traceback."""
     from rag.checking import after_model
     from rag.config import Settings
+    from rag.currencies import repair_currency
     from rag.evidence import locate, parse, sentence_table
-    from rag.qualifiers import as_evidence_states
+    from rag.qualifiers import qualify
     from rag.results import Passage
     from rag.verification import holds_facts, repair_scales, repair_spelling
 
@@ -47,7 +48,8 @@ def test_the_rules_after_the_model_never_raise_on_any_answer_or_passage(answer, 
     passages = [Passage(1, "doc", "title", None, "doc#0", passage_text, 0, len(passage_text), 1.0)]
     text, _ = repair_spelling(answer, question, passage_text, language)
     text, _ = repair_scales(text, passage_text, language)
-    text, _ = as_evidence_states(text, passage_text, language)
+    text, _ = repair_currency(text, passage_text, language)
+    text, _ = qualify(text, passage_text, language)
     found = parse(answer)
     located = locate(found, sentence_table(passages), lambda s: holds_facts(text, question, language, s))
     verdict = after_model(Settings(), question, language, text + " [1].", passages, "Dat staat niet in de bronnen.",

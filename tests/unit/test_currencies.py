@@ -1,7 +1,6 @@
 """An amount's currency as its evidence states it (rag.currencies): one case per test."""
 
 from rag.currencies import repair_currency
-from rag.qualifiers import as_evidence_states
 
 FUND = "De EU wil 20 miljard euro in een nieuw fonds steken."
 BIG_FIVE = "De Big Five willen in 2026 zo'n 600 miljard dollar investeren."
@@ -50,6 +49,3 @@ def test_each_change_leaves_a_note():
     notes = repair_currency("20 Milliarden US-Dollar [1].", FUND, "de")[1]
     assert notes == ["currency 'US-Dollar' written 'Euro' as its evidence states the amount"]
 
-
-def test_currency_and_qualifier_together():
-    assert as_evidence_states("600 Milliarden US-Dollar [4].", BIG_FIVE, "de")[0] == "Etwa 600 Milliarden Dollar [4]."
