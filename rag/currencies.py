@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from rag.numbers import amount_spans
-from rag.textrules import CITE_GROUP
+from rag.textrules import blank_citations
 from rag.wordlists import LANGUAGES, prompts_dir_in_use, read_words, word_lists
 
 SIGNS = {"$": "usd", "€": "eur"}
@@ -65,7 +65,7 @@ def _currency_of(text: str, start: int, end: int, lists: _Lists) -> tuple[int, i
 def repair_currency(answer: str, evidence: str, language: str) -> tuple[str, list[str]]:
     """The answer with each amount's currency as the evidence states it for that value, and a note per change."""
     lists = _lists(prompts_dir_in_use())
-    unmarked = CITE_GROUP.sub(lambda m: " " * len(m.group(0)), answer)
+    unmarked = blank_citations(answer)
     stated = [(value, found[2]) for start, end, value in amount_spans(evidence)
               if (found := _currency_of(evidence, start, end, lists))]
     edits, notes = [], []

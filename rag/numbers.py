@@ -17,6 +17,7 @@ from collections.abc import Iterator
 
 from rag.wordlists import word_lists
 
+DECIMAL_COMMA = ("nl", "de")  # languages that write "8,2"
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")  # digits with separators, as written
 _DIGITS = re.compile(r"[0-9]+(?:\.[0-9]+)?")  # what float() reads of a canonical number
 _GROUPED = re.compile(r"\d{1,3}([.,])\d{3}(?:\1\d{3})*")  # 9.000, 1,234,567: thousands only
@@ -29,6 +30,11 @@ def canonical(written: str) -> str:
         return re.sub(r"[.,]", "", written)
     *whole, last = re.split(r"[.,]", written)
     return "".join(whole) + "." + last if whole else last
+
+
+def in_language(digits: str, language: str) -> str:
+    """A canonical number as a language writes its decimals: "8.2" -> "8,2" in Dutch and German."""
+    return digits.replace(".", ",") if language in DECIMAL_COMMA else digits
 
 
 def value(written: str) -> float:

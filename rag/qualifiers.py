@@ -18,13 +18,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rag.numbers import amount_spans, canonical, number_word
-from rag.textrules import CITE_GROUP
+from rag.numbers import amount_spans, canonical, in_language, number_word
+from rag.textrules import blank_citations
 from rag.wordlists import LANGUAGES, prompts_dir_in_use, read_words
 
 _SYMBOL_BEFORE = re.compile(r"[$€£]\s?$")  # "$4 trillion": the qualifier goes before the currency sign
 _DASHES = {"-", "–", "—"}
-DECIMAL_COMMA = ("nl", "de")
 YEARS = (1900, 2100)  # a whole number in this span, without a scale word, is read as a year
 Span = tuple[int, int, float]  # start, end of a number in a text, and its value (rag.numbers.amount_spans)
 
@@ -33,7 +32,7 @@ Span = tuple[int, int, float]  # start, end of a number in a text, and its value
 class _Lists:
     """The qualifier and range words of the three languages (<lang>/words.toml)."""
 
-    meaning: dict[str, str]  # phrase (lower case, any language) -> its meaning ("meer dan" -> "more_than")
+    meaning: dict[str, str]  # phrase (lower case, any language; longest first) -> its meaning ("more_than")
     languages: dict[str, frozenset[str]]  # phrase -> the languages that write it
     written: dict[tuple[str, str], str]  # (language, meaning) -> how an answer in that language writes it
     range_words: frozenset[str]  # between the two numbers of a range, any language ("tot", "bis", "to")
@@ -55,13 +54,14 @@ def _lists(prompts_dir: Path) -> _Lists:
         words = data.get("ranges", {}).get("words", [])
         range_words.update(word.lower() for word in words)
         range_word.update({language: words[0]} if words else {})
-    return _Lists(meaning, languages, written, frozenset(range_words), range_word)
+    longest_first = dict(sorted(meaning.items(), key=lambda item: -len(item[0])))  # "rond de" before "rond"
+    return _Lists(longest_first, languages, written, frozenset(range_words), range_word)
 
 
 def qualify(answer: str, evidence: str, language: str) -> tuple[str, list[str]]:
     """The answer with each number given the qualifier or range its evidence states it with, and a note per change."""
     lists = _lists(prompts_dir_in_use())
-    unmarked = CITE_GROUP.sub(lambda m: " " * len(m.group(0)), answer)  # "[3]" is no number of the answer
+    unmarked = blank_citations(answer)  # "[3]" is no number of the answer
     source, have = amount_spans(evidence), amount_spans(unmarked)
     edits: list[tuple[int, str]] = []  # (position in the answer, text to insert there)
     notes = []
@@ -92,7 +92,7 @@ def _qualifier_before(text: str, start: int, lists: _Lists) -> str | None:
     """The qualifier phrase (lower case) that ends right before position `start`, a currency sign between them
     allowed, or None."""
     before = _SYMBOL_BEFORE.sub("", text[:start]).rstrip().lower().replace("’", "'")
-    for phrase in sorted(lists.meaning, key=len, reverse=True):
+    for phrase in lists.meaning:
         if before.endswith(phrase) and (len(before) == len(phrase) or not before[-len(phrase) - 1].isalnum()):
             return phrase
     return None
@@ -117,8 +117,7 @@ def _joins(between: str, lists: _Lists) -> bool:
 
 def _digits(written: str, language: str) -> str:
     """A number as digits, as the answer's language writes decimals: "drie" -> "3", "2.5" -> "2,5" (nl, de)."""
-    digits = number_word(written) if written[0].isalpha() else canonical(written)
-    return digits.replace(".", ",") if language in DECIMAL_COMMA else digits
+    return in_language(number_word(written) if written[0].isalpha() else canonical(written), language)
 
 
 def _before_symbol(text: str, start: int) -> int:

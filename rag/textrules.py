@@ -37,6 +37,12 @@ def strip_citations(text: str) -> str:
     return re.sub(r"\s*\[\d{1,2}\]", "", text).strip()
 
 
+def blank_citations(text: str) -> str:
+    """The text with each [n] (also [1, 2]) blanked to spaces of its length: its numbers are no facts of the text,
+    and positions in it are positions in the text."""
+    return CITE_GROUP.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def remove_invalid_citations(text: str, valid: set[int]) -> str:
     return CITE.sub(lambda m: m.group(0) if int(m.group(1)) in valid else "", text)
 

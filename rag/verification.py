@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from rag.numbers import canonical, numbers_in
+from rag.numbers import canonical, in_language, numbers_in
 from rag.results import Citation, Passage
 from rag.textrules import (
     CITE,
@@ -171,7 +171,7 @@ def write_out_large_numbers(text: str, truth: dict[str, int], language: str,
         if value not in values:
             return match.group(0)
         number, scale = values[value]
-        number = number.replace(".", ",") if language in ("nl", "de") else number
+        number = in_language(number, language)
         written = f"{number} {scale_word(language, scale)}"
         notes.append(f"'{match.group(0)}' written as '{written}' as in the cited passage")
         return written
