@@ -25,6 +25,7 @@ STAGES = (
     pipeline.prepare,  # the question checked, its language, a follow-up made standalone
     pipeline.search,  # the passages to read (yields Found)
     pipeline.gate,  # abstentions that need no model: an unresolved follow-up, nothing found (rag.checking)
+    pipeline.translate_question,  # a standalone follow-up in another language read in the answer's (rag.translation)
     pipeline.restore_prompt_state,  # the language's system prompt and examples from their saved KV state
     pipeline.generate,  # the model's answer, streamed, with one retry in the question's language
     pipeline.respell,  # a misspelt name ("Antropic") or currency ("US-Dollar") as the passages write it

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from rag.second_reading import Reading
 
 Stream = Iterator[Found | str]
+MADE_STANDALONE = ("substituted", "chosen", "rewritten")  # the rewrite methods that changed the question asked
 
 
 class Parts(Protocol):
@@ -189,6 +190,21 @@ def gate(parts: Parts, q: Question) -> Stream:
         yield q.prompts.abstain
 
 
+def translate_question(parts: Parts, q: Question) -> Stream:
+    """A follow-up made standalone in another language than the answer's, read by the model in the answer's
+    (`translate_followups`, rag.translation); searched for as the rules wrote it."""
+    from rag.translation import in_answer_language
+
+    if parts.settings.translate_followups and q.rewrite_method in MADE_STANDALONE:
+        text, ms = in_answer_language(parts.generator, parts.settings.prompts_dir, q.question, q.language,
+                                      lambda prompt: promptcache.restore(parts, parts.generator, prompt, save=True))
+        q.timings[Timing.REWRITE_MS] = q.timings.get(Timing.REWRITE_MS, 0.0) + ms
+        if text:
+            q.notes.append(Note(f"searched for {q.question!r}, read in {q.language}", NoteKind.FOLLOWUP))
+            q.question = text
+    yield from ()
+
+
 def restore_prompt_state(parts: Parts, q: Question) -> Stream:
     """The language's system prompt and examples, read into the model from their saved KV state once per process."""
     promptcache.restore(parts, parts.generator, q.prompts, save=False)
@@ -256,9 +272,11 @@ def _cited(q: Question, raw: str) -> str:
 
 
 def _retry_in_language(parts: Parts, q: Question, raw: str) -> Stream:
-    """One retry in the question's language; the prompt and the first answer are in the KV cache."""
+    """One retry in the question's language; the prompt and the first answer are in the KV cache. Still in another
+    language and with `translate_answers`, the answer translated by a prompt of its own."""
     from rag import language as lang
     from rag.llm import Generation
+    from rag.translation import translated_answer
 
     settings, prompts, record = parts.settings, q.prompts, q.generation
     retry = Generation()
@@ -276,24 +294,13 @@ def _retry_in_language(parts: Parts, q: Question, raw: str) -> Stream:
         yield "\n\n" + second
     else:
         q.evidence = first_evidence
-        if settings.translate_answers:
-            yield from _translated(parts, q, retry)
+        text = settings.translate_answers and translated_answer(parts.generator, settings.prompts_dir, q.draft,
+                                                                 q.language, retry)  # rag.translation
+        if text:
+            q.notes.append(Note(f"translated into {q.language}: the answer was twice in another language"))
+            q.draft = text
+            yield "\n\n" + text
     record.completion_tokens += retry.completion_tokens
-
-
-def _translated(parts: Parts, q: Question, record) -> Stream:
-    """The answer, twice in another language, translated by a prompt of its own (rag.translation)."""
-    from rag import language as lang
-    from rag.llm import Generation
-    from rag.translation import translate
-
-    extra = Generation()
-    text = translate(parts.generator, parts.settings.prompts_dir, q.draft, q.language, extra)
-    record.completion_tokens += extra.completion_tokens
-    if text and lang.answer_language_ok(text, q.language):
-        q.notes.append(Note(f"translated into {q.language}: the answer was twice in another language"))
-        q.draft = text
-        yield "\n\n" + text
 
 
 def respell(parts: Parts, q: Question) -> Stream:
@@ -353,33 +360,26 @@ def check(parts: Parts, q: Question) -> Stream:
     """The model's answer verified, or an abstention with its reason (rag.checking.after_model)."""
     from rag.checking import after_model
 
-    fragment = _made_from_fragment(q, parts.settings)
+    fragment, frame = _fragment(q, parts.settings)
     q.verdict = after_model(parts.settings, q.question, q.language, q.draft, q.passages, q.prompts.abstain,
                             q.generation.confidence, q.generation.abstain_probability, _locate(q),
                             q.reading.yes if q.reading else None, q.reading.probe if q.reading else None,
-                            _fragment_frame(q, parts.settings), q.written if fragment else "")
+                            frame, q.written if fragment else "")
     yield from ()
 
 
-def _made_from_fragment(q: Question, settings: Settings) -> bool:
-    """Is the question a fragment ("Und beim Börsengang?", "And Oracle?") made standalone? Its answer must not be
-    the last one again (rag.checking.repeats) and must come from a passage naming the fragment's own names (not a
-    pronoun follow-up's: a Dutch passage may word "Bruttomarge" otherwise; blind12 fm-21 abstained on a right 72%)."""
-    from rag.followups import _marks
+def _fragment(q: Question, settings: Settings) -> tuple[bool, tuple[str, str] | None]:
+    """Is the question a fragment made standalone ("Und beim Börsengang?", "And Oracle?"), and the last turn's
+    question and answer if so: its answer must not be the last one again (rag.checking.repeats) and must come from
+    a passage naming its own names (not a pronoun follow-up's: blind12 fm-21 abstained on a right 72%)."""
+    from rag.followups import _marks, as_turns
     from rag.fragments import is_fragment
 
-    return q.rewrite_method in ("substituted", "chosen", "rewritten") and bool(q.history) and is_fragment(
-        q.asked, q.language, _marks(settings.prompts_dir))
-
-
-def _fragment_frame(q: Question, settings: Settings) -> tuple[str, str] | None:
-    """The last turn's question and answer when the question is a fragment made standalone."""
-    from rag.followups import as_turns
-
-    if not _made_from_fragment(q, settings):
-        return None
+    if not (q.rewrite_method in MADE_STANDALONE and q.history and is_fragment(q.asked, q.language,
+                                                                            _marks(settings.prompts_dir))):
+        return False, None
     last = as_turns(q.history, 1)[-1]
-    return (last.question, last.answer) if last.answer else None
+    return True, ((last.question, last.answer) if last.answer else None)
 
 
 def _locate(q: Question) -> Located | None:

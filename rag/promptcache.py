@@ -1,7 +1,7 @@
 """The prompt cache: KV states of the fixed prompt prefixes on disk (<cache_dir>/prompt-cache/), so that a new
 process does not read them again. Kept: each language's system prompt and examples, the second reading's, and
-the follow-up rewrite's and choice's. `bron setup` writes them (`warm`); a process reads each once, on first use
-(`restore`)."""
+the follow-up rewrite's, choice's and translation's. `bron setup` writes them (`warm`); a process reads each
+once, on first use (`restore`)."""
 
 from __future__ import annotations
 
@@ -27,10 +27,12 @@ LANGUAGES = ("nl", "de", "en")
 
 def cached_prompts(settings: Settings, languages: tuple[str, ...] = LANGUAGES) -> list[tuple[str, Any]]:
     """The prompt prefixes kept, each with its name: each language's, the second reading's, and the follow-up
-    rewrite's and choice's (a cold process's first follow-up that needs the model then skips ~500 tokens)."""
+    rewrite's, choice's and translation's (a cold process's first follow-up that needs the model then skips ~500
+    tokens)."""
     from rag.choices import load_choice_prompt
     from rag.prompting import load_rewrite_prompt, prompts_for
     from rag.second_reading import fixed_prompt
+    from rag.translation import question_prompt
 
     prompts = [(language, prompts_for(settings, language)) for language in languages]
     if settings.evidence_first and settings.second_reading:
@@ -38,6 +40,8 @@ def cached_prompts(settings: Settings, languages: tuple[str, ...] = LANGUAGES) -
     if settings.history_turns:
         prompts += [("rewrite", load_rewrite_prompt(settings.prompts_dir)),
                     ("choice", load_choice_prompt(settings.prompts_dir))]
+    if settings.history_turns and settings.translate_followups:
+        prompts.append(("question translation", question_prompt(settings.prompts_dir)))
     return prompts
 
 

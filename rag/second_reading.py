@@ -20,6 +20,7 @@ from string import Template
 from typing import TYPE_CHECKING
 
 from rag.errors import ConfigError
+from rag.prompting import FixedPrompt
 
 if TYPE_CHECKING:
     from rag.llm import Generator
@@ -37,20 +38,6 @@ class Reading:
     said_yes: bool
     ms: float
     probe: float | None = None  # a linear probe's P(stated) on the model's state before that token (rag.probe)
-
-
-@dataclass(frozen=True)
-class FixedPrompt:
-    """The second reading's instructions and examples, shaped like a PromptSet's prefix, so its KV state is
-    saved to and read from the prompt cache as each language's is (a cold process skips ~400 tokens)."""
-
-    system: str
-    examples: tuple[tuple[str, str], ...]
-
-    def prefix_messages(self) -> list[dict[str, str]]:
-        from rag.prompting import fixed_prefix
-
-        return fixed_prefix(self.system, self.examples)
 
 
 def fixed_prompt(prompts_dir: Path) -> FixedPrompt:

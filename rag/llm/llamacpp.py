@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from rag.prompting import PromptSet
 
 _BORROWING = threading.Lock()  # Llama.__init__ is told to take given weights, one at a time (borrowed_weights)
-PREFIX_STATES = 6  # saved KV states (one per prompt language, the rewrite and the choice of follow-ups); ~20 MB each
+PREFIX_STATES = 7  # saved KV states (a prompt language each, a follow-up's rewrite, choice, translation); ~20 MB each
 PREFIX_STATE_MIN_TOKENS = 128  # a saved state is used only when it spares at least this many tokens
 
 

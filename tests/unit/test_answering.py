@@ -140,3 +140,6 @@ def test_bron_setup_removes_prompt_states_the_current_model_no_longer_uses(tmp_p
     assert sorted(p.name for p in folder.iterdir()) == ["current-ChoicePrompt.npz", "current-FixedPrompt.npz",
                                                         "current-RewritePrompt.npz", "current-de.npz",
                                                         "current-en.npz", "current-nl.npz"]
+    translating = Assistant(Settings(cache_dir=tmp_path, translate_followups=True), generator=Keyed())
+    assert translating.warm_prompt_cache() == ["question translation"]  # the others are on disk already
+    assert (folder / "current-QuestionPrompt.npz").exists()

@@ -169,6 +169,9 @@ def test_a_name_the_follow_up_repeats_from_the_last_question_takes_another_names
      "Wie hoch war Nvidias Bruttomarge?"),
     ("How many gigafactories will it build?", [("Hoe heet het AI-plan?", "Het plan heet InvestAI.")], "en",
      "How many gigafactories will InvestAI build?"),  # the answer's names read in the answer's language
+    # "zijn" after a plural verb is a possessive, as after a singular one ("Wat is zijn rol?")
+    ("Wie zijn zijn klanten?", [("Welk bedrijf bouwt raketten?", "SpaceX [1].")], "nl", "Wie zijn SpaceX' klanten?"),
+    ("Wat waren zijn plannen?", ALTMAN, "nl", "Wat waren Sam Altman's plannen?"),
     # an elliptic name: it takes the place of the one name of the last question (after the same preposition)
     ("En xAI?", [("In welk jaar is SpaceX opgericht?", "In 2002.")], "nl", "In welk jaar is xAI opgericht?"),
     ("Und David Sacks?", [("Wie alt ist Sam Altman?", "39.")], "de", "Wie alt ist David Sacks?"),
@@ -418,3 +421,22 @@ def test_a_rewrite_keeps_the_kind_of_answer_asked_for(rewrite, question, turns, 
 
     found = kind_problem(rewrite, question, turns, language)
     assert found is None if problem is None else problem in found
+
+
+SPACEX_TURN = [("Hoeveel heeft SpaceX vorig jaar in xAI geïnvesteerd?", "2 miljard dollar [1].")]
+
+
+@pytest.mark.parametrize("translate", [True, False])
+def test_a_standalone_follow_up_in_another_language_is_read_translated_but_searched_as_written(tmp_path, translate):
+    german = "Wie viel hat Tesla letztes Jahr in xAI investiert?"
+    model = Scripted(german, "2 Milliarden Dollar [1].") if translate else Scripted("2 Milliarden Dollar [1].")
+    retriever = FakeRetriever()
+    assistant = Assistant(Settings(cache_dir=tmp_path, translate_followups=translate), generator=model,
+                          retriever=retriever, data=NO_ARTICLES)
+    answer = assistant.answer("Und Tesla?", history=SPACEX_TURN)
+    dutch = "Hoeveel heeft Tesla vorig jaar in xAI geïnvesteerd?"
+    assert retriever.searched == [dutch] and answer.rewrite_method == "substituted"  # by the rules, no model
+    assert answer.searched_for == (german if translate else dutch)
+    assert (german if translate else dutch) in model.calls[-1][0][-1]["content"]  # what the model answers
+    assert any(dutch in note and "read in de" in note for note in answer.notes) is translate
+    assert len(model.calls) == (2 if translate else 1)

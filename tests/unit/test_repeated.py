@@ -4,7 +4,7 @@ import pytest
 
 from rag.checking import after_model, repeats
 from rag.config import Settings
-from rag.pipeline import Question, _fragment_frame, _made_from_fragment
+from rag.pipeline import Question, _fragment
 from rag.results import AbstainReason, Passage
 
 LAST = ("Hoe groot was de AI-capaciteit van China in juni?", "246 exaflops.")
@@ -53,15 +53,15 @@ def _question(asked, method, history):
 
 def test_only_a_fragment_made_standalone_carries_its_frame():
     history = [(LAST[0], "246 exaflops [1].")]
-    assert _fragment_frame(_question("En tegen het einde van het jaar?", "substituted", history), Settings()) == LAST
-    assert _fragment_frame(_question("Hoe oud is hij?", "substituted", history), Settings()) is None  # a pronoun
-    assert _fragment_frame(_question("En tegen het einde van het jaar?", "rejected", history), Settings()) is None
+    assert _fragment(_question("En tegen het einde van het jaar?", "substituted", history), Settings())[1] == LAST
+    assert _fragment(_question("Hoe oud is hij?", "substituted", history), Settings())[1] is None  # a pronoun
+    assert _fragment(_question("En tegen het einde van het jaar?", "rejected", history), Settings())[1] is None
     abstained = [(LAST[0], "")]  # nothing to repeat
-    assert _fragment_frame(_question("En tegen het einde van het jaar?", "substituted", abstained), Settings()) is None
+    assert _fragment(_question("En tegen het einde van het jaar?", "substituted", abstained), Settings())[1] is None
 
 
 def test_only_a_fragment_made_standalone_has_its_own_names_checked():
     history = [(LAST[0], "")]  # also after an abstained turn: "And Oracle?" still names what it asks about
-    assert _made_from_fragment(_question("En tegen het einde van het jaar?", "substituted", history), Settings())
-    assert not _made_from_fragment(_question("Hoe oud is hij?", "substituted", history), Settings())
-    assert not _made_from_fragment(_question("En tegen het einde van het jaar?", "rejected", history), Settings())
+    assert _fragment(_question("En tegen het einde van het jaar?", "substituted", history), Settings())[0]
+    assert not _fragment(_question("Hoe oud is hij?", "substituted", history), Settings())[0]
+    assert not _fragment(_question("En tegen het einde van het jaar?", "rejected", history), Settings())[0]
