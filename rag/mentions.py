@@ -124,7 +124,22 @@ def name_spans(text: str, language: str) -> list[tuple[int, int]]:
         for m in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", text, flags=re.I):
             if not any(m.start() < end and start < m.end() for start, end in spans):
                 spans.append((m.start(), m.end()))
-    return sorted(spans)
+    return _joined_through_acronyms(text, sorted(spans))
+
+
+def _joined_through_acronyms(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Names one space apart joined where one of them is a generic acronym (`inside_names`): "National AI Industry
+    Investment Fund" is one name, not "National", "AI" and "Industry Investment Fund" (blind24 fw-44: "dessen" then
+    took the last question's "China")."""
+    inside = word_lists().inside_names
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined and text[joined[-1][1]:start] == " " and (
+                text[start:end].lower() in inside or text[joined[-1][0]:joined[-1][1]].split()[-1].lower() in inside):
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def _without_nouns(text: str, start: int, end: int) -> tuple[int, int]:

@@ -61,6 +61,7 @@ class WordLists:
     canonical_units: dict[str, str]  # unit, currency or percent word -> one token (answer matching in evaluation)
     articles: frozenset[str]  # articles of the three languages (answer matching in evaluation)
     aliases: dict[str, frozenset[str]]  # word or name -> every form of it (itself included), from aliases.toml
+    inside_names: frozenset[str] = frozenset()  # generic acronyms a name of several words runs on through ("EU AI Act")
 
 
 @lru_cache(maxsize=4)
@@ -90,7 +91,8 @@ def load_word_lists(prompts_dir: Path) -> WordLists:
     return WordLists(markers, frozenset(shared.get("not_name_words", [])), frozenset(shared.get("not_names", [])),
                      frozenset(shared.get("not_subjects", [])), frozenset(shared.get("stop_words", [])), choices,
                      number_words, frozenset(one), scales, scale_language, write_scale,
-                     frozenset(shared.get("unit_words", [])), units, frozenset(shared.get("articles", [])), aliases)
+                     frozenset(shared.get("unit_words", [])), units, frozenset(shared.get("articles", [])), aliases,
+                     frozenset(shared.get("inside_names", [])))
 
 
 def word_lists() -> WordLists:

@@ -237,6 +237,13 @@ SPANS = [
      [("Ursula Von der Leyen", "name"), ("Paris", "name")]),
     ("one-particle-is-a-preposition", "Wie is de CEO van Nvidia?", "nl", [("CEO", "name"), ("Nvidia", "name")]),
     ("one-letter-not-i-or-an-article", "A chip that I saw on X?", "en", [("X", "name")]),
+    ("a-name-runs-on-through-ai", "National AI Industry Investment Fund [1].", "en",
+     [("National AI Industry Investment Fund", "name"), ("1", "amount")]),
+    ("and-starts-with-an-acronym", "Het EU AI Champions Initiative telt 60 bedrijven.", "nl",
+     [("EU AI Champions Initiative", "name"), ("60", "amount")]),
+    ("a-role-is-no-part-of-a-name", "Nvidia CEO Jensen Huang zei het.", "nl",
+     [("Nvidia", "name"), ("CEO", "name"), ("Jensen Huang", "name")]),
+    ("ai-alone-or-after-a-preposition", "Welke rol speelt AI in China?", "nl", [("AI", "name"), ("China", "name")]),
 ]
 
 
