@@ -104,7 +104,7 @@ class Settings:
     translate_answers: bool = False
     # A follow-up made standalone in another language than the answer's ("und Tesla?" put into the last, Dutch,
     # question) is translated for the model to read (rag.translation); searched for untranslated. Off: on blind23
-    # and blind24 (2026-12-06) it changed 1 right and 1 wrong answer each way, and 1 of 4 translations drifted
+    # (2026-12-06) it turned 1 answer right and 1 wrong, on blind24 none; 1 s more, and 1 in 4 translations drifted
     translate_followups: bool = False
     # Evidence first (rag.evidence): sentences numbered, the model names the one that answers, then answers;
     # names and numbers are checked against that sentence, which the citation shows

@@ -15,7 +15,10 @@ place of its counterpart in the last question, which was Dutch ("Hoeveel heeft T
 geïnvesteerd?"), or left a mixed question ("... did China have bis ende des jahres?"). Asked that question under
 a German prompt, the small model mostly abstained (cross-lingual ellipses on blind20-23: 32% right as follow-ups
 against 71% asked alone in full). `translate_question` gives the model the question in the answer's language
-(prompts/translate_question/); a translation that drops a name or a number of the question is not used."""
+(prompts/translate_question/); a translation that drops a name or a number of the question is not used. Off by
+default (`translate_followups`): on blind23 it turned one answer right and one wrong, on blind24 none (one lost to a
+rewrite that came out otherwise), it cost 1-2 s, and 1 in 4 of the small model's translations drifted in meaning,
+which no check of names and numbers sees."""
 
 from __future__ import annotations
 
@@ -99,7 +102,7 @@ def translate_question(generator: Generator, prompts_dir: Path, question: str, l
         return ""
     lowered = text.lower()
     if not all(name_in(word, lowered) for word in subject_words(question, lang.detect(question, language))):
-        return ""  # "How much does the company spend?" for "... trekt the companies uit ...": a name lost
+        return ""  # "Wie viel hat Tesla investiert?" for "Hoeveel heeft Tesla in xAI geïnvesteerd?": a name lost
     return text if sorted(amounts(text)) == sorted(amounts(question)) else ""
 
 
