@@ -116,6 +116,10 @@ class Settings:
     # Read the question, the named sentence and the answer again alone, for one yes/no token (rag.second_reading;
     # needs evidence_first); abstain when P(yes) < second_reading_min (0: record the probability only)
     second_reading: bool = True
+    # An answer the checks reject as wrong (unsupported, off-subject, wrong-kind, repeated) is asked for once more,
+    # the grammar barring its first letter; the new answer is checked again (rag.retries). Off: on 235 answers
+    # (2026-12-06) it made 3 abstentions right and 8 wrong; every unanswerable one still abstained
+    answer_again: bool = False
     second_reading_min: float = 0.0
     # A linear probe on the second reading's final hidden state (rag.probe; local default model only): abstain
     # when its P(stated) < probe_min (0: record it only); 0.13 chosen out-of-fold on eight gold files (README)

@@ -41,13 +41,16 @@ def sentence_table(passages: Iterable[Passage]) -> dict[tuple[int, int], str]:
     return {(p.n, i): s for p in passages for i, s in enumerate(sentences_of(p.text), 1)}
 
 
-def grammar(table: dict[tuple[int, int], str]) -> str:
+def grammar(table: dict[tuple[int, int], str], avoid: str = "") -> str:
     """GBNF: "Evidence: none", or "Evidence: " one or two existing sentence labels, a newline and the answer
-    (one line without brackets: Bron adds the citations from the labels)."""
+    (one line without brackets: Bron adds the citations from the labels). `avoid`: letters or digits the answer
+    may not begin with, in either case (an answer asked for again must begin otherwise, rag.retries)."""
     labels = " | ".join(f'"[{n}.{i}]"' for n, i in sorted(table)) or '"[1.1]"'
+    first = "".join(sorted({c for c in avoid.lower() + avoid.upper() if c.isalnum()}))
+    answer = f"[^\\[\\]\\n {first}] [^\\[\\]\\n]*" if first else "[^\\[\\]\\n]+"
     return (f'root   ::= "{LEAD}" ("{NONE}" | label (" " label)? "\\n" answer)\n'
             f"label  ::= {labels}\n"
-            'answer ::= [^\\[\\]\\n]+\n')
+            f"answer ::= {answer}\n")
 
 
 @dataclass(frozen=True)

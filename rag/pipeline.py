@@ -8,120 +8,30 @@ last, so a stage that works on the model's answer (an evidence check) goes befor
 after the Answer is out goes in `AFTER_ANSWER`. The Answer is built once, by `Question.answer()`, and is frozen.
 
 `parts` is what lives longer than a question (the Assistant: settings, models, index, prompt-cache
-bookkeeping); see `Parts`.
+bookkeeping); `Parts` and `Question` are in rag.question_record.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import date
+from collections.abc import Iterator
 from functools import partial
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
 
 from rag import promptcache
-from rag.results import Answer, Found, Note, NoteKind, Passage, Timing
+from rag.question_record import Parts, Question
+from rag.results import Found, Note, NoteKind, Timing
 
 if TYPE_CHECKING:
     from rag.checking import Verdict
     from rag.config import Settings
-    from rag.evidence import Evidence, Located
-    from rag.followups import History
-    from rag.llm import Generation, Generator
+    from rag.evidence import Located
     from rag.prompting import PromptSet
-    from rag.searching import Retrieval
-    from rag.second_reading import Reading
+
+__all__ = ["Parts", "Question", "Stream"]  # the record and the parts live in rag.question_record
 
 Stream = Iterator[Found | str]
 MADE_STANDALONE = ("substituted", "chosen", "rewritten")  # the rewrite methods that changed the question asked
-
-
-class Parts(Protocol):
-    """What the stages use that outlives a question (the Assistant provides it)."""
-
-    settings: Settings
-
-    @property
-    def generator(self) -> Generator: ...
-
-    @property
-    def checker(self) -> Generator: ...
-
-    @property
-    def retriever(self) -> Any: ...
-
-    @property
-    def data(self) -> Any: ...
-
-    def load(self, checker: bool = True) -> Any: ...
-
-    def first_use_of_prompt_state(self, path: Path) -> bool: ...
-
-
-@dataclass
-class Question:
-    """One question on its way to an Answer: the request, then what each stage found."""
-
-    asked: str  # as the caller asked it (cleaned by `prepare`)
-    top_k: int | None = None
-    history: History | None = None
-    since: date | str | None = None
-    until: date | str | None = None
-    sources: Iterable[str] | None = None
-    started: float = field(default_factory=time.perf_counter)
-    # prepare
-    language: str = "en"  # the language to answer in
-    prompts: PromptSet | None = None
-    question: str = ""  # what is searched for and answered: the standalone form of a follow-up
-    rewrite_method: str = ""  # "" (asked alone), "substituted", "chosen", "rewritten" or "rejected" (rag.followups)
-    written: str = ""  # as asked, names typed in lower case as the articles write them ("en Oracle?", rag.spelling)
-    notes: list[Note] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-    # search
-    retrieval: Retrieval | None = None
-    # generate
-    read: list[Passage] = field(default_factory=list)  # what the model reads (excerpts of the passages)
-    grammar: str | None = None
-    abstain_path: str = ""  # the text along which the model's probability of abstaining is measured
-    generation: Generation | None = None
-    draft: str = ""  # the model's answer (in the question's language after the retry), with its citations
-    evidence: Evidence | None = None  # the sentences the model named first (evidence-first layout, rag.evidence)
-    located: Located | None = None  # where the answer's facts are among the named sentences (rag.evidence)
-    reading: Reading | None = None  # the second reading of the named sentence (rag.second_reading)
-    # gate / check
-    verdict: Verdict | None = None
-
-    @property
-    def passages(self) -> list[Passage]:
-        return self.retrieval.passages if self.retrieval else []
-
-    @property
-    def searched_for(self) -> str:
-        return self.question if self.question != self.asked else ""
-
-    def ms_since_start(self) -> float:
-        return (time.perf_counter() - self.started) * 1000
-
-    def answer(self) -> Answer:
-        """The Answer, built once from the record when the stages are done."""
-        verdict, found, record = self.verdict, self.retrieval, self.generation
-        self.timings[Timing.TOTAL_MS] = self.ms_since_start()
-        if record is not None:
-            self.timings[Timing.PROMPT_TOKENS] = record.prompt_tokens
-            self.timings[Timing.COMPLETION_TOKENS] = record.completion_tokens
-            self.timings.update({Timing.PASSAGE_STATES + key: value for key, value in record.passage_states.items()})
-        return Answer(
-            question=self.asked, text=verdict.text, language=self.language, abstained=verdict.abstained,
-            citations=verdict.citations, passages=self.passages, timings=self.timings,
-            notes=self.notes + verdict.notes, confidence=record.confidence if record else None,
-            abstain_probability=record.abstain_probability if record else None, abstain_reason=verdict.reason,
-            stated_probability=self.reading.yes if self.reading else None,
-            probe_probability=self.reading.probe if self.reading else None,
-            draft=verdict.draft, period=found.filter.period() if found and found.filter else "",
-            sources=list(found.filter.sources) if found and found.filter else [], searched_for=self.searched_for,
-            rewrite_method=self.rewrite_method)
 
 
 # -- the stages, in the order rag.answering.STAGES lists them ----------------------------------------------
@@ -217,6 +127,7 @@ def generate(parts: Parts, q: Question) -> Stream:
     from rag import language as lang
     from rag.excerpts import excerpt
     from rag.llm import Generation
+    from rag.retries import cited, retry_in_language
 
     settings, prompts = parts.settings, q.prompts
     q.read = excerpt(q.question, q.passages, parts.retriever.embedder, settings.passage_sentences) \
@@ -231,13 +142,13 @@ def generate(parts: Parts, q: Question) -> Stream:
             if not q.timings[Timing.FIRST_TOKEN_MS]:
                 q.timings[Timing.FIRST_TOKEN_MS] = q.ms_since_start()
             yield text
-    q.draft = _cited(q, record.text)
+    q.draft = cited(q, record.text)
     if q.evidence is not None and q.evidence.none:
         q.timings[Timing.FIRST_TOKEN_MS] = q.timings[Timing.FIRST_TOKEN_MS] or q.ms_since_start()
         yield prompts.abstain
     if (lang.prompt_language(q.language) == q.language and not q.draft.startswith(prompts.abstain)
             and not lang.answer_language_ok(q.draft, q.language)):
-        yield from _retry_in_language(parts, q, record.text)
+        yield from retry_in_language(parts, q, record.text)
 
 
 def _answer_grammar(settings: Settings, q: Question) -> tuple[str | None, str]:
@@ -259,48 +170,6 @@ def _shown(prompts: PromptSet):
     from rag.evidence import HideFirstLine
 
     return HideFirstLine().feed
-
-
-def _cited(q: Question, raw: str) -> str:
-    """The model's text as an answer with [n] citations; in the evidence layout, read its evidence first."""
-    if not q.prompts.evidence:
-        return raw
-    from rag.evidence import parse
-
-    q.evidence = parse(raw)
-    return q.evidence.cited_text(q.prompts.abstain)
-
-
-def _retry_in_language(parts: Parts, q: Question, raw: str) -> Stream:
-    """One retry in the question's language; the prompt and the first answer are in the KV cache. Still in another
-    language and with `translate_answers`, the answer translated by a prompt of its own."""
-    from rag import language as lang
-    from rag.llm import Generation
-    from rag.translation import translated_answer
-
-    settings, prompts, record = parts.settings, q.prompts, q.generation
-    retry = Generation()
-    messages = prompts.messages(q.question, q.read) + [
-        {"role": "assistant", "content": raw}, {"role": "user", "content": prompts.retry}]
-    first_evidence = q.evidence
-    second_raw = "".join(parts.generator.stream(messages, settings.max_tokens, settings.temperature, q.grammar,
-                                                retry, q.abstain_path))
-    second = _cited(q, second_raw)
-    if lang.answer_language_ok(second, q.language):
-        q.notes.append(Note(f"rewritten in {q.language}: the first answer was in another language"))
-        q.draft = second
-        record.token_logprobs = retry.token_logprobs
-        record.abstain_logprob = retry.abstain_logprob
-        yield "\n\n" + second
-    else:
-        q.evidence = first_evidence
-        text = settings.translate_answers and translated_answer(parts.generator, settings.prompts_dir, q.draft,
-                                                                 q.language, retry)  # rag.translation
-        if text:
-            q.notes.append(Note(f"translated into {q.language}: the answer was twice in another language"))
-            q.draft = text
-            yield "\n\n" + text
-    record.completion_tokens += retry.completion_tokens
 
 
 def respell(parts: Parts, q: Question) -> Stream:
@@ -357,15 +226,23 @@ def qualify(parts: Parts, q: Question) -> Stream:
 
 
 def check(parts: Parts, q: Question) -> Stream:
-    """The model's answer verified, or an abstention with its reason (rag.checking.after_model)."""
+    """The model's answer verified, or an abstention with its reason (rag.checking.after_model); an answer rejected
+    as wrong is asked for once more, beginning otherwise, and checked again (`answer_again`, rag.retries)."""
+    from rag.retries import answer_again, worth_answering_again
+
+    q.verdict = _verdict(parts, q)
+    if worth_answering_again(parts, q):
+        yield from answer_again(parts, q, (respell, read_again, qualify), _verdict)
+
+
+def _verdict(parts: Parts, q: Question) -> Verdict:
     from rag.checking import after_model
 
     fragment, frame = _fragment(q, parts.settings)
-    q.verdict = after_model(parts.settings, q.question, q.language, q.draft, q.passages, q.prompts.abstain,
-                            q.generation.confidence, q.generation.abstain_probability, _locate(q),
-                            q.reading.yes if q.reading else None, q.reading.probe if q.reading else None,
-                            frame, q.written if fragment else "")
-    yield from ()
+    return after_model(parts.settings, q.question, q.language, q.draft, q.passages, q.prompts.abstain,
+                       q.generation.confidence, q.generation.abstain_probability, _locate(q),
+                       q.reading.yes if q.reading else None, q.reading.probe if q.reading else None,
+                       frame, q.written if fragment else "")
 
 
 def _fragment(q: Question, settings: Settings) -> tuple[bool, tuple[str, str] | None]:
