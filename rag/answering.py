@@ -42,8 +42,8 @@ class Assistant:
     """Loads the embedder, the index and the LLM lazily, once, and answers questions.
 
     Thread-safe for answering: the chat runs `chat_concurrency` questions at once on one Assistant. Each
-    question's state lives in its own `pipeline.Question`; the shared parts are loaded once under a lock, and the
-    local LLM runs one generation at a time (its own lock). Writers (sync_index, add_articles) hold the
+    question's state lives in its own `Question` (rag.question_record); the shared parts are loaded once under
+    a lock, and the local LLM runs one generation at a time (its own lock). Writers (sync_index, add_articles) hold the
     index's write lock and swap in the new index; a question already running keeps the one it started with.
 
     >>> asst = Assistant.from_settings(index="seeds", top_k=5)
@@ -289,8 +289,8 @@ class Assistant:
         question, which is searched for and answered (`Answer.searched_for`). `since`, `until` (dates or ISO
         strings, inclusive) and `sources` (names) limit the articles searched (rag.filters).
 
-        The work is the stages of `STAGES`, in order, over one `pipeline.Question`; a stage that decides the
-        answer before the model (an abstention) ends the list early."""
+        The work is the stages of `STAGES`, in order, over one `Question` (rag.question_record); a stage that
+        decides the answer before the model (an abstention) ends the list early."""
         record = pipeline.Question(question, top_k, history, since, until, sources)
         for stage in self.stages:
             yield from stage(self, record)

@@ -15,8 +15,8 @@ if TYPE_CHECKING:
 
 
 class Reader(Protocol):
-    """Who reads the cache (the Assistant, through rag.pipeline.Parts): its settings, and which states this process
-    has read already."""
+    """Who reads the cache (the Assistant, through rag.question_record.Parts): its settings, and which states
+    this process has read already."""
 
     settings: Settings
 
