@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from rag.evidence import Located
     from rag.prompting import PromptSet
 
-__all__ = ["Parts", "Question", "Stream"]  # the record and the parts live in rag.question_record
 
 Stream = Iterator[Found | str]
 MADE_STANDALONE = ("substituted", "chosen", "rewritten")  # the rewrite methods that changed the question asked
