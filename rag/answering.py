@@ -105,7 +105,8 @@ class Assistant:
                 from rag.retrieval import Retriever
 
                 self._retriever = Retriever(self.data, self.embedder, self.settings.hybrid,
-                                            self.settings.candidates, self.settings.bm25_weight)
+                                            self.settings.candidates, self.settings.bm25_weight,
+                                            self.settings.other_language_bonus)
             return self._retriever
 
     @property

@@ -43,3 +43,32 @@ def test_lexical_tokens_normalise_numbers():
 def test_empty_index(tmp_path, embedder):
     ix.sync(tmp_path / "empty", [], embedder, Settings(chunk_size=450, chunk_overlap=80), progress=False)
     assert Retriever(ix.load(tmp_path / "empty"), embedder).search("Wat is Stargate?", 3) == []
+
+
+# -- the embedder's language bias (other_language_bonus) ------------------------------------------------
+CHINA_CAPACITY = "Welche KI-Rechenleistung könnte China bis zum Jahresende erreichen?"  # gold 004-05: Dutch evidence
+
+
+def test_a_passage_in_another_language_is_ranked_with_the_bonus_added_to_its_cosine(data, embedder):
+    plain = {p.chunk_id: p for p in Retriever(data, embedder, hybrid=False).search(CHINA_CAPACITY, 20)}
+    corrected = Retriever(data, embedder, hybrid=False, other_language_bonus=0.04).search(CHINA_CAPACITY, 20)
+    for p in corrected:
+        if p.chunk_id in plain:
+            added = 0.04 if p.language != "de" else 0.0
+            assert p.dense_score == pytest.approx(plain[p.chunk_id].dense_score + added, abs=2e-6), p.chunk_id
+    assert [p.dense_score for p in corrected] == sorted((p.dense_score for p in corrected), reverse=True)
+
+
+def test_the_bonus_brings_the_other_languages_evidence_into_the_first_passages(data, embedder):
+    def evidence_in_first(retriever) -> bool:
+        return any("300 exaflops" in p.text for p in retriever.search(CHINA_CAPACITY, 4))
+
+    assert not evidence_in_first(Retriever(data, embedder, hybrid=False))  # the German article's crowd it out
+    assert evidence_in_first(Retriever(data, embedder, hybrid=False, other_language_bonus=0.04))
+
+
+def test_a_question_in_a_language_bron_does_not_answer_in_gets_no_bonus(data, embedder):
+    question = "Quelle puissance de calcul la Chine pourrait-elle atteindre d'ici la fin de l'année ?"
+    plain = Retriever(data, embedder, hybrid=False).search(question, 5)
+    corrected = Retriever(data, embedder, hybrid=False, other_language_bonus=0.04).search(question, 5)
+    assert [(p.chunk_id, p.dense_score) for p in corrected] == [(p.chunk_id, p.dense_score) for p in plain]
