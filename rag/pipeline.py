@@ -231,6 +231,7 @@ def check(parts: Parts, q: Question) -> Stream:
 
     q.verdict = _verdict(parts, q)
     if worth_answering_again(parts, q):
+        # the stages between generate and check, as rag.answering.STAGES lists them (a stage added there goes here)
         yield from answer_again(parts, q, (respell, read_again, qualify), _verdict)
 
 

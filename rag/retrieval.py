@@ -10,9 +10,10 @@ A SearchFilter (rag.filters) restricts both halves to the passages of matching a
 the dense half searches those rows exactly (articles are few; a filtered HNSW or IVF search would miss
 rows), the BM25 half ranks only them, so a filter never leaves fewer than k passages while more exist.
 
-A passage in another language than the question gets `other_language_bonus` added to its cosine before ranking
-(`Passage.dense_score` carries the corrected value, which the prompt's score gap reads): the embedder's language
-bias otherwise keeps the other language's evidence out of the prompt (README, "Cross-lingual retrieval")."""
+A passage in another language than the question gets `other_language_bonus` (0 by default) added to its cosine
+before ranking (`Passage.dense_score` carries the corrected value, which the prompt's score gap reads): the
+embedder's language bias otherwise keeps the other language's evidence out of the prompt (README, "Cross-lingual
+retrieval")."""
 
 from __future__ import annotations
 
