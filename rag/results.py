@@ -84,6 +84,7 @@ class Passage:
     language: str = ""
     source: str | None = None  # the site or publication, when the article's file says
     page: int | None = None  # the page the passage starts on (PDF articles)
+    language_bonus: float = 0.0  # added to dense_score for ranking: other_language_bonus (rag.retrieval)
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ the dense half searches those rows exactly (articles are few; a filtered HNSW or
 rows), the BM25 half ranks only them, so a filter never leaves fewer than k passages while more exist.
 
 A passage in another language than the question gets `other_language_bonus` (0 by default) added to its cosine
-before ranking (`Passage.dense_score` carries the corrected value, which the prompt's score gap reads): the
-embedder's language bias otherwise keeps the other language's evidence out of the prompt (README, "Cross-lingual
-retrieval")."""
+before ranking (`Passage.language_bonus`; `dense_score` stays the cosine): the embedder's language bias otherwise
+keeps the other language's evidence out of the prompt. rag.searching.trim then lets the bonus decide which passages
+the model reads, not their order (README, "Cross-lingual retrieval")."""
 
 from __future__ import annotations
 
@@ -123,7 +123,9 @@ class Retriever:
             for row, value in zip(missing, vectors @ query[0]):
                 dense_score[row] = float(value) + (bonus(row) if bonus else 0.0)
         ranked = sorted(fused, key=lambda r: (-fused[r], -dense_score[r]))[:k]
-        return [self._passage(i + 1, row, fused[row], dense_score[row]) for i, row in enumerate(ranked)]
+        added = {row: bonus(row) if bonus else 0.0 for row in ranked}
+        return [self._passage(i + 1, row, fused[row], dense_score[row] - added[row], added[row])
+                for i, row in enumerate(ranked)]
 
     def _language_bonus(self, question: str):
         """`other_language_bonus` for a row whose article is in another language than the question, as a function
@@ -144,11 +146,11 @@ class Retriever:
             return bonus if doc is not None and language.supported(doc.language) and doc.language != asked else 0.0
         return of
 
-    def _passage(self, n: int, row: int, score: float, dense: float) -> Passage:
+    def _passage(self, n: int, row: int, score: float, dense: float, bonus: float = 0.0) -> Passage:
         chunk = self.data.chunks[row]
         doc = self.data.documents.get(chunk.doc_id)
         return Passage(n=n, doc_id=chunk.doc_id, title=doc.title if doc else chunk.doc_id,
                        date=doc.date if doc else None, chunk_id=chunk.id, text=chunk.text,
                        start=chunk.start, end=chunk.end, score=round(score, 6), dense_score=round(dense, 6),
                        language=doc.language if doc else "", source=doc.source if doc else None,
-                       page=doc.page_at(chunk.start) if doc else None)
+                       page=doc.page_at(chunk.start) if doc else None, language_bonus=bonus)

@@ -7,7 +7,7 @@ The filters themselves are in rag.filters and the ranking in rag.retrieval; this
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -65,12 +65,35 @@ def search(question: str, retriever, documents: Iterable, settings: Settings, to
 
 
 def trim(passages: list[Passage], settings: Settings) -> list[Passage]:
-    """The best passages in rank order while they fit `context_chars` and score within `score_gap` of the best."""
+    """The best passages in rank order while they fit `context_chars` and score within `score_gap` of the best.
+
+    With a language bonus (rag.retrieval), a passage is read when it is within the gap by its corrected score or by
+    its cosine alone, and the passages read keep the order of their cosines: the bonus brings the other language's
+    evidence into the prompt without putting it before what the embedder found best. A same-language question
+    otherwise lost its answer to a promoted passage that the bonus merely made close ("Wie leidt OpenAI?")."""
+    if not passages:
+        return []
+    if not any(p.language_bonus for p in passages):
+        best = passages[0].dense_score
+        return _within_budget(passages, settings, stop_at_gap=True, below=lambda p: best - p.dense_score)
+    best_cosine, first = max(p.dense_score for p in passages), passages[0].dense_score + passages[0].language_bonus
+    kept = _within_budget(passages, settings, stop_at_gap=False,
+                          below=lambda p: min(first - p.dense_score - p.language_bonus, best_cosine - p.dense_score))
+    kept.sort(key=lambda p: -p.dense_score)
+    return [replace(p, n=i + 1) for i, p in enumerate(kept)]
+
+
+def _within_budget(passages: list[Passage], settings: Settings, below, stop_at_gap: bool) -> list[Passage]:
+    """Passages in rank order while they fit `context_chars`; one more than `score_gap` `below` the best ends the
+    list (`stop_at_gap`) or is skipped."""
     kept, used = [], 0
     for p in passages:
-        if kept and (used + len(p.text) > settings.context_chars
-                     or p.dense_score < kept[0].dense_score - settings.score_gap):
+        if kept and used + len(p.text) > settings.context_chars:
             break
+        if kept and below(p) > settings.score_gap:
+            if stop_at_gap:
+                break
+            continue
         kept.append(p)
         used += len(p.text)
     return kept

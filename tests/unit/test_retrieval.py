@@ -53,10 +53,12 @@ def test_a_passage_in_another_language_is_ranked_with_the_bonus_added_to_its_cos
     plain = {p.chunk_id: p for p in Retriever(data, embedder, hybrid=False).search(CHINA_CAPACITY, 20)}
     corrected = Retriever(data, embedder, hybrid=False, other_language_bonus=0.04).search(CHINA_CAPACITY, 20)
     for p in corrected:
-        if p.chunk_id in plain:
-            added = 0.04 if p.language != "de" else 0.0
-            assert p.dense_score == pytest.approx(plain[p.chunk_id].dense_score + added, abs=2e-6), p.chunk_id
-    assert [p.dense_score for p in corrected] == sorted((p.dense_score for p in corrected), reverse=True)
+        assert p.language_bonus == (0.04 if p.language != "de" else 0.0), p.chunk_id
+        if p.chunk_id in plain:  # the cosine itself is unchanged
+            assert p.dense_score == pytest.approx(plain[p.chunk_id].dense_score, abs=2e-6), p.chunk_id
+    ranked = [p.dense_score + p.language_bonus for p in corrected]
+    assert ranked == sorted(ranked, reverse=True)
+    assert [p.dense_score for p in corrected] != sorted((p.dense_score for p in corrected), reverse=True)
 
 
 def test_the_bonus_brings_the_other_languages_evidence_into_the_first_passages(data, embedder):
@@ -72,3 +74,4 @@ def test_a_question_in_a_language_bron_does_not_answer_in_gets_no_bonus(data, em
     plain = Retriever(data, embedder, hybrid=False).search(question, 5)
     corrected = Retriever(data, embedder, hybrid=False, other_language_bonus=0.04).search(question, 5)
     assert [(p.chunk_id, p.dense_score) for p in corrected] == [(p.chunk_id, p.dense_score) for p in plain]
+    assert not any(p.language_bonus for p in corrected)
