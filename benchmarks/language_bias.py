@@ -1,11 +1,13 @@
 """The embedder's language bias, measured without the model: how often the gold evidence reaches the prompt when
-passages in another language than the question get `other_language_bonus` added to their cosine, and the bonus
-chosen leave-one-file-out over the single-question gold files (README, "Cross-lingual retrieval").
+passages in another language than the question get `other_language_bonus` added to their cosine (which decides what
+the prompt holds, not its order: rag.searching.trim), and the bonus chosen leave-one-file-out over the single-question
+gold files (README, "Cross-lingual retrieval").
 
     python -m benchmarks.language_bias [--bonuses 0 0.01 0.02 0.03 0.04 0.05 0.06 0.08]
 
 Uses the configured index (default "seeds", built by `make`); a question counts when its gold evidence (or its
-first or last 50 characters, for evidence that straddles two passages) is in a passage the prompt gets.
+first or last 50 characters, for evidence that straddles two passages) is in a passage the prompt gets; "first"
+counts the questions whose evidence is in the prompt's first passage, split by same-language and cross-lingual.
 """
 
 from __future__ import annotations
@@ -31,6 +33,11 @@ def reaches_prompt(passages, item: dict) -> bool:
     return any(e in p.text or e[:50] in p.text or e[-50:] in p.text for p in passages for e in evidence)
 
 
+def crosslingual(item: dict, documents: dict) -> bool:
+    doc = documents.get(item.get("doc"))
+    return doc is not None and doc.language != item.get("lang")
+
+
 def main() -> None:
     from rag.answering import Assistant
     from rag.searching import search
@@ -44,9 +51,18 @@ def main() -> None:
     for bonus in args.bonuses:
         assistant.settings = replace(base, other_language_bonus=bonus)
         assistant.retriever.other_language_bonus = bonus
-        hits[bonus] = [reaches_prompt(search(x["question"], assistant.retriever, assistant.data.documents.values(),
-                                             assistant.settings).passages, x) for _, x in items]
-        print(f"bonus {bonus:.2f}: evidence in the prompt for {sum(hits[bonus])} of {len(items)}")
+        found = [search(x["question"], assistant.retriever, assistant.data.documents.values(),
+                        assistant.settings).passages for _, x in items]
+        hits[bonus] = [reaches_prompt(passages, x) for passages, (_, x) in zip(found, items)]
+        cross = [crosslingual(x, assistant.data.documents) for _, x in items]
+        first = [bool(passages) and reaches_prompt(passages[:1], x) for passages, (_, x) in zip(found, items)]
+        print(f"bonus {bonus:.2f}: evidence in the prompt for {sum(hits[bonus])} of {len(items)} "
+              f"(cross-lingual {sum(h for h, c in zip(hits[bonus], cross) if c)} of {sum(cross)}, same language "
+              f"{sum(h for h, c in zip(hits[bonus], cross) if not c)} of {len(cross) - sum(cross)}); in the first "
+              f"passage: cross-lingual {sum(f for f, c in zip(first, cross) if c)}, same language "
+              f"{sum(f for f, c in zip(first, cross) if not c)}; passages per prompt "
+              f"{sum(map(len, found)) / len(found):.2f}, characters "
+              f"{sum(len(p.text) for ps in found for p in ps) / len(found):.0f}")
     files = sorted({name for name, _ in items})
     before = after = 0
     for held in files:

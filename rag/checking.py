@@ -100,7 +100,7 @@ def after_model(settings: Settings, question: str, language: str, text: str, pas
         text, notes, reason = _verify(text, question, language, passages, evidence, stated_probability, asked)
         if reason is not None:  # keep what the model said, for the eval report and debugging
             return abstained(reason, notes + [rejected])
-    found = _another_question(settings, question, language, text, evidence, earlier)
+    found = _another_question(settings, question, language, text, evidence, earlier, passages)
     if found:
         return abstained(found[0], notes + [found[1], rejected])
     if stated_probability is not None and stated_probability < settings.second_reading_min:
@@ -128,7 +128,8 @@ def after_model(settings: Settings, question: str, language: str, text: str, pas
 
 
 def _another_question(settings: Settings, question: str, language: str, text: str, evidence: Located | None,
-                      earlier: tuple[str, str] | None) -> tuple[AbstainReason, str] | None:
+                      earlier: tuple[str, str] | None,
+                      passages: list[Passage]) -> tuple[AbstainReason, str] | None:
     """A true answer to another question, and why: of another kind than asked (wrong-kind), from a sentence
     about another period (other-time), or the last answer again to a fragment follow-up (repeated)."""
     named = " ".join(evidence.sentences.values()) if evidence else ""
@@ -137,13 +138,20 @@ def _another_question(settings: Settings, question: str, language: str, text: st
         if other_kind:
             return AbstainReason.WRONG_KIND, other_kind
     if settings.check_timeframe and evidence:
-        another_time = other_time(question, named, settings.prompts_dir)
+        another_time = other_time(question, named, settings.prompts_dir, _written_in(evidence, passages))
         if another_time:
             return AbstainReason.OTHER_TIME, another_time
     if earlier and repeats(text, question, language, *earlier):
         return AbstainReason.REPEATED, ("abstained: the answer states only what the last answer did, so it "
                                         "answers the earlier question, not the follow-up")
     return None
+
+
+def _written_in(evidence: Located, passages: list[Passage]) -> int | None:
+    """The year the evidence sentences' articles were written in, when they are all of one known year (it reads
+    "vorig jaar" in them)."""
+    years = {p.date[:4] for p in passages if p.n in evidence.sentences and p.date and p.date[:4].isdigit()}
+    return int(years.pop()) if len(years) == 1 else None
 
 
 def repeats(text: str, question: str, language: str, last_question: str, last_answer: str) -> bool:

@@ -65,8 +65,46 @@ def test_evidence_about_the_time_asked_or_without_a_time_passes(question, senten
     assert other_time(question, sentence) == ""
 
 
-def _passage(text: str) -> Passage:
-    return Passage(1, "d", "Titel", "2025-01", "d#1", text, 0, len(text), 0.5, 0.8, "nl")
+@pytest.mark.parametrize("text, year, years", [
+    ("SpaceX investeerde het afgelopen jaar 2 miljard in xAI.", 2026, {2025}),
+    ("Dit jaar wil de EU 200 miljard mobiliseren, volgend jaar meer.", 2025, {2025, 2026}),
+    ("China könnte bis Jahresende 300 Exaflops erreichen.", 2025, {2025}),
+    ("Im vergangenen Jahr stieg der Umsatz.", 2025, {2024}),
+    ("By the end of the year the chip ships; next year, another.", 2024, {2024, 2025}),
+    ("SpaceX investeerde het afgelopen jaar 2 miljard in xAI.", None, set()),
+], ids=["nl-last", "nl-this-next", "de-year-end", "de-last", "en-end-next", "no-date"])
+def test_years_named_relative_to_the_articles_date(text, year, years):
+    assert set(times_in(text, year=year).years) == years
+
+
+@pytest.mark.parametrize("question, sentence, year, reason", [
+    ("Hoeveel investeerde Tesla in 2024 in xAI?", "SpaceX investeerde het afgelopen jaar 2 miljard in xAI.", 2026,
+     "names het afgelopen jaar (2025) (another year)"),
+    ("What was China's total AI computing capacity at the end of 2024?",
+     "In juni bedroeg de capaciteit 246 exaflops en zou tegen het einde van het jaar 300 exaflops bereiken.", 2025,
+     "names einde van het jaar (2025) (another year)"),
+    ("Hoeveel investeerde SpaceX in 2025 in xAI?", "SpaceX investeerde het afgelopen jaar 2 miljard in xAI.", 2026, ""),
+    ("Hoeveel investeerde SpaceX in 2024 in xAI?", "SpaceX investeerde het afgelopen jaar 2 miljard in xAI.", None, ""),
+    ("Welche Kapazität könnte China bis Ende 2027 erreichen?", "China könnte bis Jahresende 300 Exaflops erreichen.",
+     2025, ""),
+], ids=["last-year-is-2025", "year-end-is-2025", "last-year-asked", "no-date", "open-period-asked"])
+def test_a_relative_year_in_the_evidence_is_read_against_its_articles_date(question, sentence, year, reason):
+    found = other_time(question, sentence, year=year)
+    assert found.endswith(reason) and bool(found) == bool(reason), found
+
+
+def _passage(text: str, date: str | None = "2025-01") -> Passage:
+    return Passage(1, "d", "Titel", date, "d#1", text, 0, len(text), 0.5, 0.8, "nl")
+
+
+def test_the_check_after_the_model_reads_the_cited_articles_year():
+    sentence = "Eerder investeerde SpaceX het afgelopen jaar 2 miljard in xAI."
+    question = "Hoeveel investeerde SpaceX in 2024 in xAI?"
+    dated = after_model(Settings(), question, "nl", "2 miljard [1].", [_passage(sentence, "2026-02-08")], ABSTAIN,
+                        evidence=Located({1: sentence}))
+    undated = after_model(Settings(), question, "nl", "2 miljard [1].", [_passage(sentence, None)], ABSTAIN,
+                          evidence=Located({1: sentence}))
+    assert dated.reason == AbstainReason.OTHER_TIME and not undated.abstained
 
 
 def test_an_answer_from_a_sentence_about_another_quarter_abstains_with_other_time():
@@ -88,8 +126,12 @@ def test_the_time_check_can_be_switched_off_and_needs_a_named_sentence():
     assert not off.abstained and not whole_passage.abstained
 
 
-def _answerable_gold_sentences() -> list[tuple[str, str, str]]:
-    """(id, question, the article sentence holding the gold evidence) for every answerable gold question."""
+def _answerable_gold_sentences() -> list[tuple[str, str, str, int | None]]:
+    """(id, question, the article sentence holding the gold evidence, its article's year) for every answerable gold
+    question."""
+    from rag.corpus import load_corpus
+
+    years = {doc.id: int(doc.date[:4]) if doc.date else None for doc in load_corpus(SEEDS)}
     cases, articles = [], {}
     for path in sorted(SEEDS.glob("gold*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -103,7 +145,8 @@ def _answerable_gold_sentences() -> list[tuple[str, str, str]]:
                         articles[doc] = sentences_of((SEEDS / f"{doc}.txt").read_text(encoding="utf-8"))
                     found = [s for s in articles[doc] if span[:40] in s]
                     if found:
-                        cases.append((record["id"], record.get("standalone") or record["question"], found[0]))
+                        cases.append((record["id"], record.get("standalone") or record["question"], found[0],
+                                      years.get(doc)))
                         break
     return cases
 
@@ -112,6 +155,9 @@ def test_no_gold_question_is_refused_on_the_sentence_that_answers_it():
     """The sentence that states a gold answer is about the time its question asks for: never rejected."""
     cases = _answerable_gold_sentences()
     assert len(cases) > 200
-    naming_a_time = [q for _, q, _ in cases if any(named for _, named in times_in(q).kinds())]
+    naming_a_time = [q for _, q, _, _ in cases if any(named for _, named in times_in(q).kinds())]
     assert len(naming_a_time) > 20  # the check is really tried: many gold questions name a time
-    assert [(id_, question) for id_, question, sentence in cases if other_time(question, sentence)] == []
+    assert sum(bool(times_in(sentence, year=year).years) for _, _, sentence, year in cases) > \
+        sum(bool(times_in(sentence).years) for _, _, sentence, _ in cases)  # relative years are read too
+    assert [(id_, question) for id_, question, sentence, year in cases if other_time(question, sentence, year=year)] \
+        == []
