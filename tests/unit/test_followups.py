@@ -274,6 +274,12 @@ def test_a_rewrite_in_the_last_questions_language_keeps_the_follow_ups_names(rew
     assert found is None if problem is None else problem in found
 
 
+def test_a_question_word_typed_together_with_its_verb_is_not_a_word_to_keep():
+    turns = [Turn("Welche KI-Firma hat Musk 2023 gegründet?", "xAI [1].")]
+    assert rewrite_problem("What is the name of xAI's chatbot?", "whats the name of its chatbot", turns, "en") is None
+    assert "left out chatbot" in rewrite_problem("What is xAI's name?", "whats the name of its chatbot", turns, "en")
+
+
 @pytest.mark.parametrize("text, question", [
     ('Standalone question: "Wie alt ist er?"\nmore', "Wie alt ist er?"),
     ("Vraag: Hoe oud is Sam Altman?", "Hoe oud is Sam Altman?"),
