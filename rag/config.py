@@ -56,6 +56,9 @@ class Settings:
     # Off by default: gold questions name when events happened ("invest in 2026"), not when articles appeared;
     # on, one of 71 answerable gold questions lost evidence and none gained (README, Period and sources).
     question_dates: bool = False
+    # Search only the articles of a language the question names for its source ("volgens het Duitse artikel";
+    # prompts/source_languages.toml); none in that language: all articles (README, Period and sources).
+    question_languages: bool = True
     hybrid: bool = False  # add BM25 with reciprocal rank fusion (hurt on the gold set; see retrieval.py)
     bm25_weight: float = 0.3  # BM25's weight in the fusion (dense = 1); cross-lingual questions need it low
     # Cosine added to a passage in another language than the question before ranking: the multilingual embedder

@@ -62,11 +62,13 @@ def parse_bound(value: date | str | None, name: str, end: bool) -> date | None:
 
 @dataclass(frozen=True)
 class SearchFilter:
-    """A period (inclusive; either end may be open) and source names; empty fields do not filter."""
+    """A period (inclusive; either end may be open), source names and article languages (ISO 639-1 codes, as a
+    question names them: rag.source_languages); empty fields do not filter."""
 
     since: date | None = None
     until: date | None = None
     sources: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
 
     @classmethod
     def make(cls, since: date | str | None = None, until: date | str | None = None,
@@ -83,7 +85,7 @@ class SearchFilter:
         return made if made else None
 
     def __bool__(self) -> bool:
-        return bool(self.since or self.until or self.sources)
+        return bool(self.since or self.until or self.sources or self.languages)
 
     @property
     def has_period(self) -> bool:
@@ -110,11 +112,17 @@ class SearchFilter:
             text += f" {period}" if period.startswith(("from", "until")) else f" from {period}"
         if self.sources:
             text += " by " + ", ".join(self.sources)
+        if self.languages:
+            from rag.language import name_of
+
+            text += " in " + ", ".join(map(name_of, self.languages))
         return text
 
     def matches(self, document: Document) -> bool:
         """The article is in the period (its date range overlaps it) and by one of the sources. A source
         name matches the article's source, id or file name, ignoring case."""
+        if self.languages and document.language not in self.languages:
+            return False
         if self.sources:
             keys = {k.casefold() for k in (document.source, document.id) if k}
             if document.path:

@@ -67,6 +67,15 @@ def _script_language(text: str) -> str | None:
     return code if count >= max(1, len(letters) // 3) else None
 
 
+_NAMES = {"nl": "Dutch", "de": "German", "en": "English", "fr": "French", "es": "Spanish", "it": "Italian",
+          "pt": "Portuguese", "pl": "Polish", "zh": "Chinese", "ja": "Japanese", "ko": "Korean"}
+
+
+def name_of(code: str) -> str:
+    """The English name of a language code, for notes ("de" -> "German"); the code itself when not known."""
+    return _NAMES.get(code, code)
+
+
 def supported(code: str) -> bool:
     """Bron writes prompts and answers in this language."""
     return code in SUPPORTED

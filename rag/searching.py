@@ -32,26 +32,25 @@ def search(question: str, retriever, documents: Iterable, settings: Settings, to
            since: date | str | None = None, until: date | str | None = None,
            sources: Iterable[str] | None = None) -> Retrieval:
     """The passages for `question`, with the filter used and notes on it. A bad date is an InputError. A
-    period read from the question that matches no passage is dropped (a question about "January" must still
-    be answered when no article is from January); an explicit filter is kept, and may leave no passages."""
+    period or source language read from the question that matches no passage is dropped (a question about
+    "January" must still be answered when no article is from January); an explicit filter is kept, and may leave
+    no passages."""
     from rag import filters
-    from rag.dates import find_period
 
     explicit = filters.SearchFilter.make(since, until, sources)
     k = top_k or settings.top_k
     documents = list(documents)
-    period = None
-    if settings.question_dates and not (explicit and explicit.has_period):
-        period = find_period(question, filters.newest_date(documents), settings.prompts_dir)
-    used, passages, origin, notes = explicit, None, "", []
-    if period is not None:
-        narrowed = (explicit or filters.SearchFilter()).with_period(period.since, period.until)
+    narrowed, read, notes = _read_from_question(question, explicit, documents, settings)
+    used, passages, origin = explicit, None, ""
+    if read:
+        quoted = ", ".join(f"“{text}”" for text in read)
         passages = retriever.search(question, k, narrowed) or None
         if passages:
-            used, origin = narrowed, f" (read from the question: “{period.text}”)"
+            used, origin = narrowed, f" (read from the question: {quoted})"
         else:
-            notes.append(Note(f"nothing found in {narrowed.describe()} (read from the question: “{period.text}”), "
-                              "so articles of all dates were searched", NoteKind.SCOPE))
+            what = "articles of all dates" if narrowed.has_period and not narrowed.languages else "all articles"
+            notes.append(Note(f"nothing found in {narrowed.describe()} (read from the question: {quoted}), "
+                              f"so {what} were searched", NoteKind.SCOPE))
     if passages is None:
         passages = retriever.search(question, k, used)
     if used:
@@ -62,6 +61,33 @@ def search(question: str, retriever, documents: Iterable, settings: Settings, to
         if not passages:
             notes.append(Note(f"no indexed article matches the filter ({used.describe()})", NoteKind.SCOPE))
     return Retrieval(trim(passages, settings), used, notes)
+
+
+def _read_from_question(question: str, explicit: SearchFilter | None, documents: list,
+                        settings: Settings) -> tuple[SearchFilter | None, list[str], list[Note]]:
+    """The filter narrowed by what the question names: a period (`question_dates`, unless the caller gave one)
+    and the language of its source article (`question_languages`, when some article is in it); with the words
+    that named them, and a note when the language named has no article."""
+    from rag import filters
+    from rag.dates import find_period
+    from rag.language import name_of
+    from rag.source_languages import named_source_language
+
+    narrowed, read, notes = explicit, [], []
+    if settings.question_dates and not (explicit and explicit.has_period):
+        period = find_period(question, filters.newest_date(documents), settings.prompts_dir)
+        if period is not None:
+            narrowed = (narrowed or filters.SearchFilter()).with_period(period.since, period.until)
+            read.append(period.text)
+    if settings.question_languages:
+        named = named_source_language(question, settings.prompts_dir)
+        if named is not None and any(doc.language == named.code for doc in documents):
+            narrowed = replace(narrowed or filters.SearchFilter(), languages=(named.code,))
+            read.append(named.text)
+        elif named is not None:
+            notes.append(Note(f"no article is in {name_of(named.code)} (read from the question: “{named.text}”), "
+                              "so all articles were searched", NoteKind.SCOPE))
+    return narrowed, read, notes
 
 
 def trim(passages: list[Passage], settings: Settings) -> list[Passage]:
