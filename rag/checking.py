@@ -150,8 +150,11 @@ def _another_question(settings: Settings, question: str, language: str, text: st
 def _written_in(evidence: Located, passages: list[Passage]) -> int | None:
     """The year the evidence sentences' articles were written in, when they are all of one known year (it reads
     "vorig jaar" in them)."""
-    years = {p.date[:4] for p in passages if p.n in evidence.sentences and p.date and p.date[:4].isdigit()}
-    return int(years.pop()) if len(years) == 1 else None
+    from rag.filters import date_range
+
+    spans = [date_range(p.date) for p in passages if p.n in evidence.sentences]
+    years = {span[0].year for span in spans if span}
+    return years.pop() if len(years) == 1 else None
 
 
 def repeats(text: str, question: str, language: str, last_question: str, last_answer: str) -> bool:

@@ -62,9 +62,9 @@ class Settings:
     hybrid: bool = False  # add BM25 with reciprocal rank fusion (hurt on the gold set; see retrieval.py)
     bm25_weight: float = 0.3  # BM25's weight in the fusion (dense = 1); cross-lingual questions need it low
     # Cosine added to a passage in another language than the question before ranking: the multilingual embedder
-    # ranks the question's own language higher (README, "Cross-lingual retrieval"). Off: 0.04 (chosen
-    # leave-one-file-out) brought the evidence to the prompt for 13 more of 329 questions, but end to end it moved
-    # answers both ways, and "Wie leidt OpenAI?" was answered from a promoted German passage ("Techmilliardäre")
+    # ranks the question's own language higher (README, "Cross-lingual retrieval"). It decides which passages the
+    # model reads, not their order (rag.searching.trim). Off: 0.04 (chosen leave-one-file-out) brought the evidence
+    # to the prompt for 13 more of 329 questions, but end to end answers moved both ways (5 right, 4 lost)
     other_language_bonus: float = 0.0
     vector_store: str = "faiss"  # which vector store holds the index's vectors (rag.stores): faiss | qdrant
     index_type: str = "auto"  # the store's variant; FAISS: auto | flat | hnsw | ivfpq (Qdrant: flat | hnsw)

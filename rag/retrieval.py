@@ -107,10 +107,9 @@ class Retriever:
         query = self.embedder.encode_queries([question])
         n = min(max(self.candidates, k), pool)
         dense_rank, dense_score = self._dense(query, n, allowed)
-        bonus = self._language_bonus(question)
-        if bonus:
-            dense_score = {row: score + bonus(row) for row, score in dense_score.items()}
-            dense_rank = sorted(dense_rank, key=lambda row: -dense_score[row])
+        bonus = self._language_bonus(question) or (lambda row: 0.0)
+        ranking = {row: score + bonus(row) for row, score in dense_score.items()}  # the cosine, corrected
+        dense_rank = sorted(dense_rank, key=lambda row: -ranking[row])
         fused: dict[int, float] = {}
         for rank, row in enumerate(dense_rank):
             fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
@@ -121,11 +120,10 @@ class Retriever:
         if missing:  # exact cosine for BM25-only hits, so every passage has a comparable dense score
             vectors = self.data.vectors[missing]
             for row, value in zip(missing, vectors @ query[0]):
-                dense_score[row] = float(value) + (bonus(row) if bonus else 0.0)
-        ranked = sorted(fused, key=lambda r: (-fused[r], -dense_score[r]))[:k]
-        added = {row: bonus(row) if bonus else 0.0 for row in ranked}
-        return [self._passage(i + 1, row, fused[row], dense_score[row] - added[row], added[row])
-                for i, row in enumerate(ranked)]
+                dense_score[row] = float(value)
+                ranking[row] = float(value) + bonus(row)
+        ranked = sorted(fused, key=lambda r: (-fused[r], -ranking[r]))[:k]
+        return [self._passage(i + 1, row, fused[row], dense_score[row], bonus(row)) for i, row in enumerate(ranked)]
 
     def _language_bonus(self, question: str):
         """`other_language_bonus` for a row whose article is in another language than the question, as a function
