@@ -7,8 +7,10 @@ question asked for a name ("Wer leitet OpenAI?"), the name its answer gave.
   stand for. Where to look, nearest first: the answer's new name when the last question asked for one, else
   the last question's own name (also when the answer abstained, unless it asked for a name: then what the
   pronoun means is unknown); one turn further back when the last turn stayed on the topic, or named nothing a
-  pronoun can stand for. A pronoun for a thing ("es", "it") never stands for a person a "who" question found;
-  a pronoun for a person looks for one first. Two candidates in the same place: the one that follows no
+  pronoun can stand for. A pronoun for a thing ("es", "it") never stands for a person a "who" question found,
+  a name the articles write as a person's, or what a "how many" question counted ("Hoeveel Starlink-satellieten
+  ...?"); with nothing else in the last turn it looks one turn back, across a change of topic. A pronoun for a
+  person looks for one first. Two candidates in the same place: the one that follows no
   preposition (the subject of "Wie viel hat Oracle in Stargate investiert?"), else no rule and the model
   decides; so too when the last question was a side question on one thing ("Waar ligt Santa Clara?") and the
   turn before offers another name, or an unknown answer. A plural pronoun ("sie", "they", "ze") stands for all
@@ -57,6 +59,8 @@ class Referent:
     governed: bool = False  # it follows a preposition ("in Stargate", "volgens Musk"): not the clause's subject
     answered: bool = False  # the answer brought it in (one of the names a "which companies" answer listed)
     aside: bool = False  # the one thing a side question asked about ("Was ist ein Exaflop?", "Waar ligt Santa Clara?")
+    written_person: bool = False  # the articles write the name as a person's (rag.spelling): never "it"
+    counted: bool = False  # what a "how many" question counted ("Hoeveel Starlink-satellieten ...?"): never "it"
     description: str = ""  # for the unknown answer, what its question asked for (rag.descriptions)
 
 
@@ -67,8 +71,18 @@ def _question_names(question: str, language: str, marks: dict) -> list[Referent]
         name = without_owner(question[s.start:s.end])
         if s.kind == "name" and is_subject(name, language) and not generic_compound(name) and \
                 not _noun_after_article(question, s.start, name, marks):
-            seen.setdefault(name.lower(), Referent(name, governed=governed(question, s.start, marks)))
+            seen.setdefault(name.lower(), Referent(name, governed=governed(question, s.start, marks),
+                                                   counted=_counted(question, s.start, marks)))
     return list(seen.values())
+
+
+def _counted(question: str, start: int, marks: dict) -> bool:
+    """Does the name at `start` follow "how many" (`count_words` of any language: the earlier question may be in
+    another language than the follow-up)? Then it is a plural noun ("Hoeveel Starlink-satellieten zijn er?"),
+    which a singular "it" does not stand for."""
+    before = " ".join(split_words(question[:start].lower(), "'-"))
+    return any(before == phrase or before.endswith(" " + phrase)
+               for words in marks.values() for phrase in words.get("count_words", []))
 
 
 def _noun_after_article(question: str, start: int, name: str, marks: dict) -> bool:
@@ -178,13 +192,20 @@ def pick(found: list[list[Referent]], kind: str, wider: list[list[Referent]] = (
     if not found:
         return pick(list(wider), kind) if wider else None
     for layer in found:
-        fits = {r.name.lower(): r for r in layer if not (kind == "thing" and r.person)}
+        fits = {r.name.lower(): r for r in layer if not (kind == "thing" and (r.person or r.counted))}
         if fits:
             return _one(list(fits.values()))
+    if kind != "thing":
+        return None
     # "Who wants to mobilise 200 billion?" "The EU." "When did it ...?": a "who" answer is what "it" can mean
-    # (only an answer's person: one the question named as a person, "Wer ist Howard Lutnick?", is never "it")
-    answers_or_things = [[r for r in layer if r.answered or not r.person] for layer in found]
-    return pick(answers_or_things, "any") if kind == "thing" else None
+    # (only an answer's person: one the question named as a person, "Wer ist Howard Lutnick?", is never "it"; nor
+    # one the articles write as a person, "David Sacks")
+    answers_or_things = [[r for r in layer if (r.answered or not r.person) and not (r.written_person or r.counted)]
+                         for layer in found]
+    nearby = pick(answers_or_things, "any")
+    # nothing the last turn named can be "it" ("What does Tesla supply ...?" "Who is Trump's AI czar?" "David
+    # Sacks." "What did it announce?"): the turn before the change of topic
+    return nearby or (pick(list(wider[len(found):]), kind) if len(wider) > len(found) else None)
 
 
 def _one(fits: list[Referent]) -> Referent | None:
@@ -295,7 +316,7 @@ def _people_marked(found: list[list[Referent]], is_person: Callable[[str], bool]
     after "Welk bedrijf leidt Musk?" "Tesla." mean Musk, not Tesla; "het" still means Tesla."""
     if is_person is None:
         return found
-    return [[replace(r, person=True) if r.name and not r.person and is_person(r.name) else r for r in layer]
+    return [[replace(r, person=True, written_person=True) if r.name and is_person(r.name) else r for r in layer]
             for layer in found]
 
 

@@ -598,9 +598,10 @@ def test_who_is_a_role_still_takes_the_answer():
 
 
 def test_after_who_is_someone_a_thing_pronoun_never_means_that_person():
-    """ "its gross margin" after "Wer ist Howard Lutnick?" (abstained): not his; the rules leave it to the model."""
+    """ "its gross margin" after "Wer ist Howard Lutnick?" (abstained): not his; the thing of the turn before."""
     history = [("What is Nvidia's market capitalisation?", "4 trillion dollars."), ("Wer ist Howard Lutnick?", "")]
-    assert _sub("What was its gross margin in the second quarter?", history, "en") is None
+    assert _sub("What was its gross margin in the second quarter?", history, "en") == \
+        "What was Nvidia's gross margin in the second quarter?"
 
 
 @pytest.mark.parametrize("name", ["Geld", "Artikel"])
@@ -801,3 +802,32 @@ def test_a_person_takes_the_place_of_a_name_that_no_role_belongs_to():
     marks = _marks(None)
     assert ellipses.by_ellipsis("en Sam Altman?", "Hoeveel verdient Nvidia?", "nl", marks,
                                 lambda n: "altman" in n.lower()) == "Hoeveel verdient Sam Altman?"
+
+
+def test_a_thing_pronoun_skips_a_name_the_articles_write_as_a_person_and_looks_a_turn_back():
+    """ "es" after "Who is Trump's AI czar?" "David Sacks.": neither he nor Trump is "es"; the turn before is."""
+    history = as_turns([("What does Tesla supply to xAI's data centers?", "Batteries [1]."),
+                        ("Who is Trump's AI czar?", "David Sacks [1].")], 2)
+    people = {"david sacks", "trump", "donald trump"}.__contains__
+    made = substitute("und was hat es letzte woche bekanntgegeben?", history, "de", PROMPTS,
+                      lambda name: people(name.lower()))
+    assert made == "Was hat Tesla letzte woche bekanntgegeben?"
+
+
+def test_without_the_articles_a_who_answer_is_still_what_it_can_mean():
+    """ "Who wants to mobilise 200 billion?" "The EU." "When did it decide?": the "who" answer, no person."""
+    history = [("Who wants to mobilise 200 billion euros for AI?", "The EU [1].")]
+    assert _sub("When did it decide that?", history, "en") == "When did EU decide that?"
+
+
+@pytest.mark.parametrize("question", ["Hoeveel Starlink-satellieten zijn er momenteel in de ruimte?",
+                                      "Wie viele Starlink-Satelliten gibt es derzeit?",
+                                      "How many Starlink satellites are in space now?"])
+def test_a_singular_it_does_not_stand_for_what_a_how_many_question_counted(question):
+    history = [("Welk AI-bedrijf richtte Musk in 2023 op?", "xAI [3]."), (question, "9.000 [2].")]
+    assert _sub("how much money did it burn in 2025?", history, "en") == "How much money did xAI burn in 2025?"
+
+
+def test_zijn_after_heet_is_a_possessive():
+    history = [("Which AI company did Musk found in 2023?", "xAI [4].")]
+    assert _sub("hoe heet zijn chatbot?", history, "nl") == "Hoe heet xAI's chatbot?"
