@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.askedkinds import asked_kind, asks_open
+from rag.askedkinds import asked_kind, asks_for_a_name, asks_open
 from rag.kindlists import DESCRIBE, NUMBER_KINDS, Kind, Unit, kind_lists
 from rag.numbers import number_word, numbers_in
-from rag.textrules import all_names_in, split_sentences, split_words, strip_citations
+from rag.textrules import all_names_in, find_words, split_sentences, split_words, strip_citations
 from rag.wordlists import word_lists
 
 _NUMERIC = frozenset(Unit) - {Unit.DATE}
@@ -31,6 +31,8 @@ HOLDS: dict[Kind, frozenset[Unit]] = {
 }
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[%$€£¥°²]")
 _JOINED = re.compile(r"[\s\-–]*|\.\s*")  # what may stand between a number and its unit ("Mrd. Euro", "39-jarige")
+INFLECTIONS = ("'s", "’s", "es", "en", "er", "em", "e", "s", "n")  # endings a name question's word may take
+MIN_STEM = 3  # letters left after an ending is cut ("Xi" keeps its "i")
 _ORDINAL = frozenset({"st", "nd", "rd", "th", "e", "ste", "de", "ten", "sten"})
 
 
@@ -197,6 +199,50 @@ def gives_number(text: str, language: str) -> bool:
     return bool(lowered & (set(word_lists().scales) | kind_lists().units["percent"]))
 
 
+def names_nothing_new(text: str, question: str) -> bool:
+    """Does the text name nothing the question does not? A name here is any word with a capital or a digit
+    ("Grok", "T-head", "H20-chip", "xAI"), compared with the question's words without their endings
+    ("Deutsches" is the question's "deutsche"); "Huawei heeft zijn eigen AI-chip" to "Hoe heet de AI-chip van
+    Huawei?" names nothing new, so it answers no question for a name."""
+    lists = word_lists()
+    asked = {_stem(part) for word in split_words(question, "'-") for part in [word, *word.split("-")]}
+    asked |= lists.inside_names  # a generic acronym names nothing: "AI-chip" to a question on Huawei's chip
+    for run in _name_runs(text, lists.stop_words):
+        if len(run) > 1 and lists.inside_names & {w.lower() for w in run}:  # "Invest AI": one name, as written
+            if " ".join(run).lower() not in question.lower():
+                return False
+            continue
+        if any(_stem(w) not in asked and not all(_stem(part) in asked for part in w.split("-")) for w in run):
+            return False
+    return True
+
+
+def _name_runs(text: str, stop: frozenset[str]) -> list[list[str]]:
+    """The text's words with a capital or a digit (not stop words), in runs of words one space apart."""
+    runs: list[list[str]] = []
+    last_end = -2
+    for match in find_words(text, "'-"):
+        word = match.group(0)
+        if word.lower() in stop or not any(c.isupper() or c.isdigit() for c in word):
+            last_end = -2
+            continue
+        if runs and text[last_end:match.start()] == " ":
+            runs[-1].append(word)
+        else:
+            runs.append([word])
+        last_end = match.end()
+    return runs
+
+
+def _stem(word: str) -> str:
+    """A word without an inflection ending ("deutsches", "deutsche" -> "deutsch"; "Huawei's" -> "huawei")."""
+    lowered = word.lower()
+    for ending in INFLECTIONS:
+        if lowered.endswith(ending) and len(lowered) - len(ending) >= MIN_STEM:
+            return lowered[:-len(ending)]
+    return lowered
+
+
 def says_yes_or_no(text: str) -> bool:
     """Does the text open with yes or no in any language ("Ja [2].", "No, they will not ..."; not "No one ...")?"""
     match = re.match(r"\W*([^\W\d_]+)(?!\s*[^\W\d_])", text)
@@ -211,6 +257,8 @@ def wrong_kind(question: str, answer: str, language: str, evidence: str = "") ->
     first = _first_sentence(strip_citations(answer))
     if says_yes_or_no(first) and asks_open(question, language):
         return "abstained: the question asks what, which or how, the answer is a yes or no"
+    if first.strip() and asks_for_a_name(question) and names_nothing_new(first, question):
+        return "abstained: the question asks for a name, the answer names nothing the question does not"
     kind = asked_kind(question, language)
     if kind is None:
         return ""
@@ -223,5 +271,5 @@ def wrong_kind(question: str, answer: str, language: str, evidence: str = "") ->
     return ""
 
 
-__all__ = ["DESCRIBE", "Kind", "Unit", "asked_kind", "gives_number", "holds", "says_yes_or_no", "shows",
-           "what_it_gives", "wrong_kind"]
+__all__ = ["DESCRIBE", "Kind", "Unit", "asked_kind", "gives_number", "holds", "names_nothing_new", "says_yes_or_no",
+           "shows", "what_it_gives", "wrong_kind"]

@@ -53,6 +53,21 @@ def asks_open(question: str, language: str) -> bool:
     return bool(starts) and _phrase_at(words, starts[0], table, (*_PHRASES, "open")) is not None
 
 
+def asks_for_a_name(question: str) -> bool:
+    """Does the question ask for a name ("Hoe heet ...", "Wie heißt ...", "What is ... called?")? Any language's
+    phrases count: a follow-up's standalone question can be in another language than the answer."""
+    for table in kind_lists().questions.values():
+        words, starts = _clause_starts(question, table)
+        if not starts:
+            continue
+        if _phrase_at(words, starts[0], table, ("name",)) is not None:
+            return True
+        for opening, closing in table.get("name_around", []):
+            if _phrase_at(words, starts[0], {"around": [opening]}, ("around",)) and words[-1:] == [closing]:
+                return True
+    return False
+
+
 def _opening(question: str, table: dict) -> int:
     """How many words of the question's first clause the table's longest question phrase covers (0: none)."""
     words, starts = _clause_starts(question, table)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from rag.answerkinds import Kind, asked_kind, holds, wrong_kind
+from rag.answerkinds import Kind, asked_kind, holds, names_nothing_new, wrong_kind
+from rag.askedkinds import asks_for_a_name
 from rag.checking import after_model
 from rag.config import Settings
 from rag.results import AbstainReason, Passage
@@ -256,3 +257,49 @@ def test_the_question_words_come_from_the_prompts_folder_in_use(tmp_path):
         assert asked_kind("Hoezo begon het?", "nl") == Kind.DATE
     finally:
         use_prompts_dir(before)
+
+
+# -- a question for a name ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("question", ["Hoe heet de chatbot van xAI?", "en hoe heette dat bedrijf eerst?",
+                                      "Wie heißt die KI-Modellreihe von ByteDance?", "Wie hieß X früher?",
+                                      "What is the name of xAI's chatbot?", "What is ByteDance's AI model called?",
+                                      "Hoe wordt de nieuwe chip genoemd?"])
+def test_a_question_for_a_name(question):
+    assert asks_for_a_name(question)
+
+
+@pytest.mark.parametrize("question", ["Wie is de CEO van Nvidia?", "Wer leitet OpenAI?", "What did he call it?",
+                                      "Hoe heeft Musk dat genoemd?", "What is the China factor?"])
+def test_not_a_question_for_a_name(question):
+    assert not asks_for_a_name(question)
+
+
+@pytest.mark.parametrize(("answer", "question"), [
+    ("T-head", "Hoe heet de halfgeleiderontwerpafdeling van Alibaba?"),
+    ("H20-chip", "Wie heißt die abgeschwächte Chip-Version, die Nvidia für China entwickelte?"),
+    ("InvestAI", "What is the name of the initiative through which the EU will invest in AI gigafactories?"),
+    ("De Hanguang 800-chip", "Wie heißt die KI-Modellreihe von Alibaba?"),
+    ("xAI", "What is the name of Elon Musk's own AI company?"),
+    ("Invest AI", "What is the name of the initiative through which the EU will invest in AI gigafactories?"),
+])
+def test_an_answer_that_names_something_new(answer, question):
+    assert not names_nothing_new(answer, question)
+
+
+@pytest.mark.parametrize(("answer", "question"), [
+    ("Huawei heeft zijn eigen AI-chip", "Hoe heet de AI-chip van Huawei?"),
+    ("Deutsches Unternehmen", "Wie heißt das deutsche Unternehmen, das KI-gesteuerte Drohnen herstellt?"),
+    ("X", "Wie hieß die Plattform X früher?"),
+    ("Het nieuwe fonds", "Hoe heet het nieuwe fonds van China?"),
+])
+def test_an_answer_that_names_nothing_new(answer, question):
+    assert names_nothing_new(answer, question)
+
+
+def test_a_name_question_answered_with_only_its_own_names_is_the_wrong_kind():
+    note = wrong_kind("Hoe heet Huawei's chip eigenlijk", "Huawei heeft zijn eigen AI-chip [1].", "nl")
+    assert note == "abstained: the question asks for a name, the answer names nothing the question does not"
+
+
+def test_a_name_question_answered_with_a_name_is_not_the_wrong_kind():
+    assert wrong_kind("Hoe heet de chatbot van xAI?", "Grok [1].", "nl") == ""
