@@ -63,7 +63,7 @@ def asks_for_a_name(question: str) -> bool:
         if _phrase_at(words, starts[0], table, ("name",)) is not None:
             return True
         for opening, closing in table.get("name_around", []):
-            if _phrase_at(words, starts[0], {"around": [opening]}, ("around",)) and words[-1:] == [closing]:
+            if words[starts[0]:starts[0] + len(opening.split())] == opening.split() and words[-1:] == [closing]:
                 return True
     return False
 

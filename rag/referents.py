@@ -205,7 +205,7 @@ def pick(found: list[list[Referent]], kind: str, wider: list[list[Referent]] = (
     nearby = pick(answers_or_things, "any")
     # nothing the last turn named can be "it" ("What does Tesla supply ...?" "Who is Trump's AI czar?" "David
     # Sacks." "What did it announce?"): the turn before the change of topic
-    return nearby or (pick(list(wider[len(found):]), kind) if len(wider) > len(found) else None)
+    return nearby or pick(list(wider[len(found):]), kind)
 
 
 def _one(fits: list[Referent]) -> Referent | None:
