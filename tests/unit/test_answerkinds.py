@@ -303,3 +303,22 @@ def test_a_name_question_answered_with_only_its_own_names_is_the_wrong_kind():
 
 def test_a_name_question_answered_with_a_name_is_not_the_wrong_kind():
     assert wrong_kind("Hoe heet de chatbot van xAI?", "Grok [1].", "nl") == ""
+
+
+@pytest.mark.parametrize("question, answer, language", [
+    ("In welchem Zeitraum von 2025 hat xAI 9 Milliarden Dollar verbrannt?", "In den ersten neun Monaten [1].", "de"),
+    ("In welchem Zeitraum hat xAI 9 Milliarden Dollar verbrannt?", "2025 [1].", "de"),
+    ("In welke periode verbrandde xAI 9 miljard dollar?", "De eerste negen maanden van 2025 [1].", "nl"),
+    ("In what period did xAI burn 9 billion dollars?", "The first nine months [1].", "en"),
+])
+def test_a_question_for_a_period_takes_a_span_or_its_dates(question, answer, language):
+    """ "Zeitraum", "periode", "period": a span ("neun Monate") answers it as well as the dates it runs between."""
+    assert wrong_kind(question, answer, language) == ""
+
+
+@pytest.mark.parametrize("question, answer, language", [
+    ("In welchem Zeitraum hat xAI 9 Milliarden Dollar verbrannt?", "20 Milliarden Dollar [1].", "de"),
+    ("In what period did xAI burn 9 billion dollars?", "20 billion dollars [1].", "en"),
+])
+def test_an_amount_of_money_does_not_answer_a_question_for_a_period(question, answer, language):
+    assert "asks for a duration" in wrong_kind(question, answer, language)
