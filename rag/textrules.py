@@ -148,6 +148,7 @@ INFLECTION_LETTERS = 2  # an inflected form may change a word's last two letters
 MIN_STEM = 4  # ... keeping at least four: a shorter stem starts unrelated words
 MIN_INSIDE = 4  # a name of four letters or more counts inside a longer word ("openai" in "openai-baas")
 MIN_PART = 3  # with any_word, one word of a name counts alone when it has three letters or more ("musk")
+LONG_NAME_PARTS = 3  # ... in a name of three such words or more, half of them must be there
 
 
 def name_in(name: str, lowered_text: str, *, inflected: bool = True, any_word: bool = False) -> bool:
@@ -158,8 +159,13 @@ def name_in(name: str, lowered_text: str, *, inflected: bool = True, any_word: b
     ("Tuesday" ~ "Dienstag", "United States" ~ "VS"). Not inflected (the follow-up rules, which must not
     mistake one name for another): as a whole word only; `any_word`: or one of its words ("Musk" of "Elon Musk")."""
     if not inflected:
-        parts = [name] + ([w for w in split_words(name, "'-") if len(w) >= MIN_PART] if any_word else [])
-        return any(_whole_word(part.lower(), lowered_text) for part in parts)
+        if _whole_word(name.lower(), lowered_text):
+            return True
+        parts = [w.lower() for w in split_words(name, "'-") if len(w) >= MIN_PART] if any_word else []
+        found = sum(_whole_word(part, lowered_text) for part in parts)
+        # a long name needs half its words: "fund" and "AI" of "What is the name of China's new AI fund?" do not
+        # make "National AI Industry Investment Fund" a name the question had
+        return found > 0 and (len(parts) < LONG_NAME_PARTS or 2 * found >= len(parts))
     forms = word_lists().aliases.get(name, frozenset((name,)))
     return any(_form_in(form, lowered_text) for form in forms)
 

@@ -831,3 +831,12 @@ def test_a_singular_it_does_not_stand_for_what_a_how_many_question_counted(quest
 def test_zijn_after_heet_is_a_possessive():
     history = [("Which AI company did Musk found in 2023?", "xAI [4].")]
     assert _sub("hoe heet zijn chatbot?", history, "nl") == "Hoe heet xAI's chatbot?"
+
+
+@pytest.mark.parametrize("last_question", ["What is the name of China's new AI fund?",
+                                           "what's the name of china's new ai fund",
+                                           "Wie heißt Chinas neuer KI-Fonds?"])
+def test_a_long_new_name_is_the_answer_though_the_question_had_one_of_its_words(last_question):
+    """ "fund" of the question does not make "National AI Industry Investment Fund" a name it already had."""
+    history = [(last_question, "National AI Industry Investment Fund [1].")]
+    assert _sub("how big is its volume?", history, "en") == "How big is National AI Industry Investment Fund's volume?"

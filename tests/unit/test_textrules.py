@@ -73,7 +73,10 @@ def test_names_match_across_languages_through_aliases(name, text, found):
     ("Elon Musk", "musk zei het", False, False),
     ("Japanisches Meer", "das japanischen meer", False, False),  # no other endings for the follow-up rules
     ("OpenAI", "openai-baas sam altman", False, True),
-], ids=["whole", "one-word", "any-word", "not-any-word", "no-inflection", "before-hyphen"])
+    ("National AI Industry Investment Fund", "what is the name of china's new ai fund?", True, False),
+    ("Ursula von der Leyen", "was sagte von der leyen?", True, True),
+], ids=["whole", "one-word", "any-word", "not-any-word", "no-inflection", "before-hyphen", "long-name-one-word",
+        "long-name-half"])
 def test_the_follow_up_rules_match_names_as_whole_words(name, text, any_word, found):
     assert t.name_in(name, text, inflected=False, any_word=any_word) is found
 
