@@ -34,6 +34,7 @@ _JOINED = re.compile(r"[\s\-–]*|\.\s*")  # what may stand between a number and
 INFLECTIONS = ("'s", "’s", "es", "en", "er", "em", "e", "s", "n")  # endings a name question's word may take
 MIN_STEM = 3  # letters left after an ending is cut ("Xi" keeps its "i")
 _ORDINAL = frozenset({"st", "nd", "rd", "th", "e", "ste", "de", "ten", "sten"})
+YEAR = r"(?:18|19|20)\d{2}"  # a number that can be a year
 
 
 # -- what a text holds ---------------------------------------------------------------------------------
@@ -58,7 +59,9 @@ def shows(text: str, language: str) -> Shows:
     masked = lists.patterns.sub(lambda m: " " * len(m.group(0)), plain)  # written dates are no numbers
     tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(masked)]
     lowered = {t.lower() for t, _, _ in tokens}
-    units = frozenset(unit for i in range(len(tokens)) if (unit := _unit_of(tokens, i, masked)) is not None)
+    nouns_capitalised = bool(lists.questions.get(language, {}).get("capitalised_nouns"))
+    units = frozenset(unit for i in range(len(tokens))
+                      if (unit := _unit_of(tokens, i, masked, nouns_capitalised)) is not None)
     months = {t for t, _, _ in tokens if _is_month(t)}
     strong = bool(lists.patterns.search(plain) or months or lowered & lists.strong)
     date_words = {m.lower() for m in months} | lists.strong | lists.abbreviations
@@ -76,8 +79,10 @@ def _is_month(token: str) -> bool:
     return capital_only is not None and (not capital_only or token[:1].isupper())
 
 
-def _unit_of(tokens: list[tuple[str, int, int]], i: int, text: str) -> Unit | None:
-    """What the number at token i counts (None: the token is no number)."""
+def _unit_of(tokens: list[tuple[str, int, int]], i: int, text: str, nouns_capitalised: bool = False) -> Unit | None:
+    """What the number at token i counts (None: the token is no number). `nouns_capitalised` (German): a year
+    before a lower-case word counts nothing ("bevor OpenAI 2019 gewinnorientiert wurde"); a count's noun would be
+    capitalised ("2019 Mitarbeiter")."""
     units, scales, token = kind_lists().units, word_lists().scales, tokens[i][0]
     spelled = None if token[0].isdigit() else number_word(token)
     if not token[0].isdigit() and spelled is None:
@@ -97,7 +102,10 @@ def _unit_of(tokens: list[tuple[str, int, int]], i: int, text: str) -> Unit | No
     if before.lower() in units["currency"] or before in units["currency_signs"] or (
             set(low[:2]) & units["currency"] and " ".join(low[:2]) not in units["percent"]):  # not "per cent"
         return Unit.MONEY
-    return _unit_after(following, before, token, scaled)
+    unit = _unit_after(following, before, token, scaled)
+    if unit is Unit.COUNT and nouns_capitalised and following[0][:1].islower() and re.fullmatch(YEAR, token):
+        return Unit.BARE
+    return unit
 
 
 def _unit_after(following: list[str], before: str, token: str, scaled: bool) -> Unit:
@@ -116,7 +124,8 @@ def _unit_after(following: list[str], before: str, token: str, scaled: bool) -> 
     if (following and _is_month(following[0])) or _is_month(before) or first in lists.abbreviations \
             or prior in lists.abbreviations:
         return Unit.DATE
-    if re.fullmatch(r"(?:18|19|20)\d{2}", token) and prior in lists.year_before:
+    if re.fullmatch(YEAR, token) and (prior in lists.year_before
+                                                   or prior.endswith(lists.year_word_endings)):
         return Unit.DATE
     if first in units["measure"]:
         return Unit.MEASURE

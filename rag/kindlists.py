@@ -62,6 +62,7 @@ class KindLists:
     weak: re.Pattern
     patterns: re.Pattern
     year_before: frozenset[str]
+    year_word_endings: tuple[str, ...]  # "topjaar 2025": a compound of a year word before a year
     quantities: frozenset[str]
     spelled: re.Pattern  # a number spelled out inside a word ("drieënvijftig")
 
@@ -78,6 +79,7 @@ def _load(prompts_dir: Path) -> KindLists:
                      frozenset(dates["abbreviations"]), frozenset(dates["strong"]),
                      re.compile(rf"(?<!\w)(?:{weak})(?!\w)", re.IGNORECASE),
                      re.compile("|".join(dates["patterns"])), frozenset(dates["year_before"]),
+                     tuple(dates.get("year_word_endings", [])),
                      frozenset(amounts["shares"] + amounts["counts"] + amounts["relative"]),
                      re.compile("|".join(map(re.escape, amounts["spelled"])), re.IGNORECASE))
 

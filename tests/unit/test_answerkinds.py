@@ -322,3 +322,20 @@ def test_a_question_for_a_period_takes_a_span_or_its_dates(question, answer, lan
 ])
 def test_an_amount_of_money_does_not_answer_a_question_for_a_period(question, answer, language):
     assert "asks for a duration" in wrong_kind(question, answer, language)
+
+
+@pytest.mark.parametrize("evidence, language", [
+    ("Zelfs in het topjaar 2025 lanceerde SpaceX ongeveer 3.000 ton aan vracht de ruimte in.", "nl"),
+    ("Im Rekordjahr 2024 verkaufte Tesla fast 2 Millionen Autos.", "de"),
+])
+def test_a_year_after_a_compound_of_a_year_word_is_a_date(evidence, language):
+    """ "topjaar 2025" is a date, not a count of "lanceerde": the evidence sentence holds the year asked for."""
+    assert wrong_kind("In which year did SpaceX launch 3,000 tonnes?", "2025 [1].", "en", evidence) == ""
+
+
+def test_a_german_year_before_a_lower_case_word_counts_nothing():
+    """A count's noun is capitalised in German: "2019 gewinnorientiert" is a year in a clause, "2019 Mitarbeiter" a
+    count."""
+    assert wrong_kind("Wann hat Elon Musk OpenAI verlassen?", "Kurz bevor OpenAI 2019 gewinnorientiert wurde.", "de") \
+        == ""
+    assert "gives a count" in wrong_kind("Wann hat Tesla Leute entlassen?", "2000 Mitarbeiter [1].", "de")

@@ -61,7 +61,8 @@ def test_common_words_by_frequency_in_their_own_language(word, language, common)
     ("japanisches meer", "im osten an das japanischen meer grenzte", True),  # another ending
     ("us", "the bus stop", False),  # a short name only as a whole word
     ("canberra", "in sydney", False),
-], ids=["alias-day", "alias-country", "inflected", "short-inside-word", "absent"])
+    ("earth", "de eerste ai-gigafactories op aarde", True),
+], ids=["alias-day", "alias-country", "inflected", "short-inside-word", "absent", "alias-earth"])
 def test_names_match_across_languages_through_aliases(name, text, found):
     assert t.name_in(name, text) is found
 
