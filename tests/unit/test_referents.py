@@ -840,3 +840,10 @@ def test_a_long_new_name_is_the_answer_though_the_question_had_one_of_its_words(
     """ "fund" of the question does not make "National AI Industry Investment Fund" a name it already had."""
     history = [(last_question, "National AI Industry Investment Fund [1].")]
     assert _sub("how big is its volume?", history, "en") == "How big is National AI Industry Investment Fund's volume?"
+
+
+def test_het_before_a_last_adjective_is_a_pronoun():
+    """ "stelt het beschikbaar": no noun follows "het", an adjective that ends the verb's phrase does."""
+    history = [("Welk nieuw AI-fonds heeft China opgericht?", "National AI Industry Investment Fund [1].")]
+    assert _sub("hoeveel geld stelt het beschikbaar?", history, "nl") == \
+        "Hoeveel geld stelt National AI Industry Investment Fund beschikbaar?"
