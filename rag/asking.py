@@ -22,7 +22,10 @@ def asks(question: str, language: str, marks: dict, key: str) -> str:
     Land ...?" (which may ask for a year instead: "In welchem Jahr ...?"), else "". The question may follow a
     frame and a comma: "According to the German article, who founded xAI?"."""
     from rag import language as lang
+    from rag.askedkinds import asks_for_a_name
 
+    if key == "asks_for_name" and asks_for_a_name(question):  # "Hoe heten ...?", "What's the name of ...?"
+        return "first"
     words = marks.get(lang.detect(question, language)) or marks.get(language) or marks["en"]
     for clause in question.lower().split(","):
         tokens = split_words(clause, "'-")
