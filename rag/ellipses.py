@@ -190,6 +190,11 @@ def agent_in_place(fragment: str, last_question: str, language: str, marks: dict
             and without_owner(last_question[s.start:s.end]) == last_question[s.start:s.end]  # not "Nvidias"
             and not any(re.search(rf"(?<!\w){re.escape(w)}\s+$", last_question[:s.start], flags=re.I)
                         for w in sources)]
+    head = [w.lower() for w in split_words(fragment, "'-")][-1]
+    if not olds and head not in {w.lower() for w in split_words(last_question, "'-")}:
+        # "Wie hoch ist der Börsenwert von Nvidia?" "And the merged company?": the owner of what is asked; not
+        # after "Welke Amerikaanse bedrijven ... het monopolie van Nvidia?" "En de Chinese bedrijven?"
+        olds = _owners_of_attribute(last_question, language, marks)
     if len({last_question[s.start:s.end].lower() for s in olds}) != 1:
         return None
     old = olds[0]
@@ -203,6 +208,24 @@ def agent_in_place(fragment: str, last_question: str, language: str, marks: dict
         after = after[tail.end():]
     placed = fragment[:1].lower() + fragment[1:] if before.strip() else fragment[:1].upper() + fragment[1:]
     return before + placed + after
+
+
+def _owners_of_attribute(question: str, language: str, marks: dict) -> list[Span]:
+    """The names that own what the question asks about, after a noun and its `of_prepositions` ("der Börsenwert
+    von Nvidia", "de omzet van de EU", "the market value of Nvidia"), not after a question word or a verb."""
+    owning = {p for lang_words in marks.values() for p in lang_words.get("of_prepositions", [])}
+    not_nouns = (prepositions(marks) | articles(marks) | word_lists().stop_words
+                 | {w for lang_words in marks.values() for key in ("question_words", "finite_verbs", "auxiliaries")
+                    for w in lang_words.get(key, [])})
+    found = []
+    for s in spans(question, language):
+        before = [w.lower() for w in split_words(question[:s.start], "'-")][-3:]
+        if before[-1:] and before[-1] in articles(marks):
+            before = before[:-1]
+        if s.kind == "name" and is_subject(question[s.start:s.end], language) and len(before) >= 2 \
+                and before[-1] in owning and before[-2] not in not_nouns:
+            found.append(s)
+    return found
 
 
 def _only_prepositions(marks: dict) -> set[str]:

@@ -191,6 +191,12 @@ ELLIPSES = [
      "Musk?", "en", "How much did the companies secure, according to Musk?"),
     ("a-quoted-name-goes-with-its-quotes", "En de bedrijven?", "Hoeveel willen de 'Big Five' investeren?", "nl",
      "Hoeveel willen de bedrijven investeren?"),
+    ("a-group-for-the-owner-of-what-is-asked", "And the merged SpaceX-xAI company?", "Wie hoch ist der Börsenwert von "
+     "Nvidia?", "en", "Wie hoch ist der Börsenwert von the merged SpaceX-xAI company?"),
+    ("nl-a-group-for-the-owner-of-what-is-asked", "En de bedrijven?", "Hoe hoog is de omzet van Nvidia?", "nl",
+     "Hoe hoog is de omzet van de bedrijven?"),
+    ("en-a-group-for-the-owner-with-its-article", "And the Chinese fund?", "How large is the budget of the European "
+     "Commission?", "en", "How large is the budget of the Chinese fund?"),
 ]
 
 
@@ -216,6 +222,9 @@ ELLIPSES_UNSURE = [
     ("the-company-points-back", "And the company?", "How much did SpaceX invest in xAI?", "en"),
     ("an-owner-is-no-place-for-a-group", "Und das fusionierte Unternehmen?", "Wie hoch ist Nvidias "
      "Marktkapitalisierung?", "de"),
+    ("a-group-set-against-a-group-of-the-question", "En de Chinese bedrijven?", "Welke Amerikaanse bedrijven "
+     "doorbreken het monopolie van Nvidia?", "nl"),
+    ("two-owners-of-what-is-asked", "En de bedrijven?", "Hoe hoog is de omzet van Nvidia en van AMD?", "nl"),
 ]
 
 
