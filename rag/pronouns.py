@@ -84,6 +84,15 @@ def _article_as_pronoun(question: str, tokens: list[re.Match], i: int, words: di
             or i + 2 == len(tokens) and any(re.fullmatch(p, lowered) for p in words.get("verb_forms", [])))
 
 
+def owns_what_organisations_own(question: str, hit: re.Match, words: dict) -> bool:
+    """Is the possessive `hit` set before what only an organisation has ("ihr Börsenwert", "sein Monopol", "zijn
+    omzet"; `organisation_owns`)? No person has a market value. Not "their" (`plural_only`), which has a rule of
+    its own (a company, not one person)."""
+    after = find_words(question[hit.end():], "'-")
+    return bool(after) and after[0].group(0).lower() in words.get("organisation_owns", []) and \
+        hit.group(0).lower() not in words.get("plural_only", [])
+
+
 def pronoun_kind(word: str, words: dict) -> str:
     """What a pronoun hit can stand for: "person", "thing" or "any"."""
     if " " in word:  # a demonstrative phrase: its noun says ("die man": a person)

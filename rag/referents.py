@@ -34,7 +34,7 @@ from rag.asking import articles, asks, asks_for_date, asks_only, prepositions, w
 from rag.descriptions import asks_for_role_holder, describe
 from rag.mentions import generic_compound, is_subject, known, spans, without_owner, written
 from rag.plurals import is_plural, joined_names
-from rag.pronouns import pronoun_hits, pronoun_kind
+from rag.pronouns import owns_what_organisations_own, pronoun_hits, pronoun_kind
 from rag.textrules import split_words
 
 LOOK_BACK_TURNS = 2  # a pronoun may point one turn further back (the measured two-turn-back references)
@@ -279,6 +279,9 @@ def pronoun_rewrites(question: str, turns: Sequence[Turn], language: str, marks:
         # several owners ("their revenue") go to the model, as before
         several = plural_referent(wider, turns, language, marks) if sure_plural and not owner else None
         one = None if several else pick(found, kind, wider)
+        if one and owner and (one.written_person or one.person and not one.answered) and \
+                owns_what_organisations_own(question, m, words):
+            one = pick(found, "thing", wider)  # "Wer ist Howard Lutnick?" "Wie hoch ist ihr Börsenwert?": Nvidia's
         if one and sure_plural and is_person is not None and is_person(one.name):
             # "they" is a company ("How much will they invest?" after OpenAI), not one person (blind21 fz-32: "they"
             # after a question on Xi Jinping meant Alibaba two turns back): the articles say who is (rag.spelling)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import TYPE_CHECKING
 
 from rag.textrules import common_word
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 MIN_LETTERS = 2  # one letter typed in lower case is too often not a name ("x", "a")
 _WORD = re.compile(r"[^\W_]*[^\W\d_][^\W_]*")  # letters and digits with at least one letter: "H20", "xAI"
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]|[.!?:]\s*[\"“„»«'(])\s*[\"“„»«'(]?\s*$")
+_APPOSITION_WORDS = 4  # a person's words this close before the comma of an apposition
 _LOOK_BACK = 4  # characters before a word that say whether it starts a sentence
 _INITIALS = r"(?:[A-Z]\.\s?){1,3}"  # "J.D.", "J. D."
 MAX_INITIALS = 3  # a typed name may have its initials apart ("j. d. vance"): that many more words to look at
@@ -199,11 +200,22 @@ def _people(texts: Iterable[tuple[str, str]]) -> set[str]:
             titled = [i for i, word in enumerate(words[:-1]) if a_person_noun(word)]
             if titled:  # "Nvidia-CEO Jensen Huang", "Ook Commissievoorzitter Ursula ..."; not "CEO van Tesla"
                 words = words[titled[-1] + 1:] if words[titled[-1] + 1][:1].isupper() else []
-            elif not (before and a_person_noun(before[0]) or _AGE.match(text, match.end())):
+            elif not (before and a_person_noun(before[0]) or _AGE.match(text, match.end())
+                      or _in_apposition(text, match.start(), words, a_person_noun)):
                 continue
             if words:
                 people.update({" ".join(words).lower(), words[-1].lower()})
     return people
+
+
+def _in_apposition(text: str, start: int, words: list[str], a_person_noun: Callable[[str], bool]) -> bool:
+    """A full name set after a comma beside the words for its person ("de Amerikaanse minister van Handel, Howard
+    Lutnick"): a word for a person among the last `_APPOSITION_WORDS` before the comma; a single word after one
+    ("CEO van Tesla, SpaceX en xAI") is a list, not a person."""
+    if len(words) < 2 or not re.search(r",\s*$", text[max(0, start - 3):start]):
+        return False
+    before = re.findall(r"[\w-]+", text[max(0, start - _LOOK_BACK * 10):start])[-_APPOSITION_WORDS:]
+    return any(a_person_noun(word) for word in before)
 
 
 def _a_name(words: list[str], particles: Collection[str], language: str) -> bool:

@@ -790,6 +790,28 @@ def test_a_plural_pronoun_does_not_stand_for_one_person():
     assert substitute(question, history, "en", PROMPTS) == "How much will Xi Jinping invest in AI?"  # not knowing
 
 
+@pytest.mark.parametrize("language, question, history, standalone", [
+    ("de", "Wie hoch ist denn ihr Börsenwert?", [("Wie hoch ist die Bruttomarge von Nvidia?", "72% [1]."),
+                                                 ("Und wer ist Howard Lutnick?", "Der US-Handelsminister [1].")],
+     "Wie hoch ist denn Nvidias Börsenwert?"),
+    ("de", "Wie stark ist sein Monopol?", [("Was ist Nvidia wert?", "4 Billionen Dollar [1]."),
+                                           ("Wer ist Howard Lutnick?", "")], "Wie stark ist Nvidias Monopol?"),
+    ("nl", "Hoe hoog is zijn omzet?", [("Welk bedrijf maakt de H20-chip?", "Nvidia [1]."),
+                                       ("Wie is Howard Lutnick?", "De Amerikaanse minister [1].")],
+     "Hoe hoog is Nvidia's omzet?"),
+], ids=["ihr-Börsenwert", "sein-Monopol", "zijn-omzet"])
+def test_a_possessive_before_what_only_an_organisation_has_skips_the_person(language, question, history, standalone):
+    """blind13 fn-19, blind21 fz-21: a side question on a person, then "ihr Börsenwert": no person has one."""
+    turns = as_turns(history, 2)
+    assert substitute(question, turns, language, PROMPTS, lambda name: name == "Howard Lutnick") == standalone
+
+
+def test_a_possessive_before_what_a_person_has_keeps_the_person():
+    turns = as_turns([("Was ist Nvidia wert?", "4 Billionen Dollar [1]."), ("Wer ist Howard Lutnick?", "")], 2)
+    assert substitute("Wie alt ist seine Frau?", turns, "de", PROMPTS, lambda name: name == "Howard Lutnick") == \
+        "Wie alt ist Howard Lutnicks Frau?"
+
+
 def test_a_plural_pronoun_may_stand_for_one_company():
     history = as_turns([("How much did OpenAI raise?", "40 billion dollars [1].")], 2)
     assert substitute("How much will they spend on chips?", history, "en", PROMPTS, lambda name: False) == \

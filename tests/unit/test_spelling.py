@@ -124,3 +124,14 @@ def test_the_articles_say_which_names_are_peoples():
 
 def test_an_age_in_brackets_marks_a_person():
     assert spellings(("Ook Elon Musk (53) reageerde.", "nl")).is_person("Musk")
+
+
+def test_a_full_name_after_a_comma_beside_a_word_for_a_person_is_a_person():
+    """ "de Amerikaanse minister van Handel, Howard Lutnick, die zei": an apposition (blind10 fk-32)."""
+    made = spellings(("Ze zijn beledigd door de Amerikaanse minister van Handel, Howard Lutnick, die dat zei.", "nl"))
+    assert made.is_person("Howard Lutnick") and made.is_person("Lutnick")
+
+
+def test_one_name_after_a_comma_beside_a_word_for_a_person_is_a_list():
+    made = spellings(("Musk is de CEO van Tesla, SpaceX en xAI.", "nl"))
+    assert not made.is_person("SpaceX")
