@@ -236,13 +236,14 @@ def _only_prepositions(marks: dict) -> set[str]:
 
 
 def _phrase_start(question: str, start: int, marks: dict) -> int:
-    """Where the phrase a name ends starts: at its article, up to two words before it ("de EU", "the European
-    Commission", "het nieuwe Chinese AI-fonds", "de 'Big Five'"), or at the name itself."""
+    """Where the phrase a name ends starts: at its article or its owner, up to two words before it ("de EU", "the
+    European Commission", "het nieuwe Chinese AI-fonds", "de 'Big Five'", "China's new National AI Industry
+    Investment Fund"), or at the name itself."""
     tokens = list(re.finditer(r"\S+", question[:start]))
     stops = prepositions(marks) | {w for lang_words in marks.values() for w in lang_words.get("question_words", [])}
     for token in reversed(tokens[-(MAX_WORDS_BEFORE_NAME + 1):]):
         word = token.group(0).lower().strip("'’\"“”„‘")
-        if word in articles(marks):
+        if word in articles(marks) or token.group(0)[:1].isupper() and without_owner(token.group(0)) != token.group(0):
             return token.start()
         if not word:  # a quote mark alone
             continue

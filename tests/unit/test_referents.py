@@ -191,6 +191,9 @@ ELLIPSES = [
      "Musk?", "en", "How much did the companies secure, according to Musk?"),
     ("a-quoted-name-goes-with-its-quotes", "En de bedrijven?", "Hoeveel willen de 'Big Five' investeren?", "nl",
      "Hoeveel willen de bedrijven investeren?"),
+    ("the-name's-owner-goes-with-it", "And the new EU fund for gigafactories?", "How much money does China's new "
+     "National AI Industry Investment Fund provide?", "en", "How much money does the new EU fund for gigafactories "
+     "provide?"),
     ("a-group-for-the-owner-of-what-is-asked", "And the merged SpaceX-xAI company?", "Wie hoch ist der Börsenwert von "
      "Nvidia?", "en", "Wie hoch ist der Börsenwert von the merged SpaceX-xAI company?"),
     ("nl-a-group-for-the-owner-of-what-is-asked", "En de bedrijven?", "Hoe hoog is de omzet van Nvidia?", "nl",
