@@ -64,6 +64,18 @@ def by_ellipsis(question: str, last_question: str, language: str, marks: dict,
     return made[0] if len(made) == 1 else None
 
 
+def without_counterpart(question: str, last_question: str, language: str, marks: dict) -> bool:
+    """Is the follow-up an ellipsis of one name ("Und China?", no preposition before it) that the last question
+    has nothing of the kind for (no name it asks about)?"""
+    opener = opening(question, marks)
+    fragment = without_tail(after_opening(question, opener).rstrip(" ?!.").strip(), marks)
+    own = fragment_spans(question, fragment, language)
+    if not opener or len(own) != 1 or own[0].kind != "name" or (own[0].start, own[0].end) != (0, len(fragment)):
+        return False
+    return not any(s.kind == "name" and is_subject(last_question[s.start:s.end], language)
+                   for s in spans(last_question, language))
+
+
 def ellipsis_rewrites(question: str, last_question: str, language: str, marks: dict,
                       is_person: Callable[[str], bool] | None = None) -> list[str]:
     """The questions the ellipsis can mean: one when the rules are sure, several when the new name can take the

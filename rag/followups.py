@@ -312,8 +312,18 @@ def substitute(question: str, turns: list[Turn], language: str, prompts_dir: Pat
     if ruled:
         return ruled[:1].upper() + ruled[1:]
     return (ellipses.by_ellipsis(question, turns[-1].question, language, marks, is_person)
+            or _past_a_side_question(question, turns, language, marks, is_person)
             or ellipses.by_opening(question, language, marks,
                                     lambda rest: not refers_back(rest, language, prompts_dir)))
+
+
+def _past_a_side_question(question: str, turns: list[Turn], language: str, marks: dict,
+                          is_person: Callable[[str], bool] | None) -> str | None:
+    """ "What share of the AI workers is in the US?" "How many are there in total?" "And China?": a new name with
+    nothing of its kind in the last question goes into the one before, which has."""
+    if len(turns) < 2 or not ellipses.without_counterpart(question, turns[-1].question, language, marks):
+        return None
+    return ellipses.by_ellipsis(question, turns[-2].question, language, marks, is_person)
 
 
 def _without_one_word_opening(question: str, marks: dict) -> str:

@@ -815,6 +815,19 @@ def test_a_possessive_before_what_a_person_has_keeps_the_person():
         "Wie alt ist Howard Lutnicks Frau?"
 
 
+def test_an_ellipsis_past_a_side_question_goes_into_the_question_before():
+    """blind12 fm-40: "and China?" after a side question with no name in it."""
+    history = [("What share of the world's AI workers is in the US?", "32.6% [1]."),
+               ("How many AI workers are there in total?", "1.6 million [1].")]
+    assert _sub("And China?", history, "en") == "What share of the world's AI workers is in China?"
+
+
+def test_an_ellipsis_with_a_counterpart_in_the_last_question_stays_there():
+    history = [("Wie viel hat SpaceX in xAI investiert?", "2 Milliarden [1]."),
+               ("Wer sind die Kunden von SpaceX?", "Die NASA [1].")]
+    assert _sub("Und Tesla?", history, "de") == "Wer sind die Kunden von Tesla?"
+
+
 def test_a_plural_pronoun_may_stand_for_one_company():
     history = as_turns([("How much did OpenAI raise?", "40 billion dollars [1].")], 2)
     assert substitute("How much will they spend on chips?", history, "en", PROMPTS, lambda name: False) == \
