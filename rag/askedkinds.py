@@ -151,11 +151,18 @@ def _quantity_kind(group: str, after: list[str], table: dict, language: str) -> 
     if language == "nl" and first and not verb and first not in word_lists().stop_words \
             and re.search(r"(en|s|'s|’s)$", first):
         return Kind.COUNT  # "hoeveel werknemers": a plural noun (not a verb before its subject: "hoeveel beloven de")
+    if any(_is_listed(word, table.get("percent_words", [])) for word in after):
+        return Kind.PERCENT  # "Wie hoch war die Bruttomarge?": a margin is a percentage
     if any(_is_money_word(word, table) for word in after):
         return Kind.MONEY
     return Kind.AMOUNT
 
 
 def _is_money_word(word: str, table: dict) -> bool:
-    return any(word == w or (w.endswith("*") and word.startswith(w[:-1])) for w in table.get("money_words", []))
+    return _is_listed(word, table.get("money_words", []))
+
+
+def _is_listed(word: str, listed: list[str]) -> bool:
+    """Is `word` one of `listed`, where "brutomarge*" stands for every word that starts so?"""
+    return any(word == w or (w.endswith("*") and word.startswith(w[:-1])) for w in listed)
 

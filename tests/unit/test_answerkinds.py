@@ -46,6 +46,10 @@ SEEDS = Path(__file__).resolve().parents[2] / "seeds"
     ("Hoeveel procent van de medewerkers werkt in China?", "nl", Kind.PERCENT),
     ("Welchen Anteil der KI-Beschäftigten stellen die USA?", "de", Kind.PERCENT),
     ("What share of the world's AI workers is in the US?", "en", Kind.PERCENT),
+    ("Wie hoch war die Bruttomarge von Nvidia?", "de", Kind.PERCENT),  # a margin is a percentage
+    ("Hoe hoog was de brutomarge van Nvidia?", "nl", Kind.PERCENT),
+    ("What gross margin did Nvidia report?", "en", Kind.PERCENT),
+    ("Wie hoch war der Umsatz von Nvidia?", "de", Kind.MONEY),
     ("Hoe oud is David Sacks?", "nl", Kind.AGE),
     ("Wie alt ist Ursula von der Leyen?", "de", Kind.AGE),
     ("How old was Sam Altman when he replied to Musk?", "en", Kind.AGE),  # "when" in the middle asks nothing
