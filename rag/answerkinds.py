@@ -65,7 +65,9 @@ def shows(text: str, language: str) -> Shows:
     months = {t for t, _, _ in tokens if _is_month(t)}
     strong = bool(lists.patterns.search(plain) or months or lowered & lists.strong)
     date_words = {m.lower() for m in months} | lists.strong | lists.abbreviations
-    name_words = {w.lower() for name in all_names_in(plain, language) for w in split_words(name)} - date_words \
+    names = [n for n in all_names_in(plain, language)  # "US-Dollar" is a currency, not the US
+             if split_words(n)[-1].lower() not in lists.units["currency"]]
+    name_words = {w.lower() for name in names for w in split_words(name)} - date_words \
         - lists.units["currency"] - lists.units["measure"]
     content = {w.lower() for w in split_words(plain, "letters") if len(w) > 1} - word_lists().stop_words
     return Shows(units, strong, bool(lists.weak.search(plain)), bool(name_words),

@@ -50,6 +50,9 @@ SEEDS = Path(__file__).resolve().parents[2] / "seeds"
     ("Hoe hoog was de brutomarge van Nvidia?", "nl", Kind.PERCENT),
     ("What gross margin did Nvidia report?", "en", Kind.PERCENT),
     ("Wie hoch war der Umsatz von Nvidia?", "de", Kind.MONEY),
+    ("Welchen neuen KI-Fonds hat China geschaffen?", "de", Kind.PERSON_OR_ORG),  # a fund is named, not counted
+    ("Welk project kondigde Trump aan?", "nl", Kind.PERSON_OR_ORG),
+    ("Which fund did China set up?", "en", Kind.PERSON_OR_ORG),
     ("Hoe oud is David Sacks?", "nl", Kind.AGE),
     ("Wie alt ist Ursula von der Leyen?", "de", Kind.AGE),
     ("How old was Sam Altman when he replied to Musk?", "en", Kind.AGE),  # "when" in the middle asks nothing
@@ -144,6 +147,7 @@ def test_a_text_of_the_kind_asked_holds_it(text, kind, language):
     ("15 januari 2025 [1].", Kind.PLACE, "nl"),  # the article's date for a place
     ("Am 1. Januar [1].", Kind.PLACE, "de"),
     ("500 billion dollars [2].", Kind.PERSON_OR_ORG, "en"),
+    ("8,2 Milliarden US-Dollar [1].", Kind.PERSON_OR_ORG, "de"),  # "US-Dollar" is a currency, not the US
     ("20 Milliarden Dollar [1].", Kind.PERCENT, "de"),
     ("50 cents [1].", Kind.PERCENT, "en"),  # cents stay money
     ("In January [1].", Kind.AGE, "en"),
