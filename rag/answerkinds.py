@@ -25,6 +25,7 @@ HOLDS: dict[Kind, frozenset[Unit]] = {
     Kind.AGE: frozenset({Unit.AGE, Unit.DURATION, Unit.DATE, Unit.BARE}),  # "geboren in 1985"
     Kind.DURATION: frozenset({Unit.DURATION, Unit.AGE, Unit.DATE, Unit.MEASURE, Unit.BARE}),  # "hoe lang": length too
     Kind.MONEY: frozenset({Unit.MONEY, Unit.SCALED, Unit.PERCENT, Unit.BARE}),  # "how much did revenue grow": 8%
+    Kind.SUM: frozenset({Unit.MONEY, Unit.SCALED, Unit.BARE}),
     Kind.PERCENT: frozenset({Unit.PERCENT, Unit.BARE}),
     Kind.COUNT: frozenset({Unit.COUNT, Unit.SCALED, Unit.BARE}),
     Kind.AMOUNT: _NUMERIC,
@@ -171,9 +172,9 @@ def holds(text: str, kind: Kind, language: str) -> bool:
         return True
     if kind is Kind.DURATION and (seen.time or seen.weak_date):
         return True
-    if kind in (Kind.MONEY, Kind.COUNT, Kind.AMOUNT, Kind.PERCENT) and seen.quantity:
+    if kind in (Kind.MONEY, Kind.SUM, Kind.COUNT, Kind.AMOUNT, Kind.PERCENT) and seen.quantity:
         return True
-    if kind is Kind.MONEY and seen.currency:
+    if kind in (Kind.MONEY, Kind.SUM) and seen.currency:
         return True
     return not (seen.units or seen.only_names or (seen.strong_date and kind is not Kind.DATE))
 

@@ -133,8 +133,8 @@ def _quantity_kind(group: str, after: list[str], table: dict, language: str) -> 
     first = after[0] if after else ""
     if first in units["percent"]:
         return Kind.PERCENT
-    if first in units["currency"]:
-        return Kind.MONEY
+    if first in units["currency"] or first in table.get("money_nouns", []):
+        return Kind.SUM  # "hoeveel geld", "how many dollars"
     if first in units["time"]:
         return Kind.DURATION
     if first in units["measure"]:

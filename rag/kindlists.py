@@ -23,7 +23,8 @@ class Kind(StrEnum):
     DURATION = "duration"
     PLACE = "place"
     PERSON_OR_ORG = "person_or_org"
-    MONEY = "money"
+    MONEY = "money"  # "how much did X invest": money, or a share of it ("how much did revenue grow": 8%)
+    SUM = "sum"  # "hoeveel geld", "how many dollars": the money named, so a percentage is no answer
     PERCENT = "percent"
     COUNT = "count"  # how many <things>
     AMOUNT = "amount"  # a number of any unit ("hoeveel" before a verb, "how high")
@@ -44,9 +45,10 @@ class Unit(StrEnum):
 
 
 
-NUMBER_KINDS = frozenset({Kind.AGE, Kind.MONEY, Kind.PERCENT, Kind.COUNT, Kind.AMOUNT})  # a date may be words
+NUMBER_KINDS = frozenset({Kind.AGE, Kind.MONEY, Kind.SUM, Kind.PERCENT, Kind.COUNT, Kind.AMOUNT})  # a date may be words
 DESCRIBE = {Kind.DATE: "a date", Kind.AGE: "an age", Kind.DURATION: "a duration", Kind.PLACE: "a place",
             Kind.PERSON_OR_ORG: "a person or organisation", Kind.MONEY: "an amount of money",
+            Kind.SUM: "an amount of money",
             Kind.PERCENT: "a percentage", Kind.COUNT: "a count", Kind.AMOUNT: "a number"}
 
 

@@ -29,7 +29,7 @@ SEEDS = Path(__file__).resolve().parents[2] / "seeds"
     ("What year did OpenAI become a for-profit company?", "en", Kind.DATE),
     ("On which day is the SpaceX IPO planned?", "en", Kind.DATE),
     # money
-    ("Hoeveel geld haalde xAI op?", "nl", Kind.MONEY),
+    ("Hoeveel geld haalde xAI op?", "nl", Kind.SUM),
     ("Hoeveel verdient Sam Altman per jaar?", "nl", Kind.MONEY),
     ("Hoeveel heeft Huawei geïnvesteerd in zijn AI-chip?", "nl", Kind.MONEY),
     ("Wie viel kostet ein Starship-Start?", "de", Kind.MONEY),
@@ -51,6 +51,9 @@ SEEDS = Path(__file__).resolve().parents[2] / "seeds"
     ("What gross margin did Nvidia report?", "en", Kind.PERCENT),
     ("Wie hoch war der Umsatz von Nvidia?", "de", Kind.MONEY),
     ("Welchen neuen KI-Fonds hat China geschaffen?", "de", Kind.PERSON_OR_ORG),  # a fund is named, not counted
+    ("Wie viel Geld hat xAI verbrannt?", "de", Kind.SUM),  # money named: a percentage does not answer
+    ("How much money does the fund provide?", "en", Kind.SUM),
+    ("How much did Nvidia's revenue grow?", "en", Kind.MONEY),  # a growth may be a percentage
     ("Welk project kondigde Trump aan?", "nl", Kind.PERSON_OR_ORG),
     ("Which fund did China set up?", "en", Kind.PERSON_OR_ORG),
     ("Hoe oud is David Sacks?", "nl", Kind.AGE),
@@ -148,6 +151,7 @@ def test_a_text_of_the_kind_asked_holds_it(text, kind, language):
     ("Am 1. Januar [1].", Kind.PLACE, "de"),
     ("500 billion dollars [2].", Kind.PERSON_OR_ORG, "en"),
     ("8,2 Milliarden US-Dollar [1].", Kind.PERSON_OR_ORG, "de"),  # "US-Dollar" is a currency, not the US
+    ("57% van de AI-medewerkers wereldwijd [2].", Kind.SUM, "nl"),  # "hoeveel geld": a share is no money
     ("20 Milliarden Dollar [1].", Kind.PERCENT, "de"),
     ("50 cents [1].", Kind.PERCENT, "en"),  # cents stay money
     ("In January [1].", Kind.AGE, "en"),
