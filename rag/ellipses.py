@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from rag.asking import articles, prepositions
+from rag.asking import articles, asks_only, prepositions
 from rag.mentions import Span, is_subject, spans, without_owner
 from rag.referents import MAX_OPTIONS, governed
 from rag.textrules import split_words
@@ -64,16 +64,27 @@ def by_ellipsis(question: str, last_question: str, language: str, marks: dict,
     return made[0] if len(made) == 1 else None
 
 
-def without_counterpart(question: str, last_question: str, language: str, marks: dict) -> bool:
-    """Is the follow-up an ellipsis of one name ("Und China?", no preposition before it) that the last question
-    has nothing of the kind for (no name it asks about)?"""
+def bare_name(question: str, language: str, marks: dict) -> bool:
+    """Is the follow-up an opening and one name alone ("Und China?"; not "Und in China?", "En de bedrijven?")?"""
     opener = opening(question, marks)
     fragment = without_tail(after_opening(question, opener).rstrip(" ?!.").strip(), marks)
     own = fragment_spans(question, fragment, language)
-    if not opener or len(own) != 1 or own[0].kind != "name" or (own[0].start, own[0].end) != (0, len(fragment)):
-        return False
-    return not any(s.kind == "name" and is_subject(last_question[s.start:s.end], language)
-                   for s in spans(last_question, language))
+    return bool(opener) and len(own) == 1 and own[0].kind == "name" and (own[0].start, own[0].end) == (0, len(fragment))
+
+
+def without_counterpart(question: str, last_question: str, language: str, marks: dict) -> bool:
+    """Is the follow-up an ellipsis of one name ("Und China?", no preposition before it) that the last question
+    has nothing of the kind for (no name it asks about)?"""
+    return bare_name(question, language, marks) and not any(
+        s.kind == "name" and is_subject(last_question[s.start:s.end], language) for s in spans(last_question, language))
+
+
+def an_aside(question: str, language: str, marks: dict) -> bool:
+    """Is the question only what or who one name is ("Was ist Softbank überhaupt?", "what is the IFF anyway?",
+    "Wer ist Howard Lutnick?"): a side question, after which an ellipsis goes on with the question before?"""
+    names = [question[s.start:s.end] for s in spans(question, language)
+             if s.kind == "name" and is_subject(question[s.start:s.end], language)]
+    return len(names) == 1 and any(asks_only(question, names[0], marks, key) for key in ("asks_what_is", "asks_who_is"))
 
 
 def ellipsis_rewrites(question: str, last_question: str, language: str, marks: dict,

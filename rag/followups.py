@@ -311,10 +311,22 @@ def substitute(question: str, turns: list[Turn], language: str, prompts_dir: Pat
     ruled = referents.by_pronoun(_without_one_word_opening(question, marks), turns, language, marks, is_person)
     if ruled:
         return ruled[:1].upper() + ruled[1:]
-    return (ellipses.by_ellipsis(question, turns[-1].question, language, marks, is_person)
+    return (ellipses.by_ellipsis(question, ellipsis_frame(question, turns, language, marks), language, marks,
+                                 is_person)
             or _past_a_side_question(question, turns, language, marks, is_person)
             or ellipses.by_opening(question, language, marks,
                                     lambda rest: not refers_back(rest, language, prompts_dir)))
+
+
+def ellipsis_frame(question: str, turns: list[Turn], language: str, marks: dict) -> str:
+    """The question an ellipsis goes on from: the last one, or the one before it when the last only asked what or
+    who a name is ("Was ist Softbank überhaupt?" "Und laut Musk bei Softbank?": the thread before the aside). An
+    ellipsis of a name alone may go on from the aside itself ("Wat is InvestAI?" "En Stargate?")."""
+    last = turns[-1].question
+    if len(turns) > 1 and ellipses.an_aside(last, language, marks) and not ellipses.bare_name(question, language,
+                                                                                             marks):
+        return turns[-2].question
+    return last
 
 
 def _past_a_side_question(question: str, turns: list[Turn], language: str, marks: dict,
@@ -341,7 +353,7 @@ def options(question: str, turns: list[Turn], language: str, prompts_dir: Path) 
     marks = _marks(prompts_dir)
     core = _without_one_word_opening(question, marks)
     made = referents.pronoun_rewrites(core, turns, language, marks) or ellipses.ellipsis_rewrites(
-        question, turns[-1].question, language, marks)
+        question, ellipsis_frame(question, turns, language, marks), language, marks)
     return [m for m in made if rewrite_problem(m, question, turns, language, prompts_dir, check_language=False)
             is None] if len(made) > 1 else []  # one: the rules were sure (`substitute`) or it failed the checks
 
@@ -369,7 +381,7 @@ def rewrite_question(generator: Generator, prompts_dir: Path, question: str, his
     if not ruled:
         from rag import language as lang
 
-        last = turns[-1].question
+        last = ellipsis_frame(question, ruled_turns, language, _marks(prompts_dir))
         last_language = lang.detect(last, language)
         if embed is not None:  # "Und bis Jahresende?"
             ruled = fragments.splice(question, last, _marks(prompts_dir), last_language, embed)

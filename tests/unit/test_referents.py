@@ -822,6 +822,21 @@ def test_an_ellipsis_past_a_side_question_goes_into_the_question_before():
     assert _sub("And China?", history, "en") == "What share of the world's AI workers is in China?"
 
 
+@pytest.mark.parametrize("question, history, language, standalone", [
+    ("Und die Unternehmen?", [("Wie viel Geld will die EU selbst für KI freimachen?", "50 Milliarden Euro [1]."),
+                              ("Was ist Horizon Europe?", "Ein Forschungsprogramm der EU [1].")], "de",
+     "Wie viel Geld will die Unternehmen für KI freimachen?"),
+    ("and in 2024?", [("How much cargo did SpaceX launch in 2025?", "3,000 tons [1]."),
+                      ("What is Starlink anyway?", "A satellite network [1].")], "en",
+     "How much cargo did SpaceX launch in 2024?"),
+    ("En Stargate?", [("Hoeveel wil de EU mobiliseren?", "200 miljard euro [1]."),
+                      ("Wat is InvestAI?", "Een initiatief [1].")], "nl", "Wat is Stargate?"),
+], ids=["a-group-after-what-is", "a-date-after-what-is-anyway", "a-name-alone-may-ask-what-it-is-too"])
+def test_an_ellipsis_after_an_aside_goes_on_from_the_question_before(question, history, language, standalone):
+    """blind27: "Was ist Softbank überhaupt?", "Wat is InvestAI?" are side questions; the thread goes on before."""
+    assert _sub(question, history, language) == standalone
+
+
 def test_an_ellipsis_with_a_counterpart_in_the_last_question_stays_there():
     history = [("Wie viel hat SpaceX in xAI investiert?", "2 Milliarden [1]."),
                ("Wer sind die Kunden von SpaceX?", "Die NASA [1].")]
