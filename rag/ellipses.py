@@ -17,13 +17,20 @@ Structural substitution only (word lists in `prompts/followup.toml`); anything e
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from rag.asking import articles, asks_only, prepositions
 from rag.mentions import Span, is_subject, spans, without_owner
 from rag.referents import MAX_OPTIONS, governed
 from rag.textrules import split_words
 from rag.wordlists import word_lists
+
+
+class Turn(Protocol):
+    """An earlier turn as the rules read it (rag.followups.Turn): the question it searched for."""
+
+    question: str
 
 MIN_QUESTION_WORDS = 4  # a question word, a verb and what it asks about: "wie alt ist David Sacks"
 MAX_WORDS_BEFORE_NAME = 2  # "het nieuwe Chinese AI-fonds": a name's phrase opens with its article this far back
@@ -85,6 +92,25 @@ def an_aside(question: str, language: str, marks: dict) -> bool:
     names = [question[s.start:s.end] for s in spans(question, language)
              if s.kind == "name" and is_subject(question[s.start:s.end], language)]
     return len(names) == 1 and any(asks_only(question, names[0], marks, key) for key in ("asks_what_is", "asks_who_is"))
+
+
+def frame(question: str, turns: Sequence[Turn], language: str, marks: dict) -> str:
+    """The question an ellipsis goes on from: the last one, or the one before it when the last only asked what or
+    who a name is ("Was ist Softbank überhaupt?" "Und laut Musk bei Softbank?": the thread before the aside). An
+    ellipsis of a name alone may go on from the aside itself ("Wat is InvestAI?" "En Stargate?")."""
+    last = turns[-1].question
+    if len(turns) > 1 and an_aside(last, language, marks) and not bare_name(question, language, marks):
+        return turns[-2].question
+    return last
+
+
+def past_a_side_question(question: str, turns: Sequence[Turn], language: str, marks: dict,
+                         is_person: Callable[[str], bool] | None) -> str | None:
+    """ "What share of the AI workers is in the US?" "How many are there in total?" "And China?": a new name with
+    nothing of its kind in the last question goes into the one before, which has."""
+    if len(turns) < 2 or not without_counterpart(question, turns[-1].question, language, marks):
+        return None
+    return by_ellipsis(question, turns[-2].question, language, marks, is_person)
 
 
 def ellipsis_rewrites(question: str, last_question: str, language: str, marks: dict,

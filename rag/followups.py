@@ -311,31 +311,11 @@ def substitute(question: str, turns: list[Turn], language: str, prompts_dir: Pat
     ruled = referents.by_pronoun(_without_one_word_opening(question, marks), turns, language, marks, is_person)
     if ruled:
         return ruled[:1].upper() + ruled[1:]
-    return (ellipses.by_ellipsis(question, ellipsis_frame(question, turns, language, marks), language, marks,
+    return (ellipses.by_ellipsis(question, ellipses.frame(question, turns, language, marks), language, marks,
                                  is_person)
-            or _past_a_side_question(question, turns, language, marks, is_person)
+            or ellipses.past_a_side_question(question, turns, language, marks, is_person)
             or ellipses.by_opening(question, language, marks,
                                     lambda rest: not refers_back(rest, language, prompts_dir)))
-
-
-def ellipsis_frame(question: str, turns: list[Turn], language: str, marks: dict) -> str:
-    """The question an ellipsis goes on from: the last one, or the one before it when the last only asked what or
-    who a name is ("Was ist Softbank überhaupt?" "Und laut Musk bei Softbank?": the thread before the aside). An
-    ellipsis of a name alone may go on from the aside itself ("Wat is InvestAI?" "En Stargate?")."""
-    last = turns[-1].question
-    if len(turns) > 1 and ellipses.an_aside(last, language, marks) and not ellipses.bare_name(question, language,
-                                                                                             marks):
-        return turns[-2].question
-    return last
-
-
-def _past_a_side_question(question: str, turns: list[Turn], language: str, marks: dict,
-                          is_person: Callable[[str], bool] | None) -> str | None:
-    """ "What share of the AI workers is in the US?" "How many are there in total?" "And China?": a new name with
-    nothing of its kind in the last question goes into the one before, which has."""
-    if len(turns) < 2 or not ellipses.without_counterpart(question, turns[-1].question, language, marks):
-        return None
-    return ellipses.by_ellipsis(question, turns[-2].question, language, marks, is_person)
 
 
 def _without_one_word_opening(question: str, marks: dict) -> str:
@@ -353,7 +333,7 @@ def options(question: str, turns: list[Turn], language: str, prompts_dir: Path) 
     marks = _marks(prompts_dir)
     core = _without_one_word_opening(question, marks)
     made = referents.pronoun_rewrites(core, turns, language, marks) or ellipses.ellipsis_rewrites(
-        question, ellipsis_frame(question, turns, language, marks), language, marks)
+        question, ellipses.frame(question, turns, language, marks), language, marks)
     return [m for m in made if rewrite_problem(m, question, turns, language, prompts_dir, check_language=False)
             is None] if len(made) > 1 else []  # one: the rules were sure (`substitute`) or it failed the checks
 
@@ -381,7 +361,7 @@ def rewrite_question(generator: Generator, prompts_dir: Path, question: str, his
     if not ruled:
         from rag import language as lang
 
-        last = ellipsis_frame(question, ruled_turns, language, _marks(prompts_dir))
+        last = ellipses.frame(question, ruled_turns, language, _marks(prompts_dir))
         last_language = lang.detect(last, language)
         if embed is not None:  # "Und bis Jahresende?"
             ruled = fragments.splice(question, last, _marks(prompts_dir), last_language, embed)
