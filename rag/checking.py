@@ -23,8 +23,11 @@ from rag.numbers import units_after
 from rag.results import AbstainReason, Citation, Note, Passage
 from rag.textrules import split_words
 from rag.timeframes import other_time
+from rag.wordlists import word_lists
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from rag.config import Settings
     from rag.evidence import Located
 
@@ -70,7 +73,7 @@ def before_model(question: str, language: str, rewrite_method: str, passages: li
 def after_model(settings: Settings, question: str, language: str, text: str, passages: list[Passage],
                 abstain: str, confidence: float | None = None, abstain_probability: float | None = None,
                 evidence: Located | None = None, stated_probability: float | None = None,
-                probe_probability: float | None = None, earlier: tuple[str, str] | None = None,
+                probe_probability: float | None = None, earlier: Sequence[tuple[str, str]] = (),
                 asked: str = "") -> Verdict:
     """The model's text checked: verified citations and quotes, or an abstention with its reason.
 
@@ -78,8 +81,8 @@ def after_model(settings: Settings, question: str, language: str, text: str, pas
     names and numbers must be in those sentences, not just anywhere in the passage, and they are the
     citations' quotes. `stated_probability` (rag.second_reading): below `second_reading_min`, the sentence
     does not state it; evidence found elsewhere than where the model pointed needs the second reading's yes.
-    `probe_probability` (rag.probe): below `probe_min`, likewise. `earlier` (the last turn's question and answer,
-    given for a fragment follow-up): an answer with only that answer's facts answers the earlier question.
+    `probe_probability` (rag.probe): below `probe_min`, likewise. `earlier` (the questions and answers of the turns a
+    fragment follow-up may continue): an answer with only one of those answers' facts answers an earlier question.
     `asked` (a fragment follow-up as asked, when `question` is its rewrite): its own names must be in a cited
     passage."""
     draft = text = text.strip()
@@ -128,7 +131,7 @@ def after_model(settings: Settings, question: str, language: str, text: str, pas
 
 
 def _another_question(settings: Settings, question: str, language: str, text: str, evidence: Located | None,
-                      earlier: tuple[str, str] | None,
+                      earlier: Sequence[tuple[str, str]],
                       passages: list[Passage]) -> tuple[AbstainReason, str] | None:
     """A true answer to another question, and why: of another kind than asked (wrong-kind), from a sentence
     about another period (other-time), or the last answer again to a fragment follow-up (repeated)."""
@@ -141,7 +144,7 @@ def _another_question(settings: Settings, question: str, language: str, text: st
         another_time = other_time(question, named, settings.prompts_dir, _written_in(evidence, passages))
         if another_time:
             return AbstainReason.OTHER_TIME, another_time
-    if earlier and repeats(text, question, language, *earlier):
+    if any(repeats(text, question, language, *turn) for turn in earlier):
         return AbstainReason.REPEATED, ("abstained: the answer states only what the last answer did, so it "
                                         "answers the earlier question, not the follow-up")
     return None
@@ -167,8 +170,15 @@ def repeats(text: str, question: str, language: str, last_question: str, last_an
     if not (numbers or names) or not numbers <= known_numbers or not names <= known_names:
         return False
     known = units_after(v.strip_citations(last_answer))  # "100 gigawatt" after "100 kW": another fact
-    return all(not unit or not known.get(number) or known[number] == unit
+    return all(not unit or not known.get(number) or _same_unit(known[number], unit)
                for number, unit in units_after(v.strip_citations(text)).items() if number in numbers)
+
+
+def _same_unit(one: str, other: str) -> bool:
+    """ "miljard", "Milliarden" and "billion" are one scale in three languages (blind25 fv-29: "200 miljard euro"
+    after "200 Milliarden Euro" answered the last question again)."""
+    scales = word_lists().scales
+    return one == other or one in scales and other in scales and scales[one] == scales[other]
 
 
 def _verify(text: str, question: str, language: str, passages: list[Passage], evidence: Located | None,
@@ -231,11 +241,12 @@ def _off_subject(text: str, question: str, passages: list[Passage], language: st
                                 language)
     if bound:
         return f"abstained: the source gives {bound[0]} for {bound[1]}, not for what the question asks about"
-    own = v.subject_missing(asked, cited_texts, language) if asked else []
+    own = v.subject_missing(asked, cited_texts, language, names_only=True) if asked else []
     if own:
         return (f"abstained: the cited passages do not mention {', '.join(own)}, which the follow-up asks about, "
                 "so the answer is the last question's")
-    own = v.subject_missing(asked, _evidence_and_before(evidence, passages), language) if asked and evidence else []
+    own = v.subject_missing(asked, _evidence_and_before(evidence, passages), language, names_only=True) \
+        if asked and evidence else []
     if own:  # "en Oracle?" answered by Stargate's 500 billion: the passage lists Oracle, the sentence does not
         return (f"abstained: the evidence sentence does not mention {', '.join(own)}, which the follow-up asks "
                 "about, so the answer is the last question's")

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 Stream = Iterator[Found | str]
 MADE_STANDALONE = ("substituted", "chosen", "rewritten")  # the rewrite methods that changed the question asked
+FRAME_TURNS = 2  # a fragment continues the last question, or the one before a side question ("Wat is InvestAI?")
 
 
 # -- the stages, in the order rag.answering.STAGES lists them ----------------------------------------------
@@ -245,18 +246,19 @@ def _verdict(parts: Parts, q: Question) -> Verdict:
                        frame, q.written if fragment else "")
 
 
-def _fragment(q: Question, settings: Settings) -> tuple[bool, tuple[str, str] | None]:
-    """Is the question a fragment made standalone ("Und beim Börsengang?", "And Oracle?"), and the last turn's
-    question and answer if so: its answer must not be the last one again (rag.checking.repeats) and must come from
-    a passage naming its own names (not a pronoun follow-up's: blind12 fm-21 abstained on a right 72%)."""
+def _fragment(q: Question, settings: Settings) -> tuple[bool, list[tuple[str, str]]]:
+    """Is the question a fragment made standalone ("Und beim Börsengang?", "And Oracle?"), and the questions and
+    answers of the turns it may continue if so (the last, or the one before a side question, rag.ellipses): its
+    answer must not be one of those answers again (rag.checking.repeats) and must come from a passage naming its
+    own names (not a pronoun follow-up's: blind12 fm-21 abstained on a right 72%). Read as the articles spell
+    its names ("what about china" is a fragment as "what about China" is)."""
     from rag.followups import _marks, as_turns
     from rag.fragments import is_fragment
 
-    if not (q.rewrite_method in MADE_STANDALONE and q.history and is_fragment(q.asked, q.language,
+    if not (q.rewrite_method in MADE_STANDALONE and q.history and is_fragment(q.written or q.asked, q.language,
                                                                             _marks(settings.prompts_dir))):
-        return False, None
-    last = as_turns(q.history, 1)[-1]
-    return True, ((last.question, last.answer) if last.answer else None)
+        return False, []
+    return True, [(turn.question, turn.answer) for turn in as_turns(q.history, FRAME_TURNS) if turn.answer]
 
 
 def _locate(q: Question) -> Located | None:

@@ -179,13 +179,20 @@ def write_out_large_numbers(text: str, truth: dict[str, int], language: str,
     return _LONG_NUMBER.sub(fix, text), notes
 
 
-def subject_missing(question: str, cited_texts: list[str], language: str = "en") -> list[str]:
+def subject_missing(question: str, cited_texts: list[str], language: str = "en", *, names_only: bool = False
+                    ) -> list[str]:
     """The names a question asks about, when none of them is in a cited passage (else []).
 
     "Wer hat Alibaba gegründet?" answered from a passage that never mentions Alibaba answers another question,
     however well its own facts check out. One name found is enough: a question also names its frame ("laut
-    dem Artikel über Stargate"), which the passage need not repeat."""
+    dem Artikel über Stargate"), which the passage need not repeat. `names_only`: without the capitalised German
+    nouns (`rag.mentions.is_subject`), for a fragment that has nothing else ("und die Bruttomarge?" is answered
+    from a Dutch passage that writes "brutomarge")."""
     subjects = subject_words(question, language)
+    if names_only:
+        from rag.mentions import is_subject
+
+        subjects = {word for word in subjects if is_subject(word, language)}
     lowered = " ".join(cited_texts).lower()
     if not subjects or any(name_in(word, lowered) for word in subjects):
         return []

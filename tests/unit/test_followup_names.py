@@ -59,3 +59,20 @@ def test_the_follow_ups_name_in_the_sentence_before_the_evidence_is_enough():
     verdict = after_model(Settings(), ORACLE_REWRITE, "en", "7 billion dollars [1].", _passage(PLEDGE), ABSTAIN,
                           evidence=_named(3, PLEDGE), asked="And Oracle?")
     assert not verdict.abstained
+
+
+MARGIN = "De winstcijfers van Nvidia over het tweede kwartaal tonen een brutomarge van 72%."
+
+
+def test_a_german_noun_of_the_follow_up_need_not_be_in_a_dutch_passage():
+    """blind27 fb27-35: "und die Bruttomarge im zweiten Quartal" after a question on Nvidia; the Dutch passage
+    writes "brutomarge". A noun is no name the rewrite could have lost."""
+    verdict = after_model(Settings(), "Wie hoch ist die Bruttomarge im zweiten Quartal von Nvidia?", "de",
+                          "72% [1].", _passage(MARGIN), ABSTAIN, asked="und die Bruttomarge im zweiten Quartal")
+    assert not verdict.abstained, verdict.notes
+
+
+def test_a_name_of_the_follow_up_still_must_be_in_the_passage():
+    verdict = after_model(Settings(), "Wie hoch ist die Bruttomarge von Alibaba im zweiten Quartal?", "de",
+                          "72% [1].", _passage(MARGIN), ABSTAIN, asked="und die Bruttomarge von Alibaba?")
+    assert verdict.reason == AbstainReason.OFF_SUBJECT

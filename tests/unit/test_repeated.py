@@ -40,10 +40,10 @@ def test_a_names_answer_repeated_is_caught_too():
 
 
 def test_the_check_abstains_only_with_the_earlier_turn_given():
-    repeated = after_model(Settings(), ASKED, "nl", "246 exaflops [1].", PASSAGES, ABSTAIN, earlier=LAST)
+    repeated = after_model(Settings(), ASKED, "nl", "246 exaflops [1].", PASSAGES, ABSTAIN, earlier=[LAST])
     assert repeated.reason == AbstainReason.REPEATED and repeated.text == ABSTAIN
     assert any("answers the earlier question" in note for note in repeated.notes)
-    assert not after_model(Settings(), ASKED, "nl", "300 exaflops [1].", PASSAGES, ABSTAIN, earlier=LAST).abstained
+    assert not after_model(Settings(), ASKED, "nl", "300 exaflops [1].", PASSAGES, ABSTAIN, earlier=[LAST]).abstained
     assert not after_model(Settings(), ASKED, "nl", "246 exaflops [1].", PASSAGES, ABSTAIN).abstained
 
 
@@ -53,11 +53,11 @@ def _question(asked, method, history):
 
 def test_only_a_fragment_made_standalone_carries_its_frame():
     history = [(LAST[0], "246 exaflops [1].")]
-    assert _fragment(_question("En tegen het einde van het jaar?", "substituted", history), Settings())[1] == LAST
-    assert _fragment(_question("Hoe oud is hij?", "substituted", history), Settings())[1] is None  # a pronoun
-    assert _fragment(_question("En tegen het einde van het jaar?", "rejected", history), Settings())[1] is None
+    assert _fragment(_question("En tegen het einde van het jaar?", "substituted", history), Settings())[1] == [LAST]
+    assert _fragment(_question("Hoe oud is hij?", "substituted", history), Settings())[1] == []  # a pronoun
+    assert _fragment(_question("En tegen het einde van het jaar?", "rejected", history), Settings())[1] == []
     abstained = [(LAST[0], "")]  # nothing to repeat
-    assert _fragment(_question("En tegen het einde van het jaar?", "substituted", abstained), Settings())[1] is None
+    assert _fragment(_question("En tegen het einde van het jaar?", "substituted", abstained), Settings())[1] == []
 
 
 def test_only_a_fragment_made_standalone_has_its_own_names_checked():
@@ -65,3 +65,38 @@ def test_only_a_fragment_made_standalone_has_its_own_names_checked():
     assert _fragment(_question("En tegen het einde van het jaar?", "substituted", history), Settings())[0]
     assert not _fragment(_question("Hoe oud is hij?", "substituted", history), Settings())[0]
     assert not _fragment(_question("En tegen het einde van het jaar?", "rejected", history), Settings())[0]
+
+
+def test_a_scale_word_in_another_language_is_the_same_unit():
+    """blind25 fv-29: "200 miljard euro" to "en voor de gigafabrieken?" after "200 Milliarden Euro"."""
+    last = ("Wie viel Geld will die EU-Kommission für KI mobilisieren?", "200 Milliarden Euro [1].")
+    asked = "Wie viel Geld will die EU-Kommission voor de gigafabrieken mobilisieren?"
+    assert repeats("200 miljard euro [1].", asked, "nl", *last)
+    assert repeats("200 billion euros [1].", asked, "en", *last)
+    assert not repeats("200 miljoen euro [1].", asked, "nl", *last)
+    assert not repeats("20 miljard euro [1].", asked, "nl", *last)
+
+
+def test_a_fragment_after_a_side_question_carries_the_turn_before_it_too():
+    """blind27 fb27-22: "en voor het nieuwe fonds voor gigafabrieken?" after "Wat is InvestAI?" continues the
+    question before it; "200 miljard euro" again answers that one."""
+    history = [("Hoeveel euro wil de Europese Commissie mobiliseren voor AI?", "200 miljard euro [1]."),
+               ("Wat is InvestAI?", "Een fonds voor gigafabrieken [1].")]
+    fragment, earlier = _fragment(_question("En voor het nieuwe fonds voor gigafabrieken?", "substituted", history),
+                                  Settings())
+    assert fragment and len(earlier) == 2
+    verdict = after_model(Settings(), "Hoeveel euro wil de Europese Commissie mobiliseren voor het nieuwe fonds?",
+                          "nl", "200 miljard euro [1].", PASSAGES_FUND, ABSTAIN, earlier=earlier)
+    assert verdict.reason == AbstainReason.REPEATED
+
+
+FUND = "De EU wil 200 miljard euro mobiliseren, waarvan 20 miljard euro voor een nieuw fonds voor gigafabrieken."
+PASSAGES_FUND = [Passage(1, "d", "Titel", "2025-02", "d#1", FUND, 0, len(FUND), 0.5, 0.8, "nl")]
+
+
+def test_a_name_typed_in_lower_case_still_makes_a_fragment():
+    """blind24 fw-18: "what about china" (the articles write "China") answered with the last answer's 57%."""
+    history = [("Welk percentage van alle AI-medewerkers wereldwijd zit in de VS?", "57% [1].")]
+    question = Question("what about china", history=history, language="en", question="What share is in China?",
+                        rewrite_method="substituted", written="what about China")
+    assert _fragment(question, Settings())[0]
