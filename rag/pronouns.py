@@ -27,8 +27,11 @@ def pronoun_hits(question: str, words: dict, language: str) -> list[tuple[re.Mat
     stand_ins, owners = set(words.get("name_pronouns", [])), set(words.get("possessives", []))
     skip = word_lists().stop_words
     own = [s.end for s in spans(question, language) if s.kind == "name"]
+    in_clause = clause_subjects(question, words, language)
     hits = []
     for i, w in enumerate(lowered):
+        if tokens[i].start() in in_clause:
+            continue  # "what he called" after "Xi Jinping": the question's own subject
         before = lowered[i - 1] if i else ""
         after = tokens[i + 1].group(0) if i + 1 < len(tokens) else ""
         if w in words.get("demonstratives", []):
@@ -53,6 +56,18 @@ def pronoun_hits(question: str, words: dict, language: str) -> list[tuple[re.Mat
         if owner or w in stand_ins:
             hits.append((tokens[i], owner))
     return hits
+
+
+def clause_subjects(question: str, words: dict, language: str) -> set[int]:
+    """Where a subject pronoun opens a clause after a name of the question's own ("At which summit did Xi Jinping
+    reject what he called Cold War thinking?", "Wie alt war Musk, als er Tesla kaufte?"): it is that name, not
+    one of an earlier turn (blind27 fb27-34, a topic switch, was searched with "what China called")."""
+    tokens = find_words(question, "'-")
+    openers, subjects = set(words.get("clause_openers", [])), set(words.get("name_pronouns", []))
+    names = [s.end for s in spans(question, language) if s.kind == "name"]
+    return {tokens[i].start() for i in range(1, len(tokens))
+            if tokens[i].group(0).lower() in subjects and tokens[i - 1].group(0).lower() in openers
+            and any(end <= tokens[i - 1].start() for end in names)}
 
 
 def _without_possessive_ending(word: str) -> tuple[str, bool]:

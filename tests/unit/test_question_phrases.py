@@ -133,3 +133,29 @@ def test_a_possessive_after_the_questions_own_subject_and_verb_is_its_own(questi
 def test_a_possessive_that_may_be_the_subjects_or_an_earlier_names_still_leans_on_the_conversation(question,
                                                                                                     language):
     assert refers_back(question, language, PROMPTS)
+
+
+@pytest.mark.parametrize("question, language", [
+    ("At which summit did Xi Jinping reject what he called Cold War thinking?", "en"),
+    ("Wie alt war Musk, als er Tesla kaufte?", "de"),
+    ("Wat zei Altman toen hij werd ontslagen?", "nl"),
+], ids=["en", "de", "nl"])
+def test_a_subject_pronoun_opening_a_clause_after_the_questions_own_name_is_that_name(question, language):
+    """blind27 fb27-34: a topic switch searched as "what China called Cold War thinking"."""
+    assert not refers_back(question, language, PROMPTS)
+
+
+@pytest.mark.parametrize("question, language", [
+    ("Wie viel Geld hat er in Trumps Wahlkampf gesteckt?", "de"),  # after a verb, not a clause opener
+    ("What did Trump say when he met him?", "en"),  # "him" still points back
+    ("What did the company say when he left?", "en"),  # no name of its own before the clause
+], ids=["after-a-verb", "another-pronoun", "no-own-name"])
+def test_a_pronoun_not_bound_in_the_question_still_leans_on_the_conversation(question, language):
+    assert refers_back(question, language, PROMPTS)
+
+
+def test_the_bound_pronoun_is_not_replaced_when_another_one_is():
+    from rag.pronouns import pronoun_hits
+
+    hits = pronoun_hits("What did Trump say when he met him?", MARKS["en"], "en")
+    assert [m.group(0) for m, _ in hits] == ["him"]
