@@ -145,7 +145,7 @@ def _another_question(settings: Settings, question: str, language: str, text: st
         if another_time:
             return AbstainReason.OTHER_TIME, another_time
     if any(repeats(text, question, language, *turn) for turn in earlier):
-        return AbstainReason.REPEATED, ("abstained: the answer states only what the last answer did, so it "
+        return AbstainReason.REPEATED, ("abstained: the answer states only what an earlier answer did, so it "
                                         "answers the earlier question, not the follow-up")
     return None
 
