@@ -51,8 +51,9 @@ def asks_only(question: str, name: str, marks: dict, key: str) -> bool:
     words = split_words(question.lower(), "'-")
     openers = {o for lang_words in marks.values() for o in lang_words.get(key, [])}
     skip = articles(marks) | {t for lang_words in marks.values() for t in lang_words.get("tails", [])}
+    named = [w for w in split_words(name.lower(), "'-") if w not in skip]  # "der" of "Ursula von der Leyen" too
     return any(words[:len(o.split())] == o.split() and
-               [w for w in words[len(o.split()):] if w not in skip] == split_words(name.lower(), "'-")
+               [w for w in words[len(o.split()):] if w not in skip] == named
                for o in openers)
 
 

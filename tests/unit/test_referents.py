@@ -909,3 +909,13 @@ def test_het_before_a_last_adjective_is_a_pronoun():
     history = [("Welk nieuw AI-fonds heeft China opgericht?", "National AI Industry Investment Fund [1].")]
     assert _sub("hoeveel geld stelt het beschikbaar?", history, "nl") == \
         "Hoeveel geld stelt National AI Industry Investment Fund beschikbaar?"
+
+
+def test_a_side_question_on_a_name_with_an_article_inside_is_an_aside():
+    """blind28 fb28-41: "who is ursula von der leyen anyway" (the "der" of the name was dropped as an article), so
+    "and for the new gigafactory fund?" went into the side question."""
+    turns = as_turns([("How much does the European Commission want to mobilise for AI?", "200 billion euros [1]."),
+                      ("who is Ursula Von der Leyen anyway", "The Commission's president [1].")], 2)
+    assert ellipses.frame("and for the new gigafactory fund?", turns, "en", _marks(None)) == \
+        "How much does the European Commission want to mobilise for AI?"
+    assert ellipses.an_aside("Wie is Ursula von der Leyen?", "nl", _marks(None))
