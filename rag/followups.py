@@ -22,6 +22,7 @@ from rag.asking import articles
 from rag.choices import choose
 from rag.fragments import ALWAYS_FOLLOWUP_WORDS, bare_words, is_fragment, question_words
 from rag.mentions import name_spans
+from rag.pronouns import clause_subjects_only
 from rag.referents import Turn
 from rag.results import Answer
 from rag.textrules import split_words
@@ -116,7 +117,7 @@ def refers_back(question: str, language: str, prompts_dir: Path) -> bool:
     reflexive = set(words.get("reflexive", []))  # "their own chips" belong to the question's own subject
     pointing = {t for t, after in zip(tokens, tokens[1:] + [""]) if after not in reflexive}
     hits = referents.pronoun_hits(question, words, language)  # "Wat is zijn rol?", "Wie hoch ist sein Umsatz?"
-    pointing -= _clause_subjects_only(question, words, language)
+    pointing -= clause_subjects_only(question, words, language)  # "what he called" after "Xi Jinping"
     own_end = question_phrases.own_subject_end(question, language, marks)
     if own_end is not None:  # "Welk bedrijf verbiedt ... om zijn producten te gebruiken?": its own subject's
         own = {m.group(0).lower() for m, owner in hits if owner and m.start() >= own_end}
@@ -130,18 +131,6 @@ def refers_back(question: str, language: str, prompts_dir: Path) -> bool:
     # An opening counts in any language: "En in China?" is too short for language detection to be sure.
     starts = {start for lang_words in marks.values() for start in lang_words.get("starts", [])}
     return any(text == start or text.startswith(start + " ") for start in starts)
-
-
-def _clause_subjects_only(question: str, words: dict, language: str) -> set[str]:
-    """The pronouns that only stand for the question's own name in a clause of it ("what he called" after "Xi
-    Jinping", rag.pronouns.clause_subjects), and nowhere else in it."""
-    from rag.pronouns import clause_subjects
-    from rag.textrules import find_words
-
-    in_clause = clause_subjects(question, words, language)
-    found = find_words(question, "'-")
-    return {m.group(0).lower() for m in found if m.start() in in_clause} - {
-        m.group(0).lower() for m in found if m.start() not in in_clause}
 
 
 def _owned(question: str, words: dict, language: str, hits: list) -> set[str]:

@@ -70,6 +70,15 @@ def clause_subjects(question: str, words: dict, language: str) -> set[int]:
             and any(end <= tokens[i - 1].start() for end in names)}
 
 
+def clause_subjects_only(question: str, words: dict, language: str) -> set[str]:
+    """The pronouns that only stand for the question's own name in a clause of it (`clause_subjects`), and
+    nowhere else in it: they point at nothing earlier."""
+    in_clause = clause_subjects(question, words, language)
+    found = find_words(question, "'-")
+    return {m.group(0).lower() for m in found if m.start() in in_clause} - {
+        m.group(0).lower() for m in found if m.start() not in in_clause}
+
+
 def _without_possessive_ending(word: str) -> tuple[str, bool]:
     """ "guy's" -> ("guy", True): the noun of a demonstrative phrase that owns what follows ("that guy's job")."""
     return (word[:-2], True) if word.endswith(("'s", "’s")) else (word, False)
