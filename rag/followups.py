@@ -106,6 +106,8 @@ def refers_back(question: str, language: str, prompts_dir: Path) -> bool:
     marks = _marks(prompts_dir)
     words = marks.get(language) or marks["en"]
     tokens = [t.lower() for t in split_words(question, "'-")]
+    if ellipses.an_aside(question, language, marks):  # "what's Starlink?": two words, and still a question of its own
+        return False
     if len(tokens) <= ALWAYS_FOLLOWUP_WORDS or bare_words(question, marks) <= ALWAYS_FOLLOWUP_WORDS:
         return True  # "En xAI?", "xAI, by comparison?"
     if len(tokens) <= SHORT_QUESTION_WORDS:  # one that names nothing ("Wie is de CEO?", "In what year?") needs a frame

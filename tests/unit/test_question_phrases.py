@@ -159,3 +159,10 @@ def test_the_bound_pronoun_is_not_replaced_when_another_one_is():
 
     hits = pronoun_hits("What did Trump say when he met him?", MARKS["en"], "en")
     assert [m.group(0) for m, _ in hits] == ["him"]
+
+
+@pytest.mark.parametrize("question", ["what's Starlink?", "Wat is InvestAI?", "Wer ist Howard Lutnick?"])
+def test_a_question_that_only_asks_what_or_who_a_name_is_stands_alone(question):
+    """blind27 fb27-40: "what's Starlink?" (two words) after "when is SpaceX going public?" was searched as "When is
+    Starlink going public?"."""
+    assert not refers_back(question, "en", PROMPTS)
