@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from rag.textrules import split_words
 
+MAX_DEFINED_WORDS = 2  # "what is a gigawatt", "wat is een AI-gigafabriek": one thing defined
+
 
 def prepositions(marks: dict) -> set[str]:
     return {w for lang_words in marks.values() for w in lang_words.get("prepositions", [])}
@@ -63,3 +65,16 @@ def asks_for_date(question: str, marks: dict) -> bool:
     asking = {w for words in marks.values() for w in words.get("asks_for_name", [])}
     nouns = {w for words in marks.values() for w in words.get("date_nouns", [])}
     return any(a in asking and b in nouns for a, b in zip(tokens[:3], tokens[1:4]))
+
+
+def asks_a_definition(question: str, marks: dict) -> bool:
+    """ "whats a gigawatt anyway", "Was ist eigentlich ein Exaflop?": a "what is" and an indefinite article before
+    one thing ask what such a thing is, a side question; "What is the valuation?" asks about the topic."""
+    words = split_words(question.lower(), "'-")
+    indefinite = {w for lang_words in marks.values() for w in lang_words.get("indefinite_articles", [])}
+    tails = {t for lang_words in marks.values() for t in lang_words.get("tails", [])}
+    for opener in {tuple(o.split()) for lang_words in marks.values() for o in lang_words.get("asks_what_is", [])}:
+        if tuple(words[:len(opener)]) == opener:
+            rest = [w for w in words[len(opener):] if w not in tails]
+            return len(rest) >= 2 and rest[0] in indefinite and len(rest) - 1 <= MAX_DEFINED_WORDS
+    return False

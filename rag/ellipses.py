@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from rag.asking import articles, asks_only, prepositions
+from rag.asking import articles, asks_a_definition, asks_only, prepositions
 from rag.mentions import Span, is_subject, spans, without_owner
 from rag.referents import MAX_OPTIONS, governed
 from rag.textrules import split_words
@@ -91,7 +91,9 @@ def an_aside(question: str, language: str, marks: dict) -> bool:
     "Wer ist Howard Lutnick?"): a side question, after which an ellipsis goes on with the question before?"""
     names = [question[s.start:s.end] for s in spans(question, language)
              if s.kind == "name" and is_subject(question[s.start:s.end], language)]
-    return len(names) == 1 and any(asks_only(question, names[0], marks, key) for key in ("asks_what_is", "asks_who_is"))
+    if len(names) == 1 and any(asks_only(question, names[0], marks, key) for key in ("asks_what_is", "asks_who_is")):
+        return True
+    return asks_a_definition(question, marks)
 
 
 def frame(question: str, turns: Sequence[Turn], language: str, marks: dict) -> str:

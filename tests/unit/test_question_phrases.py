@@ -166,3 +166,17 @@ def test_a_question_that_only_asks_what_or_who_a_name_is_stands_alone(question):
     """blind27 fb27-40: "what's Starlink?" (two words) after "when is SpaceX going public?" was searched as "When is
     Starlink going public?"."""
     assert not refers_back(question, "en", PROMPTS)
+
+
+def test_a_contraction_typed_without_its_apostrophe_still_asks_what_a_name_is():
+    """blind29 fb29-31: after "whats a gigawatt anyway", "and the first ai gigafactories on earth?" went into the
+    side question ("What is the first ai gigafactories on earth?")."""
+    from rag import ellipses
+
+    assert ellipses.an_aside("whats a gigawatt anyway", "en", MARKS)
+    assert ellipses.an_aside("whos Howard Lutnick?", "en", MARKS)
+
+
+def test_het_before_ter_is_a_pronoun():
+    """blind29 fb29-16: "hoeveel geld stelt het ter beschikking" was searched as asked ("ter" is a preposition)."""
+    assert refers_back("hoeveel geld stelt het ter beschikking", "nl", PROMPTS)
