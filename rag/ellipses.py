@@ -88,7 +88,8 @@ def without_counterpart(question: str, last_question: str, language: str, marks:
 
 def an_aside(question: str, language: str, marks: dict) -> bool:
     """Is the question only what or who one name is ("Was ist Softbank überhaupt?", "what is the IFF anyway?",
-    "Wer ist Howard Lutnick?"): a side question, after which an ellipsis goes on with the question before?"""
+    "Wer ist Howard Lutnick?"), or what a kind of thing is ("whats a gigawatt anyway", `asks_a_definition`): a
+    side question, after which an ellipsis goes on with the question before?"""
     names = [question[s.start:s.end] for s in spans(question, language)
              if s.kind == "name" and is_subject(question[s.start:s.end], language)]
     if len(names) == 1 and any(asks_only(question, names[0], marks, key) for key in ("asks_what_is", "asks_who_is")):
