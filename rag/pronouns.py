@@ -27,7 +27,7 @@ def pronoun_hits(question: str, words: dict, language: str) -> list[tuple[re.Mat
     stand_ins, owners = set(words.get("name_pronouns", [])), set(words.get("possessives", []))
     skip = word_lists().stop_words
     own = [s.end for s in spans(question, language) if s.kind == "name"]
-    in_clause = clause_subjects(question, words, language)
+    in_clause = _bound_in_clause(tokens, own, words)
     hits = []
     for i, w in enumerate(lowered):
         if tokens[i].start() in in_clause:
@@ -62,9 +62,13 @@ def clause_subjects(question: str, words: dict, language: str) -> set[int]:
     """Where a subject pronoun opens a clause after a name of the question's own ("At which summit did Xi Jinping
     reject what he called Cold War thinking?", "Wie alt war Musk, als er Tesla kaufte?"): it is that name, not
     one of an earlier turn (blind27 fb27-34, a topic switch, was searched with "what China called")."""
-    tokens = find_words(question, "'-")
+    return _bound_in_clause(find_words(question, "'-"), [s.end for s in spans(question, language) if s.kind == "name"],
+                            words)
+
+
+def _bound_in_clause(tokens: list[re.Match], names: list[int], words: dict) -> set[int]:
+    """`clause_subjects` from the question's words and where its names end, as `pronoun_hits` has them."""
     openers, subjects = set(words.get("clause_openers", [])), set(words.get("name_pronouns", []))
-    names = [s.end for s in spans(question, language) if s.kind == "name"]
     return {tokens[i].start() for i in range(1, len(tokens))
             if tokens[i].group(0).lower() in subjects and tokens[i - 1].group(0).lower() in openers
             and any(end <= tokens[i - 1].start() for end in names)}
