@@ -59,6 +59,9 @@ def describe(question: str, language: str, marks: dict) -> str:
                                                                      *words.get("prepositions", [])}:
         return ""  # "Welches Beispiel für ...": the phrase goes on, no rule tells where it ends
     if words.get("verb_final"):
+        particle = rest[-1].lower() if len(rest) > 1 else ""  # "... an führt" is written "anführt"
+        if particle in words.get("separable_particles", []):
+            rest, verb = rest[:-1], particle + verb.lower()
         clause = [relative, *rest, verb]
         comma = "," if language == "de" else ""
         return " ".join([article, *noun]) + comma + " " + " ".join(clause)
