@@ -170,6 +170,26 @@ def name_in(name: str, lowered_text: str, *, inflected: bool = True, any_word: b
     return any(_form_in(form, lowered_text) for form in forms)
 
 
+COGNATE_MIN_LETTERS = 7  # a shorter word folded to its cognate spelling starts unrelated words
+_COGNATE_LETTERS = str.maketrans({"ä": "e", "ö": "o", "ü": "u", "ß": "s", "c": "k"})
+
+
+def cognate_in(word: str, lowered_text: str) -> bool:
+    """Does a long word occur in the text in a neighbour language's spelling? German and Dutch write the same
+    noun with a doubled or a single letter, an umlaut or none, a k or a c ("Bruttomarge" ~ "brutomarge",
+    "Präsident" ~ "president", "Kommission" ~ "commissie"): both are folded so, and compared as `name_in` does
+    inflected forms. For the question's subject only (is a passage about it?), not for an answer's facts."""
+    if len(word) < COGNATE_MIN_LETTERS:
+        return False
+    folded = _cognate_fold(word)
+    stem = folded[: max(MIN_STEM, len(folded) - INFLECTION_LETTERS)]
+    return any(_cognate_fold(text_word).startswith(stem) for text_word in split_words(lowered_text))
+
+
+def _cognate_fold(word: str) -> str:
+    return re.sub(r"(\w)\1+", r"\1", word.lower().translate(_COGNATE_LETTERS))
+
+
 def _whole_word(word: str, lowered_text: str) -> bool:
     return re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", lowered_text) is not None
 

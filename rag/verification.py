@@ -13,6 +13,7 @@ from rag.textrules import (
     all_names_in,
     citation_numbers,
     cite_before_full_stop,
+    cognate_in,
     initials,
     name_in,
     names_in,
@@ -194,7 +195,7 @@ def subject_missing(question: str, cited_texts: list[str], language: str = "en",
 
         subjects = {word for word in subjects if is_subject(word, language)}
     lowered = " ".join(cited_texts).lower()
-    if not subjects or any(name_in(word, lowered) for word in subjects):
+    if not subjects or any(name_in(word, lowered) or cognate_in(word, lowered) for word in subjects):
         return []
     acronyms = {initials(name) for name in names_in(question)} - {""}
     if any(name_in(acronym, lowered, inflected=False) for acronym in acronyms):  # "VAE" for the Emirates

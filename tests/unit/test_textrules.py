@@ -163,3 +163,18 @@ def test_initials_of_a_name_of_several_words():
     assert initials("Verenigde Arabische Emiraten") == "vae"
     assert initials("International Finance Forum") == "iff"
     assert initials("Anthropic") == ""
+
+
+def test_a_long_word_is_found_in_a_neighbour_languages_spelling():
+    from rag.textrules import cognate_in
+
+    assert cognate_in("bruttomarge", "een brutomarge van 72%")  # a doubled letter written once
+    assert cognate_in("präsident", "de president van china")  # an umlaut
+    assert cognate_in("kommission", "de europese commissie")  # k for c, and doubled letters
+
+
+def test_a_short_or_another_word_is_no_cognate():
+    from rag.textrules import cognate_in
+
+    assert not cognate_in("bruttomarge", "de marktwaarde van nvidia")
+    assert not cognate_in("umsatz", "de omzet van umsatzen")  # under seven letters: not folded at all

@@ -219,6 +219,17 @@ def test_the_name_part_of_a_compound_and_not_a_role_is_the_subject():
         "anthropic"]
 
 
+def test_a_german_noun_is_found_in_its_dutch_spelling():
+    from rag.verification import subject_missing
+
+    # blind27 fb27-35, blind30 fb30-05: "72%" from this sentence was right, and was abstained on
+    margin = "De winstcijfers over het tweede kwartaal, ondanks een brutomarge van 72%, zorgden voor een daling."
+    assert subject_missing("Und wie hoch war dessen Bruttomarge im zweiten Quartal?", [margin], "de") == []
+    # ... and a noun the passage does not hold in any spelling is still missing
+    assert subject_missing("Wie hoch war die Bruttomarge?", ["Nvidia is 4 biljoen dollar waard."], "de") == [
+        "bruttomarge"]
+
+
 def test_an_answer_that_only_repeats_the_questions_name_is_no_answer():
     from rag.verification import restates_question
 
