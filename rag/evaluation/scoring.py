@@ -33,7 +33,7 @@ def _detect_language(text: str) -> str | None:
     clean = strip_markers(text)
     if not has_language(clean):
         return None
-    found = detect(clean, default="") or None
+    found = detect(clean, default="", by_frequency=True) or None
     if found and found not in SUPPORTED:
         best, value = max(confidences(clean).items(), key=lambda kv: kv[1])
         if value >= 0.25:
