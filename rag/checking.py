@@ -167,6 +167,8 @@ def repeats(text: str, question: str, language: str, last_question: str, last_an
     2026-12-03/04, none of them right)."""
     numbers, names = v.facts_in(text, question, language)
     known_numbers, known_names = v.facts_in(last_answer, last_question, language)
+    # a unit is compared below, beside its number, not as a name ("kW", German "Kilowatt")
+    names, known_names = ({n for n in found if _unit_token(n) is None} for found in (names, known_names))
     if not (numbers or names) or not numbers <= known_numbers or not names <= known_names:
         return False
     known = units_after(v.strip_citations(last_answer))  # "100 gigawatt" after "100 kW": another fact
@@ -176,9 +178,17 @@ def repeats(text: str, question: str, language: str, last_question: str, last_an
 
 def _same_unit(one: str, other: str) -> bool:
     """ "miljard", "Milliarden" and "billion" are one scale in three languages (blind25 fv-29: "200 miljard euro"
-    after "200 Milliarden Euro" answered the last question again)."""
+    after "200 Milliarden Euro" answered the last question again); "kW" and "kilowatts" one unit."""
     scales = word_lists().scales
-    return one == other or one in scales and other in scales and scales[one] == scales[other]
+    return one == other or one in scales and other in scales and scales[one] == scales[other] or \
+        _unit_token(one) is not None and _unit_token(one) == _unit_token(other)
+
+
+def _unit_token(word: str) -> str | None:
+    """One token for a unit's spellings ("kW", "kilowatt", "kilowatts" -> kw; `canonical_units`), None for another
+    word: blind31 fb31-39, "100 kW" after "100 kilowatts" answered the last question again."""
+    units = word_lists().canonical_units
+    return units.get(word) or (units.get(word[:-1]) if word.endswith("s") else None)
 
 
 def _verify(text: str, question: str, language: str, passages: list[Passage], evidence: Located | None,

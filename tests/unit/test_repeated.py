@@ -28,6 +28,8 @@ def test_an_answer_with_only_the_last_answers_facts_repeats_it(answer, same):
     ("100 gigawatt [1].", False),  # the same number in another unit: the fragment's own answer
     ("100 kW [1].", True), ("100 kw.", True),
     ("100 [1].", True),  # no unit written: the number alone decides
+    ("100 kilowatts [1].", True), ("100 Kilowatt.", True),  # the unit's other spellings (canonical_units)
+    ("100 gigawatts [1].", False),
 ])
 def test_a_number_repeats_only_in_the_same_unit(answer, same):
     last = ("Wie viel Rechenleistung entspricht laut Musk eine Tonne Satellitenausrüstung?", "100 kW [1].")
