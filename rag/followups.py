@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
-from rag import ellipses, fragments, question_phrases, referents
+from rag import ellipses, fragments, phrasebook, question_phrases, referents
 from rag.asking import articles
 from rag.choices import choose
 from rag.fragments import ALWAYS_FOLLOWUP_WORDS, bare_words, is_fragment, question_words
@@ -372,6 +372,8 @@ def rewrite_question(generator: Generator, prompts_dir: Path, question: str, his
         # "Und zu welcher Bewertung?"
         ruled = ruled or question_phrases.in_place(question, last, language, last_language, _marks(prompts_dir))
     if ruled and rewrite_problem(ruled, question, ruled_turns, language, prompts_dir, check_language=False) is None:
+        if is_fragment(question, language, _marks(prompts_dir)):  # "... bis Ende des Jahres?" (rag.phrasebook)
+            ruled = phrasebook.in_one_language(ruled, question, language, prompts_dir)
         return Rewrite(ruled, "substituted", (time.perf_counter() - started) * 1000, written=question)
     choices = options(question, ruled_turns, language, prompts_dir)  # one left after the checks: still unsure
     chosen = choose(generator, prompts_dir, question, ruled_turns, choices) if len(choices) > 1 else None
