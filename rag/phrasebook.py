@@ -1,11 +1,13 @@
-"""A follow-up's time phrase written in the language of the question it was put into.
+"""A follow-up's time phrase written in English when the question it was put into is English.
 
-The follow-up rules put a cross-lingual ellipsis into the last question as it was asked: "and over the next four
-years?" after "Wie viel will Stargate investieren?" became "Wie viel will Stargate over the next four years
-investieren?", which the small model reads worse than one language (of the 65 cross-lingual ellipses the rules
-made standalone in the recorded runs of blind24-31, 27 were answered right against 44 of the same questions asked
-in full). The phrases that qualify a question in time or extent are few and translate word for word; their
-equivalents are data (`prompts/phrasebook.toml`). Anything else stays as the rules wrote it.
+The follow-up rules put a cross-lingual ellipsis into the last question as it was asked: "und bis Jahresende?"
+after "How large was China's AI computing capacity in June?" became "How large was China's AI computing capacity
+bis Jahresende?". The phrases that qualify a question in time or extent are few and translate word for word; their
+equivalents are data (`prompts/phrasebook.toml`). Written in the frame's language on the 27 recorded conversations
+it changes (2026-12-07): into an English frame, 5 follow-ups went from wrong to right and none back; out of English
+into a Dutch or German frame, none gained and 2 were lost ("tegen het einde van het jaar" read as June's figure,
+where "by the end of the year" had been read right); Dutch <-> German changed nothing. The small model reads
+English best, so an English phrase stays English (`INTO`) and anything the book lacks stays as the rules wrote it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from rag.textrules import split_words
 from rag.wordlists import LANGUAGES, read_words
 
 NUMBER_SLOT = "{n}"
+INTO = ("en",)  # the frame languages a phrase is translated into (see above)
 
 
 @lru_cache(maxsize=4)
@@ -71,9 +74,11 @@ def into_language(question: str, asked: str, language: str, prompts_dir: Path | 
 
 def in_one_language(made: str, asked: str, language: str, prompts_dir: Path | None = None) -> str:
     """A fragment follow-up `asked` in `language`, made standalone in an earlier question's frame (`made`), with
-    its phrases in the frame's language: the words of `made` the fragment did not bring are the frame's."""
+    its phrases in the frame's language when that is one of `INTO`: the words the fragment did not bring are the
+    frame's."""
     from rag import language as lang
 
     brought = {word.lower() for word in split_words(asked, "'-")}
     frame = " ".join(word for word in split_words(made, "'-") if word.lower() not in brought)
-    return into_language(made, asked, lang.detect(frame, language), prompts_dir) if frame else made
+    written_in = lang.detect(frame, language) if frame else None
+    return into_language(made, asked, written_in, prompts_dir) if written_in in INTO else made
