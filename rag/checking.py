@@ -180,8 +180,8 @@ def repeats(text: str, question: str, language: str, last_question: str, last_an
     2026-12-03/04, none of them right)."""
     numbers, names = v.facts_in(text, question, language)
     known_numbers, known_names = v.facts_in(last_answer, last_question, language)
-    # a unit is compared below, beside its number, not as a name ("kW", German "Kilowatt")
-    names, known_names = ({n for n in found if _unit_token(n) is None} for found in (names, known_names))
+    # a unit is compared below, beside its number, not as a name ("kW", German "Kilowatt", "Milliarden US-Dollar")
+    names, known_names = ({n for n in found if not _amount_words(n)} for found in (names, known_names))
     if not (numbers or names) or not numbers <= known_numbers or not names <= known_names:
         return False
     known = units_after(v.strip_citations(last_answer))  # "100 gigawatt" after "100 kW": another fact
@@ -195,6 +195,14 @@ def _same_unit(one: str, other: str) -> bool:
     scales = word_lists().scales
     return one == other or one in scales and other in scales and scales[one] == scales[other] or \
         _unit_token(one) is not None and _unit_token(one) == _unit_token(other)
+
+
+def _amount_words(name: str) -> bool:
+    """Is a "name" only the words of an amount, a unit or a scale ("Milliarden US-Dollar": German capitalises
+    both)? blind32 fb32-02: "500 Milliarden US-Dollar" after "At least 500 billion dollars" answered the last
+    question again, the scale and currency read as a name the last answer lacked."""
+    scales = word_lists().scales
+    return all(_unit_token(word) is not None or word in scales for word in name.split())
 
 
 def _unit_token(word: str) -> str | None:

@@ -79,6 +79,16 @@ def test_a_scale_word_in_another_language_is_the_same_unit():
     assert not repeats("20 miljard euro [1].", asked, "nl", *last)
 
 
+@pytest.mark.parametrize("answer, same", [
+    ("500 Milliarden US-Dollar [2].", True),  # blind32 fb32-02: German capitalises the scale and the currency
+    ("500 Milliarden Dollar [2].", True),
+    ("100 Milliarden US-Dollar [2].", False),  # the fragment's own answer
+])
+def test_a_german_amount_is_no_name_that_makes_the_answer_new(answer, same):
+    last = ("How much money is supposed to flow into Stargate over four years?", "At least 500 billion dollars [1].")
+    assert repeats(answer, "How much money is supposed to flow into Stargate initially?", "de", *last) is same
+
+
 def test_a_fragment_after_a_side_question_carries_the_turn_before_it_too():
     """blind27 fb27-22: "en voor het nieuwe fonds voor gigafabrieken?" after "Wat is InvestAI?" continues the
     question before it; "200 miljard euro" again answers that one."""
