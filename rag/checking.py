@@ -21,7 +21,7 @@ from rag import verification as v
 from rag.answerkinds import wrong_kind
 from rag.numbers import units_after
 from rag.results import AbstainReason, Citation, Note, Passage
-from rag.textrules import split_words
+from rag.textrules import scale_power, split_words
 from rag.timeframes import other_time
 from rag.wordlists import word_lists
 
@@ -201,8 +201,7 @@ def _amount_words(name: str) -> bool:
     """Is a "name" only the words of an amount, a unit or a scale ("Milliarden US-Dollar": German capitalises
     both)? blind32 fb32-02: "500 Milliarden US-Dollar" after "At least 500 billion dollars" answered the last
     question again, the scale and currency read as a name the last answer lacked."""
-    scales = word_lists().scales
-    return all(_unit_token(word) is not None or word in scales for word in name.split())
+    return all(scale_power(word) is not None or _unit_token(word) is not None for word in name.split())
 
 
 def _unit_token(word: str) -> str | None:

@@ -23,12 +23,18 @@ NUMBER_SLOT = "{n}"
 INTO = ("en",)  # the frame languages a phrase is translated into (see above)
 
 
+Forms = dict[str, list[tuple[str, re.Pattern]]]  # language -> its forms of one phrase, each with its pattern
+
+
 @lru_cache(maxsize=4)
-def _book(prompts_dir: Path | None) -> tuple[list[dict[str, list[str]]], dict[str, dict[str, str]]]:
-    """The phrase groups, and each language's number words (spelled -> digits)."""
-    groups = read_words("phrasebook.toml", prompts_dir).get("phrase", [])
+def _book(prompts_dir: Path | None) -> tuple[list[Forms], dict[str, dict[str, str]]]:
+    """The phrase groups with each form's pattern, compiled once, and each language's number words (spelled ->
+    digits)."""
     numbers = {language: {word: digits for digits, words in read_words(f"{language}/words.toml", prompts_dir)
                           .get("number_words", {}).items() for word in words} for language in LANGUAGES}
+    groups = [{language: [(form, _pattern(form, numbers[language])) for form in forms]
+               for language, forms in group.items() if language in LANGUAGES}
+              for group in read_words("phrasebook.toml", prompts_dir).get("phrase", [])]
     return groups, numbers
 
 
@@ -57,19 +63,16 @@ def into_language(question: str, asked: str, language: str, prompts_dir: Path | 
     for group in groups:
         if language not in group:
             continue
-        forms = [(other, form) for other in LANGUAGES if other != language for form in group.get(other, [])]
-        for other, form in sorted(forms, key=lambda pair: len(pair[1]), reverse=True):
-            pattern = _pattern(form, numbers[other])
+        forms = sorted(((other, form, pattern) for other, written in group.items() if other != language
+                        for form, pattern in written), key=lambda item: len(item[1]), reverse=True)
+        for other, _, pattern in forms:  # the longest form first
             in_asked, in_question = pattern.search(asked), pattern.search(question)
-            if not (in_asked and in_question) or any(_pattern(own, numbers[language]).search(in_question.group(0))
-                                                    for own in group[language]):
+            if not (in_asked and in_question) or any(own.search(in_question.group(0)) for _, own in group[language]):
                 continue
             number = in_question.groupdict().get("n")
-            written = _written(group[language][0], number, numbers[language], numbers[other])
+            written = _written(group[language][0][0], number, numbers[language], numbers[other])
             question = question[:in_question.start()] + written + question[in_question.end():]
     return question
-
-
 
 
 def in_one_language(made: str, asked: str, language: str, prompts_dir: Path | None = None) -> str:
