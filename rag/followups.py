@@ -273,10 +273,10 @@ def _pointing_words(question: str, language: str, prompts_dir: Path | None) -> l
 
 def kind_problem(rewrite: str, question: str, turns: list[Turn], language: str,
                  prompts_dir: Path | None = None) -> str | None:
-    """Does the rewrite still ask for the kind of answer the follow-up (or, for an ellipsis, the last question)
-    asks for? "Und bei der Kommission?" after "Wie viel soll in Stargate fließen?" rewritten as "... soll über
-    vier Jahre in Stargate fließen?" asks yes or no ("Ja [2]" answers a question nobody asked). Only a clear
-    change counts: no question word left, or a number asked where a date, place or name was."""
+    """Does the rewrite still ask for the kind of answer the follow-up (or, for an ellipsis, the question it goes
+    on from: `fragments.frame`) asks for? "Und bei der Kommission?" after "Wie viel soll in Stargate fließen?"
+    rewritten as "... soll über vier Jahre in Stargate fließen?" asks yes or no ("Ja [2]" answers a question nobody
+    asked). Only a clear change counts: no question word left, or a number asked where a date, place or name was."""
     from rag import language as lang
     from rag.askedkinds import asked_kind
     from rag.kindlists import DESCRIBE
@@ -287,7 +287,7 @@ def kind_problem(rewrite: str, question: str, turns: list[Turn], language: str,
     marks = _marks(prompts_dir)
     asked = kind_of(question)
     if asked is None and turns and is_fragment(question, language, marks):
-        asked = kind_of(turns[-1].question)  # an ellipsis ("Und Anthropic?") asks what the last question asked
+        asked = kind_of(fragments.frame(question, turns, language, marks))  # what its frame asked
     if asked is None:
         return None
     made = kind_of(rewrite)
@@ -365,7 +365,7 @@ def rewrite_question(generator: Generator, prompts_dir: Path, question: str, his
     if not ruled:
         from rag import language as lang
 
-        last = ellipses.frame(question, ruled_turns, language, _marks(prompts_dir))
+        last = fragments.frame(question, ruled_turns, language, _marks(prompts_dir))  # a time: the last with one
         last_language = lang.detect(last, language)
         if embed is not None:  # "Und bis Jahresende?"
             ruled = fragments.splice(question, last, _marks(prompts_dir), last_language, embed)

@@ -7,7 +7,8 @@ question or joined the two ("..., en tegen het einde van het jaar?"), which answ
 name the words the fragment replaces, it mostly named the last word or "nothing". What holds is a rule: the
 last question's prepositional phrases are the candidates (a phrase runs from a preposition to the next one; one
 joined with an "of" phrase after it is one more), and the one the embedder finds nearest in meaning to the
-fragment ("im Juni" for "bis Jahresende", "at first" for "over the next four years") is replaced. A verb at
+fragment ("im Juni" for "bis Jahresende", "at first" for "over the next four years") is replaced. A time goes on
+from the last question that has one (`frame`): a side question in between has none to replace. A verb at
 the end of a German or Dutch question stays ("... in xAI investiert?"). Without a phrase, the fragment is added.
 
 A time without a preposition ("en eind dit jaar", "and last year?") takes the place of the last question's
@@ -167,6 +168,27 @@ def splice(question: str, last_question: str, marks: dict, language: str, embed:
     vectors = np.asarray(embed([fragment] + [" ".join(words[a:b]) for a, b in spans]))
     start, end = spans[int(np.argmax(vectors[1:] @ vectors[0]))]
     return " ".join([*words[:start], fragment, *words[end:]]) + "?"
+
+
+def frame(question: str, turns: Sequence, language: str, marks: dict) -> str:
+    """The question a fragment goes on from (`rag.ellipses.frame`); a time goes on from the last of the two that
+    has a time to replace. "Hoeveel exaflops had China in juni?" "Wo hat von der Leyen InvestAI angekündigt?" "and
+    by the end of the year?" asks China's capacity again: the side question has no time, and its phrase "von der
+    Leyen InvestAI" was replaced by the time (blind32 fb32-21)."""
+    last = ellipses.frame(question, turns, language, marks)
+    kind = fragment_kind(question, marks)
+    if len(turns) < 2 or last != turns[-1].question or not (
+            kind == "time" or kind == "phrase" and is_time(fragment_words(question, marks), marks)):
+        return last
+    earlier = turns[-2].question
+    return earlier if not _has_time(last, marks, language) and _has_time(earlier, marks, language) else last
+
+
+def _has_time(question: str, marks: dict, language: str) -> bool:
+    """Does the question hold a time a fragment's time can take the place of (`splice`)?"""
+    words = question.strip().rstrip(" ?!.").split()
+    return bool(_bare_times(words, marks)) or any(
+        is_time(" ".join(words[a:b]), marks) for a, b in phrases(words, marks, language))
 
 
 def _bare_times(words: Sequence[str], marks: dict) -> list[tuple[int, int]]:

@@ -131,3 +131,25 @@ def test_a_time_without_a_preposition_is_substituted_in_a_conversation():
     placed = rewrite_question(Silent(), prompts_dir_in_use(), "en eind dit jaar", history, "nl", embed=by_time)
     assert placed.method == "substituted"
     assert placed.question == "Hoe groot was de AI-capaciteit van China eind dit jaar?"
+
+
+def test_a_time_goes_on_from_the_last_question_with_a_time():
+    """A side question without a time ("Who founded xAI?") is not the frame of "and last year?": its name would
+    be replaced by the time."""
+    from rag.fragments import frame
+    from rag.referents import Turn
+
+    turns = [Turn("How much did xAI raise in 2024?", ""), Turn("Who founded xAI?", "")]
+    assert frame("and last year?", turns, "en", MARKS) == "How much did xAI raise in 2024?"
+    assert frame("and by the end of the year?", turns, "en", MARKS) == "How much did xAI raise in 2024?"
+    assert frame("and Tesla?", turns, "en", MARKS) == "Who founded xAI?"  # a name: the last question still
+    timed = [turns[0], Turn("How many people did xAI employ in 2023?", "")]
+    assert frame("and last year?", timed, "en", MARKS) == timed[1].question
+
+
+def test_a_time_after_a_side_question_is_substituted_in_the_question_before():
+    history = [("How much did xAI raise in 2024?", "20 billion dollars [1]."), ("Who founded xAI?", "Elon Musk [1].")]
+    placed = rewrite_question(Silent(), prompts_dir_in_use(), "and by the end of the year?", history, "en",
+                              embed=by_time)
+    assert placed.method == "substituted"  # the kind check reads the question it goes on from (an amount)
+    assert placed.question == "How much did xAI raise by the end of the year?"
