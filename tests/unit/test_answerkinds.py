@@ -167,6 +167,19 @@ def _passage(text: str) -> Passage:
 ABSTAIN = "Dat staat niet in de bronnen."
 
 
+@pytest.mark.parametrize(("question", "language"), [
+    ("Welke initiatieven steunt de EU?", "nl"), ("Uit welke programma's komt het geld?", "nl"),
+    ("Welche Initiativen unterstützt die EU?", "de"), ("Aus welchen Programmen kommt das Geld?", "de"),
+    ("Which initiatives does the EU back?", "en"), ("From which programmes does the money come?", "en"),
+    ("Which projects did Stargate announce?", "en"), ("Welke projecten kondigde Stargate aan?", "nl"),
+])
+def test_which_initiatives_or_programmes_ask_for_names(question, language):
+    """Plurals like the singulars: "Welche Initiativen ...?" answered "8,2 Milliarden US-Dollar" (blind33) passed
+    the kind check, the plural being in no list."""
+    assert asked_kind(question, language) == Kind.PERSON_OR_ORG
+    assert wrong_kind(question, "8,2 miljard dollar [1].", language)
+
+
 @pytest.mark.parametrize("question, answer, passage, language", [
     ("Hoeveel werknemers heeft SpaceX?", "20 miljard dollar [1].", "SpaceX haalde 20 miljard dollar op.", "nl"),
     ("Wie viele Satelliten hat SpaceX gestartet?", "500 kg [1].", "SpaceX bringt 500 kg ins All.", "de"),
