@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
-from rag import ellipses, fragments, phrasebook, question_phrases, referents
+from rag import ellipses, fragments, phrasebook, places, question_phrases, referents
 from rag.asking import articles
 from rag.choices import choose
 from rag.fragments import ALWAYS_FOLLOWUP_WORDS, bare_words, is_fragment, question_words
@@ -312,7 +312,8 @@ def substitute(question: str, turns: list[Turn], language: str, prompts_dir: Pat
     if not turns:
         return None
     marks = _marks(prompts_dir)
-    ruled = referents.by_pronoun(_without_one_word_opening(question, marks), turns, language, marks, is_person)
+    ruled = referents.by_pronoun(_without_one_word_opening(question, marks), turns, language, marks, is_person,
+                                 places.place_words(turns[-1].question, marks, language))  # "dort": a place
     if ruled:
         return ruled[:1].upper() + ruled[1:]
     return (ellipses.by_ellipsis(question, ellipses.frame(question, turns, language, marks), language, marks,
@@ -374,6 +375,7 @@ def rewrite_question(generator: Generator, prompts_dir: Path, question: str, his
     if ruled and rewrite_problem(ruled, question, ruled_turns, language, prompts_dir, check_language=False) is None:
         if is_fragment(question, language, _marks(prompts_dir)):  # "... bis Ende des Jahres?" (rag.phrasebook)
             ruled = phrasebook.in_one_language(ruled, question, language, prompts_dir)
+        ruled = places.in_place(ruled, question, ruled_turns[-1].question, _marks(prompts_dir), language)  # "dort"
         return Rewrite(ruled, "substituted", (time.perf_counter() - started) * 1000, written=question)
     choices = options(question, ruled_turns, language, prompts_dir)  # one left after the checks: still unsure
     chosen = choose(generator, prompts_dir, question, ruled_turns, choices) if len(choices) > 1 else None

@@ -246,14 +246,15 @@ def plural_referent(found: list[list[Referent]], turns: Sequence[Turn], language
 
 # -- the rules ---------------------------------------------------------------------------------------------
 def by_pronoun(question: str, turns: Sequence[Turn], language: str, marks: dict,
-               is_person: Callable[[str], bool] | None = None) -> str | None:
-    """Each pronoun that stands for a name replaced by the one name it can stand for, or None."""
-    made = pronoun_rewrites(question, turns, language, marks, is_person)
+               is_person: Callable[[str], bool] | None = None, place_words: Sequence[str] = ()) -> str | None:
+    """Each pronoun that stands for a name replaced by the one name it can stand for, or None. `place_words`:
+    "dort", "daar" when the last question has the place they stand for (rag.places writes it in)."""
+    made = pronoun_rewrites(question, turns, language, marks, is_person, place_words)
     return made[0] if len(made) == 1 else None
 
 
 def pronoun_rewrites(question: str, turns: Sequence[Turn], language: str, marks: dict,
-                     is_person: Callable[[str], bool] | None = None) -> list[str]:
+                     is_person: Callable[[str], bool] | None = None, place_words: Sequence[str] = ()) -> list[str]:
     """The questions the follow-up's pronouns can mean: one when the rules are sure of every referent; when
     they are unsure of one kind of pronoun (a person, or a thing), one question per name the conversation
     offers for it, nearest first (MAX_OPTIONS), for the model to choose: which one "she" is, is a
@@ -263,7 +264,7 @@ def pronoun_rewrites(question: str, turns: Sequence[Turn], language: str, marks:
     hits = pronoun_hits(question, words, language)
     lowered = [w.lower() for w in split_words(question, "'-")]
     stand_ins, owners = set(words.get("name_pronouns", [])), set(words.get("possessives", []))
-    others = set(lowered) & set(words.get("pronouns", [])) - stand_ins - owners
+    others = set(lowered) & set(words.get("pronouns", [])) - stand_ins - owners - set(place_words)  # rag.places
     if not hits or others:
         return []  # a reference to a thing or a place ("daarvan", "dort"): the model decides
     # A phrase that points back ("het plan", "das Unternehmen") stays as it is: it still says what it means, and
