@@ -313,7 +313,7 @@ def substitute(question: str, turns: list[Turn], language: str, prompts_dir: Pat
         return None
     marks = _marks(prompts_dir)
     ruled = referents.by_pronoun(_without_one_word_opening(question, marks), turns, language, marks, is_person,
-                                 places.place_words(turns[-1].question, marks, language))  # "dort": a place
+                                 places.place_words(question, turns[-1].question, marks, language))  # "dort"
     if ruled:
         return ruled[:1].upper() + ruled[1:]
     return (ellipses.by_ellipsis(question, ellipses.frame(question, turns, language, marks), language, marks,

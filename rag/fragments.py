@@ -161,7 +161,7 @@ def splice(question: str, last_question: str, marks: dict, language: str, embed:
     else:
         spans = phrases(words, marks, language)
         if kind == "time" or is_time(fragment, marks):  # a time takes the place of a time: of the phrases that
-            times = [(a, b) for a, b in spans if is_time(" ".join(words[a:b]), marks)] + _bare_times(words, marks)
+            times = _time_spans(words, spans, marks)
             spans = times if times or kind == "time" else spans  # place it, or of "zunächst" ("over vier jaar")
     if not spans:
         return " ".join([*words, fragment]) + "?" if kind != "noun" else None
@@ -187,8 +187,12 @@ def frame(question: str, turns: Sequence, language: str, marks: dict) -> str:
 def _has_time(question: str, marks: dict, language: str) -> bool:
     """Does the question hold a time a fragment's time can take the place of (`splice`)?"""
     words = question.strip().rstrip(" ?!.").split()
-    return bool(_bare_times(words, marks)) or any(
-        is_time(" ".join(words[a:b]), marks) for a, b in phrases(words, marks, language))
+    return bool(_time_spans(words, phrases(words, marks, language), marks))
+
+
+def _time_spans(words: Sequence[str], spans: list[tuple[int, int]], marks: dict) -> list[tuple[int, int]]:
+    """Of the phrases `spans`, those that name a time, and the relative date without a preposition, if any."""
+    return [(a, b) for a, b in spans if is_time(" ".join(words[a:b]), marks)] + _bare_times(words, marks)
 
 
 def _bare_times(words: Sequence[str], marks: dict) -> list[tuple[int, int]]:

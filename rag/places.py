@@ -29,10 +29,12 @@ def in_place(rewrite: str, question: str, last_question: str, marks: dict, langu
     return rewrite
 
 
-def place_words(last_question: str, marks: dict, language: str) -> list[str]:
-    """The words for "there" of every language when the last question has the place they stand for, else none."""
-    return [t for words in marks.values() for t in words.get("there_words", [])] \
-        if place_of(last_question, marks, language) else []
+def place_words(question: str, last_question: str, marks: dict, language: str) -> list[str]:
+    """The follow-up's words for "there" when the last question has the place they stand for, else none (and no
+    language detection for a follow-up without such a word)."""
+    said = {w.lower() for w in split_words(question, "'-")}
+    found = [t for words in marks.values() for t in words.get("there_words", []) if t in said]
+    return found if found and place_of(last_question, marks, language) else []
 
 
 def place_of(question: str, marks: dict, language: str) -> str | None:
