@@ -352,10 +352,10 @@ def rewrite_question(generator: Generator, prompts_dir: Path, question: str, his
 
     asked, turns = question, as_turns(history, max_turns)
     the_articles = articles(_marks(prompts_dir))
-    if turns and spellings is not None:  # "en oracle?" -> "en Oracle?" (rag.spelling)
+    if spellings is not None:  # "en oracle?" -> "en Oracle?", "who runs nvidia?" -> "... Nvidia?" (rag.spelling)
         question = spellings.restore(question, language, the_articles)
     if not turns or not refers_back(question, language, prompts_dir):
-        return Rewrite(asked, "alone", written=question)
+        return Rewrite(question, "alone", written=question)
     started = time.perf_counter()
     ruled_turns = as_turns(history, max(2, max_turns))  # the rules may look one turn further back
     if spellings is not None:  # the earlier questions too, now that the question leans on them

@@ -58,7 +58,7 @@ def prepare(parts: Parts, q: Question) -> Stream:
         q.language = "en"
     q.prompts = prompts_for(settings, q.language)
     encoder = getattr(parts.retriever, "embedder", None)  # places a fragment by meaning (rag.fragments)
-    spellings = spelling.for_documents(parts.data.documents) if q.history else None  # "en oracle?"
+    spellings = spelling.for_documents(parts.data.documents)  # "who runs nvidia?", "en oracle?"
     fixed = {"rewritten": load_rewrite_prompt(settings.prompts_dir),
              "chosen": load_choice_prompt(settings.prompts_dir)} if q.history and settings.history_turns else {}
     for prompt in fixed.values():  # their saved states: a process's first follow-up skips ~500 tokens

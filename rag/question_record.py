@@ -88,7 +88,7 @@ class Question:
 
     @property
     def searched_for(self) -> str:
-        return self.question if self.question != self.asked else ""
+        return self.question if self.question.lower() != self.asked.lower() else ""  # not for capitals alone
 
     def ms_since_start(self) -> float:
         return (time.perf_counter() - self.started) * 1000

@@ -74,11 +74,16 @@ def test_a_lower_case_name_after_and_takes_the_place_of_its_counterpart_by_rule(
     assert (made.question, made.method) == ("Hoeveel geld heeft Oracle veiliggesteld voor Stargate?", "substituted")
 
 
-def test_a_follow_up_that_stands_alone_keeps_the_words_as_typed():
+def test_a_follow_up_that_stands_alone_is_searched_with_the_names_written_as_the_articles_do():
     history = [("Wie leidt OpenAI?", "Sam Altman [1].")]
     made = rewrite_question(None, PROMPTS, "hoeveel geld steekt oracle in stargate?", history, "nl",
                             spellings=spellings())
-    assert (made.question, made.method) == ("hoeveel geld steekt oracle in stargate?", "alone")
+    assert (made.question, made.method) == ("hoeveel geld steekt Oracle in Stargate?", "alone")
+
+
+def test_a_first_question_typed_in_lower_case_is_searched_with_its_names_written():
+    made = rewrite_question(None, PROMPTS, "hoeveel geld zoekt xai?", [], "nl", spellings=spellings())
+    assert (made.question, made.method) == ("hoeveel geld zoekt xAI?", "alone")
 
 
 PEOPLE = ("Dat zei Elon Musk tegen Sam Altman. Volgens Nvidia-CEO Jensen Huang groeit de markt, aldus "
