@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
-from rag import ellipses, fragments, phrasebook, places, question_phrases, referents
+from rag import ellipses, fragments, own_topics, phrasebook, places, question_phrases, referents
 from rag.asking import articles
 from rag.choices import choose
 from rag.fragments import ALWAYS_FOLLOWUP_WORDS, bare_words, is_fragment, question_words
@@ -367,8 +367,9 @@ def rewrite_question(generator: Generator, prompts_dir: Path, question: str, his
         from rag import language as lang
 
         last = fragments.frame(question, ruled_turns, language, _marks(prompts_dir))  # a time: the last with one
+        ruled = own_topics.as_question(question, last, language, _marks(prompts_dir))  # "and Nvidia's market cap?"
         last_language = lang.detect(last, language)
-        if embed is not None:  # "Und bis Jahresende?"
+        if not ruled and embed is not None:  # "Und bis Jahresende?"
             ruled = fragments.splice(question, last, _marks(prompts_dir), last_language, embed)
         # "Und zu welcher Bewertung?"
         ruled = ruled or question_phrases.in_place(question, last, language, last_language, _marks(prompts_dir))

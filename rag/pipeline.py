@@ -251,14 +251,18 @@ def _fragment(q: Question, settings: Settings) -> tuple[bool, list[tuple[str, st
     answers of the turns it may continue if so (the last, or the one before a side question, rag.ellipses): its
     answer must not be one of those answers again (rag.checking.repeats) and must come from a passage naming its
     own names (not a pronoun follow-up's: blind12 fm-21 abstained on a right 72%). Read as the articles spell
-    its names ("what about china" is a fragment as "what about China" is)."""
+    its names ("what about china" is a fragment as "what about China" is). A fragment asked in full ("and Nvidia's
+    market cap?" -> "What is Nvidia's market cap?", rag.own_topics) carries none of the last question's names, so
+    only the answers must differ: the question's names are checked as any standalone question's."""
     from rag.followups import _marks, as_turns
     from rag.fragments import is_fragment
+    from rag.own_topics import topic_phrase
 
-    if not (q.rewrite_method in MADE_STANDALONE and q.history and is_fragment(q.written or q.asked, q.language,
-                                                                            _marks(settings.prompts_dir))):
+    written, marks = q.written or q.asked, _marks(settings.prompts_dir)
+    if not (q.rewrite_method in MADE_STANDALONE and q.history and is_fragment(written, q.language, marks)):
         return False, []
-    return True, [(turn.question, turn.answer) for turn in as_turns(q.history, FRAME_TURNS) if turn.answer]
+    return topic_phrase(written, q.language, marks) is None, [
+        (turn.question, turn.answer) for turn in as_turns(q.history, FRAME_TURNS) if turn.answer]
 
 
 def _locate(q: Question) -> Located | None:

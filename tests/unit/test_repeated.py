@@ -69,6 +69,15 @@ def test_only_a_fragment_made_standalone_has_its_own_names_checked():
     assert not _fragment(_question("En tegen het einde van het jaar?", "rejected", history), Settings())[0]
 
 
+def test_a_fragment_asked_in_full_has_its_names_checked_as_a_standalone_questions():
+    """ "and the weaker version made for China?" -> "What is the weaker version made for China?" (rag.own_topics)
+    names nothing of the last question: its evidence sentence need not name China, but its answer must still
+    differ from the last one."""
+    history = [(LAST[0], "246 exaflops [1].")]
+    own_names, frame = _fragment(_question("en de omzet van Philips?", "substituted", history), Settings())
+    assert (own_names, frame) == (False, [LAST])
+
+
 def test_a_scale_word_in_another_language_is_the_same_unit():
     """blind25 fv-29: "200 miljard euro" to "en voor de gigafabrieken?" after "200 Milliarden Euro"."""
     last = ("Wie viel Geld will die EU-Kommission für KI mobilisieren?", "200 Milliarden Euro [1].")
