@@ -13,7 +13,8 @@ MARKS = _marks(None)
     ("and the number of Airbus planes in the air right now?", "How many ships does Maersk have?", "en",
      "What is the number of Airbus planes in the air right now?"),
     ("en de omzet van Philips?", "Hoeveel werknemers heeft ASML?", "nl", "Wat is de omzet van Philips?"),
-    ("und der Marktanteil von Intel?", "Wie viele Mitarbeiter hat Siemens?", "de", "Was ist der Marktanteil von Intel?"),
+    ("und der Marktanteil von Intel?", "Wie viele Mitarbeiter hat Siemens?", "de",
+     "Was ist der Marktanteil von Intel?"),
     ("und Boschs Umsatz?", "Wie viele Mitarbeiter hat Siemens?", "de", "Was ist Boschs Umsatz?"),
     ("what about Intel's launch of the chip?", "When did AMD open its plant?", "en",
      "When is Intel's launch of the chip?"),  # the last question asked a date
