@@ -141,7 +141,7 @@ _built: list[tuple[object, Spellings]] = []  # the last index's documents and th
 
 
 def for_documents(documents: dict) -> Spellings:
-    """The spellings of a loaded index's articles (`IndexData.documents`), built at its first follow-up (about
+    """The spellings of a loaded index's articles (`IndexData.documents`), built at its first question (about
     0.4 s per MB of text here: 2 s for 5.4 MB) and kept while that index is loaded."""
     if _built and _built[0][0] is documents:
         return _built[0][1]
