@@ -92,3 +92,11 @@ def as_question(question: str, frame: str, language: str, marks: dict) -> str | 
         phrase = phrase[:1].lower() + phrase[1:]  # "The number of ..." goes mid-sentence
     return f"{opener[:1].upper()}{opener[1:]} {phrase}?"
 
+
+
+def asked_in_full(searched: str, question: str, language: str, marks: dict) -> bool:
+    """Is `searched` the follow-up `question` asked in full by this rule (`as_question`), not a rewrite that may
+    carry the last question's names (the model's, or another rule's)?"""
+    phrase = topic_phrase(question, language, marks)
+    openers = ((marks.get(language) or {}).get("own_topic_openers") or {}).values()
+    return phrase is not None and " ".join(searched.lower().split()) in {f"{o} {phrase}?".lower() for o in openers}

@@ -256,12 +256,12 @@ def _fragment(q: Question, settings: Settings) -> tuple[bool, list[tuple[str, st
     only the answers must differ: the question's names are checked as any standalone question's."""
     from rag.followups import _marks, as_turns
     from rag.fragments import is_fragment
-    from rag.own_topics import topic_phrase
+    from rag.own_topics import asked_in_full
 
     written, marks = q.written or q.asked, _marks(settings.prompts_dir)
     if not (q.rewrite_method in MADE_STANDALONE and q.history and is_fragment(written, q.language, marks)):
         return False, []
-    return topic_phrase(written, q.language, marks) is None, [
+    return not asked_in_full(q.question, written, q.language, marks), [
         (turn.question, turn.answer) for turn in as_turns(q.history, FRAME_TURNS) if turn.answer]
 
 

@@ -74,8 +74,17 @@ def test_a_fragment_asked_in_full_has_its_names_checked_as_a_standalone_question
     names nothing of the last question: its evidence sentence need not name China, but its answer must still
     differ from the last one."""
     history = [(LAST[0], "246 exaflops [1].")]
-    own_names, frame = _fragment(_question("en de omzet van Philips?", "substituted", history), Settings())
-    assert (own_names, frame) == (False, [LAST])
+    asked_in_full = Question("en de omzet van Philips?", history=history, language="nl",
+                             question="Wat is de omzet van Philips?", rewrite_method="substituted")
+    assert _fragment(asked_in_full, Settings()) == (False, [LAST])
+
+
+def test_a_model_rewrite_of_such_a_fragment_still_has_its_own_names_checked():
+    """The model's rewrite may carry the last question's names: the fragment check stays."""
+    history = [(LAST[0], "246 exaflops [1].")]
+    rewritten = Question("en de omzet van Philips?", history=history, language="nl",
+                         question="Hoe groot was de omzet van Philips in juni?", rewrite_method="rewritten")
+    assert _fragment(rewritten, Settings())[0]
 
 
 def test_a_scale_word_in_another_language_is_the_same_unit():
