@@ -21,10 +21,9 @@ from __future__ import annotations
 
 from rag import ellipses
 from rag.asking import articles, prepositions
+from rag.fragments import fragment_words
 from rag.mentions import is_subject, without_owner
 from rag.textrules import subject_words
-
-KIND_KEYS = {"date": "date", "place": "place"}  # the last question's kind -> the opener's key; else "other"
 
 
 def _all(marks: dict, *keys: str) -> set[str]:
@@ -40,11 +39,10 @@ def _owner(word: str) -> bool:
 
 def topic_phrase(question: str, language: str, marks: dict) -> str | None:
     """The follow-up's noun phrase when it names its own topic (module docstring), else None."""
-    opener = ellipses.opening(question, marks)
-    if not opener:
+    if not ellipses.opening(question, marks):
         return None
-    fragment = " ".join(ellipses.after_opening(question, opener).split()).rstrip(" ?!.").strip()
-    fragment = ellipses.without_tail(fragment, marks)  # "the EU itself": set against the last question's subject
+    fragment = ellipses.without_tail(fragment_words(question, marks), marks)  # "the EU itself": set against the
+    # last question's subject
     words = fragment.split()
     lowered = [w.lower() for w in words]
     if len(words) < 2 or "," in fragment or _all(marks, "question_words", "pronouns", "possessives", "demonstratives",
@@ -87,7 +85,7 @@ def as_question(question: str, frame: str, language: str, marks: dict) -> str | 
     if phrase is None or not openers:
         return None
     kind = asked_kind(frame, lang.detect(frame, language)) if frame else None
-    opener = openers[KIND_KEYS.get(kind.value, "other") if kind is not None else "other"]
+    opener = openers.get(kind.value if kind is not None else "other", openers["other"])  # date, place, or other
     if phrase.split()[0].lower() in articles(marks):
         phrase = phrase[:1].lower() + phrase[1:]  # "The number of ..." goes mid-sentence
     return f"{opener[:1].upper()}{opener[1:]} {phrase}?"
